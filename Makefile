@@ -1,0 +1,67 @@
+# One-command entry points of the compendium. Everything the project needs is installed
+# from this file: a virtual environment built from the pinned lock, plus the project's kernel.
+SHELL       := /bin/bash
+PYTHON      ?= python3
+VENV        := .venv
+BIN         := $(VENV)/bin
+UV_VERSION  := 0.13.8
+LOCK        := requirements.lock
+LAB_LOCK    := requirements-lab.lock
+KERNEL      := p3md
+STAMP       := $(VENV)/.installed-$(shell cat $(LOCK) pyproject.toml | sha256sum | cut -c1-12)
+DATA        ?= data/raw
+OUT         ?= reports
+ARGS        ?=
+
+.PHONY: help setup report test test-fast bench lab data lock browser-deps clean
+.DEFAULT_GOAL := help
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+$(STAMP): $(LOCK) pyproject.toml
+	@echo "==> Setting up $(VENV) from $(LOCK) (exact pins)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	@$(BIN)/uv pip sync --quiet --python $(BIN)/python $(LOCK)
+	@$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@$(BIN)/python -m ipykernel install --prefix $(VENV) --name $(KERNEL) --display-name "Python (p3md)" >/dev/null
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+setup: $(STAMP)  ## Build the virtual environment and register the Jupyter kernel
+
+report: $(STAMP)  ## Rerun the whole study and render the site (DATA=dir for other data, ARGS=--force)
+	@$(BIN)/python -m p3md report --data $(DATA) --out $(OUT) $(ARGS)
+
+test: $(STAMP) browser-deps  ## Run the test suite
+	@$(BIN)/python -m pytest $(ARGS)
+
+test-fast: $(STAMP)  ## Run the tests that do not run the whole pipeline
+	@$(BIN)/python -m pytest -m "not e2e and not browser" $(ARGS)
+
+bench: $(STAMP)  ## Measure cold, no-op, one-stage-edit, naive and scaled runs into reports/bench.json
+	@$(BIN)/python -m p3md.bench $(ARGS)
+
+lab: $(STAMP)  ## Open JupyterLab with the project's kernel
+	@$(BIN)/uv pip install --quiet --python $(BIN)/python -r $(LAB_LOCK)
+	@$(BIN)/jupyter lab --notebook-dir=notebooks $(ARGS)
+
+data: $(STAMP)  ## Regenerate the reconstructed raw data (seeded) into data/raw
+	@$(BIN)/python -m p3md generate --out data/raw
+
+lock:  ## Re-resolve the lock files from pyproject.toml (needs network)
+	@$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 -o $(LOCK) -q
+	@$(BIN)/uv pip compile pyproject.toml --extra test --extra lab --python-version 3.11 -o $(LAB_LOCK) -q
+
+# Headless Chromium for the real-browser check of the site (Debian packages; root on CI).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "==> Installing Debian chromium for the browser check"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null || \
+	  echo "!! chromium could not be installed; browser tests will be skipped"; }
+
+clean:  ## Remove generated outputs (never data/raw)
+	rm -rf $(OUT) data/derived .pytest_cache
