@@ -1,1 +1,43 @@
-"""site"""
+"""The report website: render ``_quarto.yml`` with Quarto, else with smalldocs.
+
+Entry point: ``render_site(project_dir, run_dir) -> RenderResult(renderer, site_dir, seconds,
+warnings)``, called by the pipeline after all stages and gates passed.
+
+Render folder
+-------------
+The book is rendered inside the run folder (``reports/`` or the pipeline's staging folder), so
+every path in ``_quarto.yml`` is relative to the run folder::
+
+    <run>/_quarto.yml, references.bib, apa.csl   copied from the project
+    <run>/index.qmd                              copied from pages/index.qmd (Quarto requires
+                                                 index.qmd beside _quarto.yml)
+    <run>/pages/*.qmd                            copied from pages/
+    <run>/_generated/*.qmd                       written from the run: title-page facts, gates,
+                                                 manifest, codebook tables, data dictionary;
+                                                 included as {{< include /_generated/x.qmd >}}
+    <run>/notebooks/NN_*.ipynb                   the pipeline's executed notebooks (chapters)
+    <run>/tables/, figures/, derived/            the pipeline's outputs
+    <run>/downloads/                             raw data files and the codebook (copied here)
+    <run>/site/                                  the website (project output-dir)
+
+Afterwards the run folder is a complete Quarto project: ``quarto render reports/`` rebuilds
+the same site. Generated parts are never written into the source ``pages/``.
+
+Renderers
+---------
+- ``quarto`` (when on PATH, or ``P3MD_RENDERER=quarto``): ``quarto render --to html`` (and
+  ``--to typst`` with ``pdf=True``). Quarto resolves cross-references and citations itself.
+- ``smalldocs`` (fallback, pure Python): the same ``_quarto.yml``, with the appendices added to
+  the sidebar for that build only. smalldocs does not resolve ``@tbl-``/``@fig-``
+  cross-references or ``[@key]`` citations and writes no bibliography, so
+  :mod:`p3md.site.postprocess` does it on the HTML. It cannot do: Quarto's chapter-numbered
+  section headings, ``{{< embed >}}``, ``lang``-dependent interface text, PDF output, citeproc
+  formatting beyond the APA-like subset in :mod:`p3md.site.bib`.
+
+For both, every table float gets a CSV download link and every figure PNG/SVG links; the
+data-dictionary appendix links the raw files, derived tables and the codebook.
+"""
+
+from p3md.site.render import RenderResult, choose_renderer, render_site
+
+__all__ = ["RenderResult", "choose_renderer", "render_site"]

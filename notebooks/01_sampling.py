@@ -1,0 +1,91 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: p3md
+#     language: python
+#     name: p3md
+# ---
+
+# %% [markdown]
+# # Bab 1. Sampel penelitian: rumus Slovin dan alokasi proporsional
+#
+# Bab ini menghitung ulang ukuran sampel desa dengan rumus Slovin (N = 144 desa, e = 10%) dan
+# membaginya secara proporsional ke sebelas kecamatan, lalu membandingkan hasilnya dengan
+# Tabel 8 tesis; sel terbitan yang berbeda dari hasil hitung ulang ditandai. Jumlah desa per
+# kecamatan diambil dari buku kode (Tabel 2), dan jumlah desa sampel dalam kerangka sampel
+# (`village_frame`) ditampilkan di sampingnya. Kerangka sampel adalah **data rekonstruksi**,
+# bukan data asli penelitian.
+
+# %% tags=["parameters"]
+# Parameter tahap (disuntikkan oleh papermill / pipeline; nilai di bawah adalah bawaan).
+data_dir = "data/raw"  # folder data mentah (hanya dibaca, tidak pernah ditulis)
+out_dir = "reports"  # folder hasil: tables/, figures/, derived/ ditulis di sini
+codebook_path = "data/codebook.yaml"  # buku kode: butir, skala, batas kategori, rancangan
+published_path = "data/published.yaml"  # angka terbitan tesis dan artikel, apa adanya
+seed = 20230616  # benih acak (rekonstruksi data; tahap ini tidak mengambil sampel acak)
+alpha_validity = 0.05  # taraf nyata uji validitas butir (dua sisi; r tabel dengan df n - 2)
+alpha_correlation = 0.10  # taraf nyata korelasi Rank Spearman (tesis: 0,1)
+alpha_difference = 0.05  # taraf nyata uji beda Kruskal-Wallis / Mann-Whitney / Wioi
+reliability_threshold = 0.61  # ambang Alpha Cronbach "reliabel" (Tabel 11 tesis)
+class_range = "theoretical"  # rentang kelas interval: "theoretical" (buku kode) atau "observed" (data)
+lang = "id"  # bahasa kalimat hasil: "id" (Indonesia) atau "en" (Inggris)
+
+# %%
+from pathlib import Path
+
+from IPython.display import Markdown, display
+
+from p3md.codebook import load_codebook
+from p3md.io.readers import read_raw_file
+from p3md.reporting import save_table, text, views
+from p3md.stats import published as pub
+from p3md.stats import sampling
+
+cb = load_codebook(codebook_path)
+out = Path(out_dir)
+display(Markdown(text.reconstruction_notice(lang)))
+
+# %% [markdown]
+# ## Ukuran sampel
+
+# %%
+design = cb.design
+N = int(design["sampling"]["population_villages"])
+e = float(design["sampling"]["error_margin"])
+n_exact = sampling.slovin(N, e)
+n = sampling.slovin_n(N, e, design["sampling"]["sample_rounding"])
+display(Markdown(text.slovin_sentence(N, e, n_exact, n, lang)))
+
+# %% [markdown]
+# ## Alokasi per kecamatan dan perbandingan dengan Tabel 8
+
+# %%
+frame = read_raw_file(data_dir, cb, "village_frame")
+published = pub.load_published(published_path)
+table8 = pub.table8_frame(published)
+st = sampling.sampling_table(design, table8, include_total=True)
+st["sampled_in_frame"] = views.sampled_per_stratum(frame, st["kecamatan"])
+printed_totals = (pub.value(published, "t8_jumlah_villages"), pub.value(published, "t8_jumlah_respondents"))
+table, flags = views.sampling_view(st, printed_totals)
+
+# %%
+#| label: tbl-sampel-kecamatan
+#| tbl-cap: "Tabel 8. Sebaran sampel desa per kecamatan di Kabupaten Pesawaran (terbitan dan hitung ulang; sel berbeda ditandai)"
+save_table(
+    table, "tbl-sampel-kecamatan", out_dir=out, flags=flags, decimals=2,
+    note=("Sampel (sisa terbesar): alokasi aturan buku kode (metode Hamilton). Sel bertanda † / "
+          "berwarna: angka Tabel 8 yang berbeda dari hitung ulang. Desa sampel dalam data: "
+          "data rekonstruksi."),
+)
+
+# %%
+n_diff, n_rows = views.flagged_rows(flags)
+display(Markdown(text.mismatch_sentence(n_diff, n_rows, "baris kecamatan" if lang == "id" else "kecamatan rows", lang)))
+display(Markdown(text.printed_sum_sentence(table8["villages"].sum(), printed_totals[0], table8["respondents"].sum(), printed_totals[1], lang)))

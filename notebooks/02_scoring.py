@@ -1,0 +1,98 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: p3md
+#     language: python
+#     name: p3md
+# ---
+
+# %% [markdown]
+# # Penskoran jawaban dan sebaran modus
+#
+# Bab ini membaca semua berkas data mentah survei Pesawaran, mengubah jawaban menjadi skor
+# butir 1-3 menurut buku kode (pita untuk jawaban berupa hitungan dan jarak, skor terbalik
+# untuk butir negatif), menggabungkan penilaian beberapa perangkat desa menjadi satu skor
+# per pendamping (median per butir, dibulatkan setengah ke atas), lalu menjumlahkan skor
+# total dan kategorinya. Tabel turunan ditulis ke folder `derived/` dan dipakai oleh bab-bab
+# berikutnya. Semua data di sini adalah **data rekonstruksi**, bukan jawaban kuesioner asli.
+
+# %% tags=["parameters"]
+# Parameter tahap (disuntikkan oleh papermill / pipeline; nilai di bawah adalah bawaan).
+data_dir = "data/raw"  # folder data mentah (hanya dibaca, tidak pernah ditulis)
+out_dir = "reports"  # folder hasil: tables/, figures/, derived/ ditulis di sini
+codebook_path = "data/codebook.yaml"  # buku kode: butir, skala, batas kategori, rancangan
+published_path = "data/published.yaml"  # angka terbitan tesis dan artikel, apa adanya
+seed = 20230616  # benih acak (rekonstruksi data; tahap ini tidak mengambil sampel acak)
+alpha_validity = 0.05  # taraf nyata uji validitas butir (dua sisi; r tabel dengan df n - 2)
+alpha_correlation = 0.10  # taraf nyata korelasi Rank Spearman (tesis: 0,1)
+alpha_difference = 0.05  # taraf nyata uji beda Kruskal-Wallis / Mann-Whitney / Wioi
+reliability_threshold = 0.61  # ambang Alpha Cronbach "reliabel" (Tabel 11 tesis)
+class_range = "theoretical"  # rentang kelas interval: "theoretical" (buku kode) atau "observed" (data)
+lang = "id"  # bahasa kalimat hasil: "id" (Indonesia) atau "en" (Inggris)
+
+# %%
+from pathlib import Path
+
+from IPython.display import Markdown, display
+
+from p3md.codebook import load_codebook
+from p3md.io.readers import read_raw_dir
+from p3md.reporting import save_table, text, views
+from p3md.scoring import score_study
+
+cb = load_codebook(codebook_path)
+out = Path(out_dir)
+display(Markdown(text.reconstruction_notice(lang)))
+
+# %%
+raw = read_raw_dir(data_dir, cb)
+scored = score_study(raw, cb)
+written = scored.write(out / "derived")
+display(Markdown(text.files_written_sentence([p.name for p in written], "derived/", lang)))
+
+# %%
+#| label: tbl-skoring-peran-kecamatan
+#| tbl-cap: "Tabel S1. Jumlah pendamping menurut peran dan kecamatan"
+fac = scored.facilitators_scored
+save_table(views.counts_by(fac, "kecamatan", "role", row_name="Kecamatan"),
+           "tbl-skoring-peran-kecamatan", out_dir=out)
+
+# %%
+#| label: tbl-skoring-penilai
+#| tbl-cap: "Tabel S2. Jumlah penilaian perangkat desa per pendamping menurut peran"
+save_table(views.counts_by(fac, "n_ratings", "role", row_name="Jumlah penilaian per pendamping"),
+           "tbl-skoring-penilai", out_dir=out,
+           note="Skor butir Y1 dan Y2 seorang pendamping adalah median penilaian perangkat desa, dibulatkan setengah ke atas.")
+
+# %% [markdown]
+# ## Sebaran modus butir
+#
+# Untuk setiap butir dan peran, tabel berikut menghitung berapa pendamping yang modus
+# (untuk penilaian perangkat desa) atau skornya (untuk laporan diri dan penilaian Tenaga
+# Ahli) bernilai 3, 2 atau 1, seperti "sebaran modus" dalam tesis.
+
+# %%
+#| label: tbl-skoring-modus-x
+#| tbl-cap: "Tabel S3. Sebaran modus butir karakteristik Pendamping Desa (X) menurut peran"
+save_table(views.modes_table(scored.modes, cb, "X"), "tbl-skoring-modus-x", out_dir=out, decimals=1)
+
+# %%
+#| label: tbl-skoring-modus-y
+#| tbl-cap: "Tabel S4. Sebaran modus butir tingkat kinerja Pendamping Desa (Y) menurut peran"
+save_table(views.modes_table(scored.modes, cb, "Y"), "tbl-skoring-modus-y", out_dir=out, decimals=1)
+
+# %% [markdown]
+# ## Kategori skor total
+
+# %%
+#| label: tbl-skoring-kategori
+#| tbl-cap: "Tabel S5. Kategori skor total setiap variabel menurut peran"
+save_table(views.category_counts(fac, cb), "tbl-skoring-kategori", out_dir=out,
+           note="Batas kategori menurut buku kode (Tabel 6 dan 7 tesis; batas Y adalah jumlah batas keempat indikator).")

@@ -1,0 +1,173 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: p3md
+#     language: python
+#     name: p3md
+# ---
+
+# %% [markdown]
+# # Deskripsi karakteristik dan tingkat kinerja Pendamping Desa
+#
+# Bab ini menggolongkan skor total setiap variabel ke dalam tiga kelas interval dengan rumus
+# I = (skor tertinggi - skor terendah) / jumlah kelas, pada rentang teoretis (buku kode) atau
+# rentang teramati (parameter `class_range`), untuk seluruh pendamping dan per peran (PDP,
+# PLD): jumlah, persentase, median dan modus, seperti Tabel 13-28 tesis. Tabel 21, 22, 24 dan
+# 25 menampilkan sebaran modus per sub indikator. Skor berasal dari **data rekonstruksi**,
+# bukan data asli penelitian.
+
+# %% tags=["parameters"]
+# Parameter tahap (disuntikkan oleh papermill / pipeline; nilai di bawah adalah bawaan).
+data_dir = "data/raw"  # folder data mentah (hanya dibaca, tidak pernah ditulis)
+out_dir = "reports"  # folder hasil: tables/, figures/, derived/ ditulis di sini
+codebook_path = "data/codebook.yaml"  # buku kode: butir, skala, batas kategori, rancangan
+published_path = "data/published.yaml"  # angka terbitan tesis dan artikel, apa adanya
+seed = 20230616  # benih acak (rekonstruksi data; tahap ini tidak mengambil sampel acak)
+alpha_validity = 0.05  # taraf nyata uji validitas butir (dua sisi; r tabel dengan df n - 2)
+alpha_correlation = 0.10  # taraf nyata korelasi Rank Spearman (tesis: 0,1)
+alpha_difference = 0.05  # taraf nyata uji beda Kruskal-Wallis / Mann-Whitney / Wioi
+reliability_threshold = 0.61  # ambang Alpha Cronbach "reliabel" (Tabel 11 tesis)
+class_range = "theoretical"  # rentang kelas interval: "theoretical" (buku kode) atau "observed" (data)
+lang = "id"  # bahasa kalimat hasil: "id" (Indonesia) atau "en" (Inggris)
+
+# %%
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import Markdown, display
+
+from p3md.codebook import load_codebook
+from p3md.reporting import figures, save_figure, save_table, text, views
+from p3md.stats import intervals
+
+cb = load_codebook(codebook_path)
+out = Path(out_dir)
+display(Markdown(text.reconstruction_notice(lang)))
+
+# %%
+fac = pd.read_csv(out / "derived" / "facilitators_scored.csv")
+modes = pd.read_csv(out / "derived" / "modes.csv")
+names = views.variable_labels(cb)
+groups = {"Gabungan": fac, **{r: fac[fac["role"] == r] for r in views.ROLE_ORDER}}
+dists, summaries = {}, {}
+for var, spec in cb.variables.items():
+    classes = intervals.classes_for(fac[var], spec.score_range, class_range, cb.interval_classes)
+    labels = views.category_labels_low_to_high(cb, var)
+    dists[var] = {g: intervals.class_distribution(d[var], classes, labels) for g, d in groups.items()}
+    summaries[var] = {g: intervals.score_summary(d[var]) for g, d in groups.items()}
+NOTE = f"Kelas interval pada rentang {'teoretis' if class_range == 'theoretical' else 'teramati'}; persentase dibulatkan (sisa terbesar) sehingga berjumlah 100."
+
+# %%
+#| label: tbl-kelas-x1
+#| tbl-cap: "Tabel 13. Hasil pengukuran variabel tingkat pendidikan formal PLD dan PDP di Kabupaten Pesawaran"
+save_table(views.class_view(dists["X1"], summaries["X1"]), "tbl-kelas-x1", out_dir=out, note=NOTE, decimals=1)
+
+# %%
+#| label: tbl-kelas-x2
+#| tbl-cap: "Tabel 14. Sebaran variabel tingkat pendidikan non formal PDP dan PLD di Kabupaten Pesawaran"
+save_table(views.class_view(dists["X2"], summaries["X2"]), "tbl-kelas-x2", out_dir=out, note=NOTE, decimals=1)
+
+# %%
+#| label: tbl-kelas-x3
+#| tbl-cap: "Tabel 15. Sebaran tingkat motivasi kerja PDP dan PLD di Kabupaten Pesawaran"
+save_table(views.class_view(dists["X3"], summaries["X3"]), "tbl-kelas-x3", out_dir=out, note=NOTE, decimals=1)
+
+# %%
+#| label: tbl-kelas-x4
+#| tbl-cap: "Tabel 16. Sebaran variabel tingkat disiplin kerja PDP dan PLD di Kabupaten Pesawaran"
+save_table(views.class_view(dists["X4"], summaries["X4"]), "tbl-kelas-x4", out_dir=out, note=NOTE, decimals=1)
+
+# %%
+#| label: tbl-kelas-x5
+#| tbl-cap: "Tabel 17. Banyaknya desa dampingan PDP dan PLD di Kabupaten Pesawaran"
+save_table(views.class_view(dists["X5"], summaries["X5"]), "tbl-kelas-x5", out_dir=out, note=NOTE, decimals=1)
+
+# %%
+#| label: tbl-kelas-x6
+#| tbl-cap: "Tabel 18. Jarak desa dampingan PDP dan PLD di Kabupaten Pesawaran"
+save_table(views.class_view(dists["X6"], summaries["X6"]), "tbl-kelas-x6", out_dir=out, decimals=1,
+           note=NOTE + " Arah pita jarak berbeda menurut peran (lihat buku kode, X6).")
+
+# %%
+#| label: tbl-kelas-x7
+#| tbl-cap: "Tabel 19. Sebaran variabel tingkat hubungan interpersonal PDP dan PLD di Kabupaten Pesawaran"
+save_table(views.class_view(dists["X7"], summaries["X7"]), "tbl-kelas-x7", out_dir=out, note=NOTE, decimals=1)
+
+# %%
+#| label: fig-sebaran-x-peran
+#| fig-cap: "Gambar D1. Sebaran kategori karakteristik Pendamping Desa (X1-X7) menurut peran"
+x_vars = [v for v, d in cb.variables.items() if d.group == "X"]
+long_x = views.long_distribution({v: dists[v] for v in x_vars}, names)
+fig = figures.plot_categories_by_role(long_x, orders={names[v]: views.category_labels_low_to_high(cb, v) for v in x_vars})
+save_figure(fig, "fig-sebaran-x-peran", out)
+
+# %% [markdown]
+# ## Tingkat kinerja
+
+# %%
+#| label: tbl-kelas-y1
+#| tbl-cap: "Tabel 20. Sebaran tingkat kinerja pendampingan PDP dan PLD di Kabupaten Pesawaran"
+save_table(views.class_view(dists["Y1"], summaries["Y1"]), "tbl-kelas-y1", out_dir=out, note=NOTE, decimals=1)
+
+# %%
+#| label: tbl-modus-y1-pdp
+#| tbl-cap: "Tabel 21. Sebaran modus tingkat kinerja pendampingan PDP di Kabupaten Pesawaran berdasarkan sub indikator penilaian"
+save_table(views.modes_view(modes, cb, "Y1", "PDP"), "tbl-modus-y1-pdp", out_dir=out, decimals=1)
+
+# %%
+#| label: tbl-modus-y1-pld
+#| tbl-cap: "Tabel 22. Sebaran modus tingkat kinerja pendampingan PLD di Kabupaten Pesawaran berdasarkan sub indikator penilaian"
+save_table(views.modes_view(modes, cb, "Y1", "PLD"), "tbl-modus-y1-pld", out_dir=out, decimals=1)
+
+# %%
+#| label: tbl-kelas-y2
+#| tbl-cap: "Tabel 23. Sebaran tingkat kinerja supervisi PDP dan PLD di Kabupaten Pesawaran"
+save_table(views.class_view(dists["Y2"], summaries["Y2"]), "tbl-kelas-y2", out_dir=out, note=NOTE, decimals=1)
+
+# %%
+#| label: tbl-modus-y2-pdp
+#| tbl-cap: "Tabel 24. Sebaran modus tingkat kinerja supervisi PDP di Kabupaten Pesawaran berdasarkan sub indikator penilaian"
+save_table(views.modes_view(modes, cb, "Y2", "PDP"), "tbl-modus-y2-pdp", out_dir=out, decimals=1)
+
+# %%
+#| label: tbl-modus-y2-pld
+#| tbl-cap: "Tabel 25. Sebaran modus tingkat kinerja supervisi PLD di Kabupaten Pesawaran berdasarkan sub indikator penilaian"
+save_table(views.modes_view(modes, cb, "Y2", "PLD"), "tbl-modus-y2-pld", out_dir=out, decimals=1)
+
+# %%
+#| label: tbl-kelas-y3
+#| tbl-cap: "Tabel 26. Sebaran tingkat kinerja koordinasi PDP dan PLD di Kabupaten Pesawaran"
+save_table(views.class_view(dists["Y3"], summaries["Y3"]), "tbl-kelas-y3", out_dir=out, note=NOTE, decimals=1)
+
+# %%
+#| label: tbl-kelas-y4
+#| tbl-cap: "Tabel 27. Sebaran tingkat kinerja administrasi PDP dan PLD di Kabupaten Pesawaran"
+save_table(views.class_view(dists["Y4"], summaries["Y4"]), "tbl-kelas-y4", out_dir=out, note=NOTE, decimals=1)
+
+# %%
+#| label: tbl-kelas-y
+#| tbl-cap: "Tabel 28. Sebaran tingkat kinerja PDP dan PLD"
+save_table(views.class_view(dists["Y"], summaries["Y"]), "tbl-kelas-y", out_dir=out, decimals=1,
+           note=NOTE + " Batas kategori Y adalah jumlah batas keempat indikator (buku kode).")
+
+# %%
+display(Markdown(" ".join(
+    text.category_sentence(f"Tingkat kinerja {r}" if lang == "id" else f"Performance of {r}",
+                           views.median_class_label(dists["Y"][r]),
+                           median=float(summaries["Y"][r]["median"].iloc[0]), lang=lang)
+    for r in views.ROLE_ORDER
+)))
+
+# %%
+#| label: fig-sebaran-y-peran
+#| fig-cap: "Gambar D2. Sebaran skor kinerja Pendamping Desa (Y1-Y4 dan Y) menurut peran"
+y_vars = [v for v, d in cb.variables.items() if d.group == "Y"]
+fig = figures.plot_scores_by_role(fac, y_vars, titles=names)
+save_figure(fig, "fig-sebaran-y-peran", out)

@@ -1,0 +1,165 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: p3md
+#     language: python
+#     name: p3md
+# ---
+
+# %% [markdown]
+# # Uji hipotesis: hubungan karakteristik dan perbedaan tingkat kinerja
+#
+# Bab ini menguji hipotesis tesis: hubungan karakteristik pendamping (X1-X7) dengan tingkat
+# kinerja (Y) dengan korelasi Rank Spearman pada α = `alpha_correlation` (Tabel 29, gabungan
+# dan per peran), perbedaan kinerja PDP dan PLD dengan Kruskal-Wallis dan Mann-Whitney
+# (Tabel 30), dan perbedaan kinerja menurut status desa per peran dengan rata-rata ranking
+# (Tabel 31-35). Sebagai tambahan, uji lanjut Dunn (koreksi Holm) dan koreksi perbandingan
+# berganda Holm dan Benjamini-Hochberg ditampilkan. Semua skor adalah **data rekonstruksi**.
+
+# %% tags=["parameters"]
+# Parameter tahap (disuntikkan oleh papermill / pipeline; nilai di bawah adalah bawaan).
+data_dir = "data/raw"  # folder data mentah (hanya dibaca, tidak pernah ditulis)
+out_dir = "reports"  # folder hasil: tables/, figures/, derived/ ditulis di sini
+codebook_path = "data/codebook.yaml"  # buku kode: butir, skala, batas kategori, rancangan
+published_path = "data/published.yaml"  # angka terbitan tesis dan artikel, apa adanya
+seed = 20230616  # benih acak (rekonstruksi data; tahap ini tidak mengambil sampel acak)
+alpha_validity = 0.05  # taraf nyata uji validitas butir (dua sisi; r tabel dengan df n - 2)
+alpha_correlation = 0.10  # taraf nyata korelasi Rank Spearman (tesis: 0,1)
+alpha_difference = 0.05  # taraf nyata uji beda Kruskal-Wallis / Mann-Whitney / Wioi
+reliability_threshold = 0.61  # ambang Alpha Cronbach "reliabel" (Tabel 11 tesis)
+class_range = "theoretical"  # rentang kelas interval: "theoretical" (buku kode) atau "observed" (data)
+lang = "id"  # bahasa kalimat hasil: "id" (Indonesia) atau "en" (Inggris)
+
+# %%
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import Markdown, display
+
+from p3md.codebook import load_codebook
+from p3md.reporting import figures, save_figure, save_table, text, views
+from p3md.stats import hypothesis
+
+cb = load_codebook(codebook_path)
+out = Path(out_dir)
+display(Markdown(text.reconstruction_notice(lang)))
+
+# %%
+fac = pd.read_csv(out / "derived" / "facilitators_scored.csv")
+village = pd.read_csv(out / "derived" / "village_ratings_scored.csv")
+village["status_rank"] = village["status"].map({s: d.rank for s, d in cb.statuses.items()})
+names = views.variable_labels(cb)
+x_vars = [v for v, d in cb.variables.items() if d.group == "X"]
+y_vars = [v for v, d in cb.variables.items() if d.group == "Y"]
+statuses = cb.status_order
+
+# %% [markdown]
+# ## Hubungan karakteristik dengan tingkat kinerja
+
+# %%
+#| label: tbl-spearman
+#| tbl-cap: "Tabel 29. Hasil analisis karakteristik Pendamping Desa dengan tingkat kinerja Pendamping Desa (Rank Spearman, gabungan dan per peran)"
+spearman = hypothesis.spearman_table(fac, x_vars, "Y", by="role", alpha=alpha_correlation)
+save_table(views.spearman_view(spearman, names), "tbl-spearman", out_dir=out,
+           note="rs: koefisien Rank Spearman; p dua sisi (pendekatan t). Keputusan pada α dari parameter alpha_correlation.")
+
+# %%
+pooled = spearman[spearman["group"] == "all"]
+display(Markdown(text.count_significant_sentence(
+    pooled.loc[pooled["significant"], "x"].tolist(), alpha_correlation,
+    kind="berhubungan nyata dengan" if lang == "id" else "related to",
+    target="tingkat kinerja (Y)" if lang == "id" else "performance (Y)", lang=lang)))
+
+# %% [markdown]
+# ## Perbedaan tingkat kinerja PDP dan PLD
+
+# %%
+#| label: tbl-beda-peran
+#| tbl-cap: "Tabel 30. Hasil uji perbedaan tingkat kinerja PDP dan PLD di Kabupaten Pesawaran (Kruskal-Wallis dan Mann-Whitney)"
+kw_role = hypothesis.kruskal_table(fac, "role", y_vars, alpha=alpha_difference)
+mw_role = hypothesis.mann_whitney_table(fac, "role", y_vars, alpha=alpha_difference, order=list(views.ROLE_ORDER))
+save_table(views.difference_view(kw_role, mw_role, names), "tbl-beda-peran", out_dir=out,
+           note="ε²: ukuran efek Kruskal-Wallis (H / (n - 1)); r rank-biserial positif bila PDP cenderung lebih tinggi.")
+
+# %%
+y_row = kw_role[kw_role["outcome"] == "Y"].iloc[0]
+display(Markdown(text.decision_sentence(
+    "tingkat kinerja PDP dan PLD" if lang == "id" else "in performance between PDP and PLD",
+    y_row["p"], alpha_difference, statistic=f"H = {text.num(y_row['H'], 3, lang)}", kind="perbedaan", lang=lang)))
+
+# %% [markdown]
+# ## Tingkat kinerja menurut status desa
+
+# %%
+kw_status = {r: hypothesis.kruskal_table(village[village["role"] == r], "status", y_vars, alpha=alpha_difference)
+             for r in views.ROLE_ORDER}
+
+# %%
+#| label: tbl-ranking-status-pdp
+#| tbl-cap: "Tabel 31. Rata-rata ranking tingkat kinerja PDP menurut tingkat kemajuan dan kemandirian desa"
+save_table(views.mean_rank_view(kw_status["PDP"], statuses, names), "tbl-ranking-status-pdp", out_dir=out,
+           note="Satuan analisis: penilaian perangkat desa (desa sampel) terhadap pendamping; Y3 dan Y4 dari Tenaga Ahli.")
+
+# %%
+#| label: tbl-ranking-status-pld
+#| tbl-cap: "Tabel 32. Rata-rata ranking tingkat kinerja PLD menurut tingkat kemajuan dan kemandirian desa"
+save_table(views.mean_rank_view(kw_status["PLD"], statuses, names), "tbl-ranking-status-pld", out_dir=out,
+           note="Satuan analisis: penilaian perangkat desa (desa sampel) terhadap pendamping; Y3 dan Y4 dari Tenaga Ahli.")
+
+# %%
+#| label: tbl-kw-status-pdp
+#| tbl-cap: "Tabel 33. Hasil uji perbedaan tingkat kinerja PDP pada tingkat kemajuan dan kemandirian desa di Kabupaten Pesawaran"
+save_table(views.kruskal_view(kw_status["PDP"], names), "tbl-kw-status-pdp", out_dir=out)
+
+# %%
+#| label: tbl-kw-status-pld
+#| tbl-cap: "Tabel 34. Hasil uji perbedaan tingkat kinerja PLD pada tingkat kemajuan dan kemandirian desa di Kabupaten Pesawaran"
+save_table(views.kruskal_view(kw_status["PLD"], names), "tbl-kw-status-pld", out_dir=out,
+           note="Judul Tabel 34 dalam tesis tertulis \"PDP\"; isinya kinerja PLD.")
+
+# %%
+#| label: tbl-sebaran-status
+#| tbl-cap: "Tabel 35. Sebaran tingkat kinerja PLD dan PDP menurut tingkat kemajuan dan kemandirian desa"
+save_table(views.status_category_view(village, cb, "Y", statuses), "tbl-sebaran-status", out_dir=out)
+
+# %%
+#| label: tbl-kw-status-gabungan
+#| tbl-cap: "Tabel H1. Uji Kruskal-Wallis tingkat kinerja menurut status desa (PDP dan PLD digabung) dan korelasi Spearman peringkat status dengan kinerja"
+kw_status_all = hypothesis.kruskal_table(village, "status", ["Y"], alpha=alpha_difference)
+sp_status = hypothesis.spearman_table(village, ["status_rank"], "Y", alpha=alpha_correlation)
+save_table(views.status_pooled_view(kw_status_all, sp_status), "tbl-kw-status-gabungan", out_dir=out,
+           note="Peringkat status: 1 Tertinggal, 2 Berkembang, 3 Maju, 4 Mandiri (buku kode). Menguji Kesimpulan 4 tesis.")
+
+# %%
+#| label: fig-kinerja-status
+#| fig-cap: "Gambar H1. Skor tingkat kinerja Pendamping Desa menurut status desa dan peran"
+save_figure(figures.plot_scores_by_status(village, "Y", status_order=statuses), "fig-kinerja-status", out)
+
+# %% [markdown]
+# ## Uji lanjut dan koreksi perbandingan berganda
+
+# %%
+#| label: tbl-dunn-status
+#| tbl-cap: "Tabel H2. Uji lanjut Dunn (koreksi Holm) antarstatus desa per peran"
+dunn = pd.concat([hypothesis.dunn_table(village[village["role"] == r], "status", "Y", "holm", alpha_difference).assign(role=r)
+                  for r in views.ROLE_ORDER], ignore_index=True)
+save_table(views.dunn_view(dunn), "tbl-dunn-status", out_dir=out)
+
+# %%
+#| label: tbl-p-koreksi
+#| tbl-cap: "Tabel H3. Nilai p uji hipotesis sebelum dan sesudah koreksi perbandingan berganda (Holm dan Benjamini-Hochberg)"
+families = views.test_families(spearman, kw_role, kw_status, alpha_correlation, alpha_difference)
+adjusted = pd.concat([hypothesis.adjust_pvalues(f["p"], alpha=f["alpha"].iloc[0]).join(f[["family", "test", "alpha"]])
+                      for f in families], ignore_index=True)
+save_table(views.adjusted_view(adjusted), "tbl-p-koreksi", out_dir=out,
+           note="Koreksi dilakukan per kelompok uji (korelasi pada α korelasi; uji beda pada α beda).")
+
+# %%
+display(Markdown(text.adjustment_sentence(adjusted.loc[adjusted["decision_changes"], "test"].tolist(), lang=lang)))

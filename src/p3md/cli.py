@@ -1,0 +1,135 @@
+"""Command line: ``python -m p3md report | generate | check``.
+
+Exit codes: 0 success; 1 a gate or stage failed (the readable message goes to stderr);
+2 bad parameters or usage. Heavy libraries (pandas, papermill, great-expectations) are imported
+only inside the commands, so ``import p3md.cli`` and ``--help`` stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="p3md", description="P3MD research compendium")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    rep = sub.add_parser("report", help="run every stage (cached) and render the site")
+    rep.add_argument("--data", type=Path, help="raw data folder (default data/raw)")
+    rep.add_argument("--out", type=Path, help="report folder (default reports)")
+    rep.add_argument("--force", action="store_true", help="rerun every stage, ignore the cache")
+    rep.add_argument("--only", action="append", metavar="STAGE",
+                     help="run only this stage (and what it needs); repeatable")
+    rep.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                     help="override a notebook parameter, e.g. --set alpha_correlation=0.05")
+    rep.add_argument("--no-site", action="store_true", help="do not render the site")
+    rep.add_argument("--derived", type=Path,
+                     help="where derived CSVs are copied on success (default data/derived)")
+    rep.add_argument("--no-derived", action="store_true", help="do not copy derived CSVs")
+    rep.add_argument("--jobs", type=int, default=2, help="stages run in parallel (default 2)")
+
+    gen = sub.add_parser("generate", help="write the seeded reconstructed raw data")
+    gen.add_argument("--out", type=Path, required=True)
+    gen.add_argument("--seed", type=int)
+    gen.add_argument("--scale", type=int)
+
+    chk = sub.add_parser("check", help="run the input gates on a raw data folder (no notebooks)")
+    chk.add_argument("--data", type=Path, help="raw data folder (default data/raw)")
+    chk.add_argument("--codebook", type=Path, help="codebook (default data/codebook.yaml)")
+    chk.add_argument("--json", type=Path, help="also write the gate results to this JSON file")
+    return parser
+
+
+def _parse_sets(pairs: Sequence[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise ValueError(f"--set expects KEY=VALUE, got {pair!r}")
+        key, value = pair.split("=", 1)
+        values[key.strip()] = value.strip()
+    return values
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from p3md.pipeline.params import ParameterError, make_params
+    from p3md.pipeline.stages import STAGES, RegistryError, upstream_closure
+
+    try:
+        values = _parse_sets(args.set)
+        if args.data is not None:
+            values["data_dir"] = args.data
+        if args.out is not None:
+            values["out_dir"] = args.out
+        params = make_params(**values)
+        if args.only:
+            upstream_closure(STAGES, args.only)
+    except (ParameterError, ValueError, RegistryError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+    from p3md import PROJECT_ROOT
+    from p3md.pipeline.atomic import RunLockedError
+    from p3md.pipeline.runner import PipelineSafetyError, run_pipeline
+
+    derived = None if args.no_derived else (args.derived or PROJECT_ROOT / "data" / "derived")
+    try:
+        result = run_pipeline(params, force=args.force, only=args.only,
+                              renderer=None if args.no_site else "auto",
+                              derived_dir=derived, max_workers=args.jobs)
+    except (PipelineSafetyError, RunLockedError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("Interrupted; the last good report is unchanged.", file=sys.stderr)
+        return 130
+    if not result.success:
+        print(result.message, file=sys.stderr)
+    return result.exit_code
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from p3md.reconstruction import generate  # type: ignore[attr-defined]
+
+    kwargs: dict[str, Any] = {}
+    if args.seed is not None:
+        kwargs["seed"] = args.seed
+    if args.scale is not None:
+        kwargs["scale"] = args.scale
+    generate(args.out, **kwargs)
+    print(f"Raw data written to {args.out}")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from p3md.pipeline.check import check_data_dir
+    from p3md.pipeline.params import DEFAULT_CODEBOOK, DEFAULT_DATA_DIR
+
+    data = args.data or DEFAULT_DATA_DIR
+    codebook = args.codebook or DEFAULT_CODEBOOK
+    if not Path(data).is_dir():
+        print(f"error: Invalid parameter data_dir = {str(data)!r}: allowed is an existing folder.",
+              file=sys.stderr)
+        return EXIT_USAGE
+    report = check_data_dir(Path(data), Path(codebook), json_path=args.json)
+    for line in report.lines:
+        print(line)
+    if report.failure is not None:
+        print(str(report.failure), file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handler = {"report": cmd_report, "generate": cmd_generate, "check": cmd_check}[args.command]
+    return handler(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,81 @@
+"""Executing one stage notebook with papermill, and finding what it declares as outputs."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+KERNEL_NAME = "p3md"
+_LABEL = re.compile(r"^#\|\s*label:\s*['\"]?((?:tbl|fig)-[\w-]+)", re.M)
+
+
+class StageError(Exception):
+    """A stage notebook raised; the message names the stage, the cell's error and the notebook."""
+
+    def __init__(self, stage: str, ename: str, evalue: str, notebook: Path | None,
+                 cell: int | None = None) -> None:
+        self.stage, self.ename, self.evalue, self.notebook, self.cell = stage, ename, evalue, notebook, cell
+        where = f" in cell {cell}" if cell is not None else ""
+        text = f"Stage {stage} failed{where}: {ename}: {evalue}"
+        if notebook is not None:
+            text += f" (executed notebook with the full traceback: {notebook})"
+        super().__init__(text)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"stage": self.stage, "error": self.ename, "message": self.evalue,
+                "cell": self.cell, "notebook": str(self.notebook) if self.notebook else None}
+
+
+@dataclass
+class Declared:
+    """Output labels a notebook declares in ``#| label:`` cell options."""
+
+    tables: list[str]
+    figures: list[str]
+
+
+def declared_outputs(notebook: Path) -> Declared:
+    """``tbl-*`` and ``fig-*`` labels of the notebook's code cells.
+
+    Tables are saved as ``tables/<label>.csv`` and figures as ``figures/<label>.png|svg``
+    (ARCHITECTURE.md), so the labels tell which files belong to which stage even when two
+    stages run at the same time into the same folder.
+    """
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    tables: list[str] = []
+    figures: list[str] = []
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        src = cell.get("source", "")
+        src = "".join(src) if isinstance(src, list) else src
+        for label in _LABEL.findall(src):
+            (tables if label.startswith("tbl-") else figures).append(label)
+    return Declared(tables=tables, figures=figures)
+
+
+def execute_stage(stage: str, notebook: Path, output: Path, parameters: dict[str, Any],
+                  cwd: Path, kernel_name: str = KERNEL_NAME) -> None:
+    """Run ``notebook`` with papermill into ``output``; raise :class:`StageError` on failure."""
+    import papermill as pm  # heavy import, only when a stage really runs
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        pm.execute_notebook(
+            str(notebook), str(output), parameters=parameters, kernel_name=kernel_name,
+            cwd=str(cwd), progress_bar=False, log_output=False,
+        )
+    except pm.PapermillExecutionError as exc:
+        raise StageError(stage, exc.ename, _clean(exc.evalue), output, exc.exec_count) from None
+    except Exception as exc:  # kernel death, missing kernel, unreadable notebook
+        raise StageError(stage, type(exc).__name__, _clean(str(exc)), output) from None
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _clean(text: str) -> str:
+    return _ANSI.sub("", text or "").strip()

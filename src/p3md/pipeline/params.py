@@ -1,0 +1,142 @@
+"""Run parameters: the values injected into every stage notebook's ``parameters`` cell.
+
+They are validated here, before any notebook starts, because a bad value found by the sixth
+notebook after two minutes of work is a worse experience than a one-line refusal up front.
+Defaults come from the codebook (alphas, reliability threshold), so the codebook stays the one
+source of truth for the study's conventions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from p3md import PROJECT_ROOT
+
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data" / "raw"
+DEFAULT_OUT_DIR = PROJECT_ROOT / "reports"
+DEFAULT_CODEBOOK = PROJECT_ROOT / "data" / "codebook.yaml"
+DEFAULT_PUBLISHED = PROJECT_ROOT / "data" / "published.yaml"
+
+#: Human-readable allowed range per parameter, used in error messages.
+ALLOWED: dict[str, str] = {
+    "data_dir": "an existing folder",
+    "out_dir": "a folder path (created if missing)",
+    "codebook_path": "an existing YAML file",
+    "published_path": "a YAML file path",
+    "seed": "an integer",
+    "alpha_validity": "a number strictly between 0 and 1",
+    "alpha_correlation": "a number strictly between 0 and 1",
+    "alpha_difference": "a number strictly between 0 and 1",
+    "reliability_threshold": "a number in (0, 1] (above 0, at most 1)",
+    "class_range": '"theoretical" or "observed"',
+    "lang": '"id" or "en"',
+}
+
+
+class ParameterError(ValueError):
+    """One or more run parameters are invalid; the message names each one."""
+
+    def __init__(self, problems: list[tuple[str, Any, str]]) -> None:
+        self.problems = problems
+        lines = [
+            f"Invalid parameter {name} = {value!r}: allowed is {allowed}."
+            for name, value, allowed in problems
+        ]
+        super().__init__("\n".join(lines))
+
+
+class RunParams(BaseModel):
+    """Parameters of a pipeline run, exactly the names of the notebooks' ``parameters`` cell."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+    data_dir: Path = DEFAULT_DATA_DIR
+    out_dir: Path = DEFAULT_OUT_DIR
+    codebook_path: Path = DEFAULT_CODEBOOK
+    published_path: Path = DEFAULT_PUBLISHED
+    seed: int = 20230601
+    alpha_validity: float = Field(0.05, gt=0, lt=1)
+    alpha_correlation: float = Field(0.10, gt=0, lt=1)
+    alpha_difference: float = Field(0.05, gt=0, lt=1)
+    reliability_threshold: float = Field(0.61, gt=0, le=1)
+    class_range: Literal["theoretical", "observed"] = "theoretical"
+    lang: Literal["id", "en"] = "id"
+
+    @field_validator("data_dir")
+    @classmethod
+    def _data_dir_exists(cls, v: Path) -> Path:
+        if not v.is_dir():
+            raise ValueError(f"folder {v} does not exist")
+        return v.resolve()
+
+    @field_validator("codebook_path")
+    @classmethod
+    def _codebook_exists(cls, v: Path) -> Path:
+        if not v.is_file():
+            raise ValueError(f"file {v} does not exist")
+        return v.resolve()
+
+    @field_validator("out_dir", "published_path")
+    @classmethod
+    def _absolute(cls, v: Path) -> Path:
+        # Absolute paths: notebooks run with cwd = project root, the CLI may not.
+        return v.resolve()
+
+    def notebook_parameters(self, out_dir: Path | None = None) -> dict[str, Any]:
+        """The dict papermill injects (paths as strings; ``out_dir`` may point at staging)."""
+        values = self.model_dump()
+        if out_dir is not None:
+            values["out_dir"] = out_dir
+        return {k: (str(v) if isinstance(v, Path) else v) for k, v in values.items()}
+
+    def cache_parameters(self) -> dict[str, Any]:
+        """Parameters that change results: paths are left out because the cache key already
+        hashes the *contents* of the data, codebook and published files, and ``out_dir`` is a
+        fresh staging folder on every run."""
+        values = self.model_dump(exclude={"data_dir", "out_dir", "codebook_path", "published_path"})
+        return dict(sorted(values.items()))
+
+
+def defaults_from_codebook(codebook_path: Path | str | None = None) -> dict[str, Any]:
+    """Study conventions the codebook defines (alphas, reliability threshold)."""
+    from p3md.codebook import load_codebook
+
+    cb = load_codebook(codebook_path)
+    return {
+        "alpha_validity": cb.alpha["validity"],
+        "alpha_correlation": cb.alpha["correlation"],
+        "alpha_difference": cb.alpha["difference"],
+        "reliability_threshold": cb.reliability_threshold,
+    }
+
+
+def make_params(**values: Any) -> RunParams:
+    """Build validated :class:`RunParams`: codebook defaults, overridden by ``values``.
+
+    String values (from ``--set key=value``) are coerced by pydantic. Raises
+    :class:`ParameterError` naming every bad parameter, its value and the allowed range.
+    """
+    unknown = sorted(set(values) - set(RunParams.model_fields))
+    if unknown:
+        raise ParameterError(
+            [(k, values[k], "one of " + ", ".join(RunParams.model_fields)) for k in unknown]
+        )
+    merged: dict[str, Any] = {}
+    codebook = values.get("codebook_path") or DEFAULT_CODEBOOK
+    if Path(codebook).is_file():
+        try:
+            merged.update(defaults_from_codebook(codebook))
+        except Exception as exc:  # a broken codebook is reported as a bad parameter
+            raise ParameterError([("codebook_path", str(codebook), f"a valid codebook ({exc})")])
+    merged.update({k: v for k, v in values.items() if v is not None})
+    try:
+        return RunParams(**merged)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            name = str(err["loc"][0]) if err["loc"] else "?"
+            problems.append((name, merged.get(name, err.get("input")), ALLOWED.get(name, err["msg"])))
+        raise ParameterError(problems) from None

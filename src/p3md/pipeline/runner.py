@@ -1,0 +1,577 @@
+"""``run_pipeline``: gates, papermill stages, cache, manifest and the atomic swap of ``reports/``.
+
+One run, in order:
+
+1. refuse to write under ``data_dir``; take the run lock; remove staging folders of dead runs;
+2. hash every input (raw files, codebook, published values, notebooks, the ``p3md`` sources)
+   and compute each stage's cache key;
+3. per level of the stage graph (stages of one level are independent): skip unchanged stages
+   (their outputs are copied over from the last good ``reports/``), run the input gates of the
+   others, execute their notebooks with papermill (up to ``max_workers`` at once), then run the
+   output gates on the CSVs they wrote. The first failure stops the run: later stages never
+   start;
+4. on success write ``manifest.json``, render the site into the staging folder and swap it in
+   for ``reports/``; copy ``derived/`` to ``data/derived``. On failure keep the staging folder
+   as ``.p3md-failed-<out>`` (with ``gates/failures.json``) and leave ``reports/`` untouched.
+"""
+
+from __future__ import annotations
+
+import inspect
+import shutil
+import sys
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import p3md
+from p3md import PROJECT_ROOT
+from p3md.pipeline import atomic
+from p3md.pipeline.execute import StageError, declared_outputs, execute_stage
+from p3md.pipeline.gates import FailureItem, GateFailure, GateResult
+from p3md.pipeline.hashing import raw_files_by_key, sha256_file, stage_key, tree_hash
+from p3md.pipeline.manifest import build_manifest, now_iso, read_manifest, write_manifest
+from p3md.pipeline.params import RunParams
+from p3md.pipeline.stages import Stage, topological_levels, upstream_closure
+
+Echo = Callable[[str], None]
+Reader = Callable[[Path, Any], dict[str, Any]]
+Renderer = Callable[..., Any]
+
+#: Folders of the run folder that hold pipeline bookkeeping, not stage outputs.
+_BOOKKEEPING = {"gates", "site", "notebooks"}
+
+
+@dataclass
+class StageRecord:
+    """What happened to one stage in this run."""
+
+    name: str
+    title: str
+    status: str = "pending"  # ran | skipped | failed | kept | not-run
+    seconds: float = 0.0
+    cache_key: str = ""
+    outputs: list[str] = field(default_factory=list)
+    gates: list[dict[str, Any]] = field(default_factory=list)
+    message: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "title": self.title, "status": self.status,
+                "seconds": round(self.seconds, 3), "cache_key": self.cache_key,
+                "outputs": sorted(self.outputs), "gates": self.gates, "message": self.message}
+
+
+@dataclass
+class RunResult:
+    """The outcome of :func:`run_pipeline`."""
+
+    success: bool
+    exit_code: int
+    out_dir: Path
+    stages: list[StageRecord]
+    message: str = ""
+    failure: Exception | None = None
+    manifest: dict[str, Any] | None = None
+    site_index: Path | None = None
+    renderer: str | None = None
+    failed_dir: Path | None = None
+
+    def status(self, name: str) -> str:
+        return next(s.status for s in self.stages if s.name == name)
+
+
+class PipelineSafetyError(RuntimeError):
+    """The run would write where it must not (the data folder)."""
+
+
+def run_pipeline(params: RunParams, force: bool = False, only: str | Sequence[str] | None = None,
+                 renderer: Renderer | str | None = "auto", *,
+                 stages: Sequence[Stage] | None = None, project_root: Path = PROJECT_ROOT,
+                 derived_dir: Path | None = None, max_workers: int = 2,
+                 echo: Echo | None = None, reader: Reader | None = None) -> RunResult:
+    """Run the pipeline into ``params.out_dir`` atomically.
+
+    Args:
+        params: validated run parameters (see :func:`p3md.pipeline.params.make_params`).
+        force: rerun every stage, ignoring the cache.
+        only: run only these stages (and whatever they depend on); the other stages' outputs
+            of the last good run are kept as they are.
+        renderer: ``"auto"`` = :func:`p3md.site.render_site` if importable, ``None`` = no site,
+            or a callable ``(project_dir, out_dir) -> result with .renderer``.
+        stages: the stage registry (default :data:`p3md.pipeline.stages.STAGES`, looked up at
+            call time so tests can inject fixture registries).
+        project_root: notebooks run with this working directory.
+        derived_dir: where ``derived/*.csv`` are copied on success (``None`` = nowhere).
+        max_workers: independent stages run in parallel up to this many at once.
+        echo: progress printer (default: ``print`` to stdout, flushed).
+        reader: ``(data_dir, codebook) -> {file key: DataFrame}``; default
+            :func:`p3md.io.readers.read_raw_dir` (imported when first needed).
+    """
+    if stages is None:
+        from p3md.pipeline import stages as registry
+
+        stages = registry.STAGES
+    echo = echo or _print
+    out_dir = Path(params.out_dir).resolve()
+    data_dir = Path(params.data_dir).resolve()
+    _assert_not_in_data(data_dir, out_dir, derived_dir)
+    with atomic.run_lock(out_dir):
+        for stale in atomic.cleanup_stale(out_dir):
+            echo(f"Removed stale staging folder {stale.name} (its run died)")
+        staging = atomic.make_staging(out_dir)
+        try:
+            run = _Run(params, staging, out_dir, force, only, renderer, list(stages),
+                       project_root, derived_dir, max_workers, echo, reader)
+            return run.execute()
+        except BaseException:
+            # Ctrl-C or a bug: never leave a half-built staging folder behind.
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+
+def _print(line: str) -> None:
+    print(line, flush=True)
+
+
+def _assert_not_in_data(data_dir: Path, out_dir: Path, derived_dir: Path | None) -> None:
+    for what, path in (("output folder", out_dir), ("derived folder", derived_dir)):
+        if path is None:
+            continue
+        path = path.resolve()
+        if atomic.is_within(path, data_dir) or atomic.is_within(data_dir, path):
+            raise PipelineSafetyError(
+                f"The {what} {path} overlaps the data folder {data_dir}; the pipeline never "
+                f"writes into or replaces the data folder. Choose another --out."
+            )
+
+
+class _Run:
+    """State of one run (kept out of the public API)."""
+
+    def __init__(self, params: RunParams, staging: Path, out_dir: Path, force: bool,
+                 only: str | Sequence[str] | None, renderer: Renderer | str | None,
+                 stages: list[Stage], project_root: Path, derived_dir: Path | None,
+                 max_workers: int, echo: Echo, reader: Reader | None) -> None:
+        self.reader = reader
+        self.params, self.staging, self.out_dir = params, staging, out_dir
+        self.force, self.renderer, self.stages = force, renderer, stages
+        self.project_root, self.derived_dir = project_root, derived_dir
+        self.max_workers, self.echo = max(1, max_workers), echo
+        self.levels = topological_levels(stages)
+        self.order = [s for level in self.levels for s in level]
+        names = [only] if isinstance(only, str) else list(only or [])
+        self.selected = upstream_closure(stages, names) if names else {s.name for s in stages}
+        self.previous = atomic_previous(out_dir)
+        self.records = {s.name: StageRecord(s.name, s.title) for s in stages}
+        self.keys: dict[str, str] = {}
+        self.gate_results: list[GateResult] = []
+        self.raw_gate_cache: dict[str, GateResult] = {}
+        self._frames: dict[str, Any] | None = None
+        self._cb: Any = None
+        self.started = now_iso()
+
+    # -- inputs and keys ------------------------------------------------------------------
+    def _hash_inputs(self) -> None:
+        from p3md.codebook import load_codebook
+
+        p = self.params
+        self._cb = load_codebook(p.codebook_path)
+        stems = {k: Path(spec.path).stem for k, spec in self._cb.files.items()}
+        self.raw_by_key, self.raw_unmatched = raw_files_by_key(p.data_dir, stems)
+        self.inputs: dict[str, str] = {}
+        self.raw_sha: dict[str, str] = {}
+        for path in [f for files in self.raw_by_key.values() for f in files] + self.raw_unmatched:
+            self.raw_sha[path.name] = sha256_file(path)
+            self.inputs[f"raw/{path.name}"] = self.raw_sha[path.name]
+        self.codebook_sha = sha256_file(p.codebook_path)
+        self.inputs[f"codebook/{p.codebook_path.name}"] = self.codebook_sha
+        self.published_sha = sha256_file(p.published_path) if p.published_path.is_file() else None
+        if self.published_sha:
+            self.inputs[f"published/{p.published_path.name}"] = self.published_sha
+        self.notebook_sha: dict[str, str] = {}
+        for s in self.stages:
+            if s.notebook.is_file():
+                self.notebook_sha[s.name] = sha256_file(s.notebook)
+                self.inputs[f"notebooks/{s.notebook.name}"] = self.notebook_sha[s.name]
+            else:
+                self.notebook_sha[s.name] = "missing"
+        self.package_sha = tree_hash(Path(p3md.__file__).parent)
+        # Listed with the inputs so the change report says when only the code changed.
+        self.inputs["package/p3md-source-tree"] = self.package_sha
+
+    def _key(self, stage: Stage) -> str:
+        raw: dict[str, str] = {}
+        for key in stage.raw_inputs:
+            for path in self.raw_by_key.get(key, []):
+                raw[path.name] = self.raw_sha[path.name]
+            if not self.raw_by_key.get(key):
+                raw[f"<missing {key}>"] = "missing"
+        if stage.raw_inputs:
+            for path in self.raw_unmatched:
+                raw[path.name] = self.raw_sha[path.name]
+        return stage_key(
+            notebook_sha=self.notebook_sha[stage.name],
+            parameters=self.params.cache_parameters(), raw=raw,
+            published_sha=self.published_sha if stage.reads_published else None,
+            codebook_sha=self.codebook_sha, package_sha=self.package_sha,
+            upstream={u: self.keys[u] for u in stage.upstream})
+
+    # -- main loop ------------------------------------------------------------------------
+    def execute(self) -> RunResult:
+        self._hash_inputs()
+        n = len(self.order)
+        number = {s.name: i + 1 for i, s in enumerate(self.order)}
+        failure: Exception | None = None
+        for level in self.levels:
+            to_run: list[Stage] = []
+            for stage in level:
+                rec = self.records[stage.name]
+                self.keys[stage.name] = rec.cache_key = self._key(stage)
+                if stage.name not in self.selected:
+                    self._keep(stage, rec, number[stage.name], n)
+                elif self._can_skip(stage):
+                    self._carry(stage, rec)
+                    rec.status = "skipped"
+                    self.echo(f"[{number[stage.name]}/{n}] {stage.name} ... skipped (unchanged)")
+                else:
+                    to_run.append(stage)
+            if not to_run:
+                continue
+            failure = self._run_level(to_run, number, n)
+            if failure is not None:
+                break
+        if failure is None:
+            failure = self._check_data_untouched()
+        if failure is not None:
+            return self._fail(failure)
+        return self._succeed()
+
+    def _keep(self, stage: Stage, rec: StageRecord, k: int, n: int) -> None:
+        prev = self._prev_stage(stage.name)
+        if prev and self._outputs_exist(prev):
+            self._carry(stage, rec)
+            rec.status = "kept"
+            self.echo(f"[{k}/{n}] {stage.name} ... kept from the last good run (not selected)")
+        else:
+            rec.status = "not-run"
+            self.echo(f"[{k}/{n}] {stage.name} ... not run (not selected, no earlier output)")
+
+    def _prev_stage(self, name: str) -> dict[str, Any] | None:
+        if not self.previous:
+            return None
+        return next((s for s in self.previous.get("stages", []) if s.get("name") == name), None)
+
+    def _outputs_exist(self, prev: dict[str, Any]) -> bool:
+        return all((self.out_dir / rel).is_file() for rel in prev.get("outputs", []))
+
+    def _can_skip(self, stage: Stage) -> bool:
+        if self.force:
+            return False
+        prev = self._prev_stage(stage.name)
+        return bool(prev and prev.get("status") in ("ran", "skipped")
+                    and prev.get("cache_key") == self.keys[stage.name]
+                    and self._outputs_exist(prev))
+
+    def _carry(self, stage: Stage, rec: StageRecord) -> None:
+        """Copy a stage's outputs (and gate records) of the last good run into staging."""
+        prev = self._prev_stage(stage.name) or {}
+        for rel in prev.get("outputs", []):
+            atomic.carry_file(self.out_dir / rel, self.staging / rel)
+        rec.outputs = list(prev.get("outputs", []))
+        rec.gates = [dict(g, cached=True) for g in prev.get("gates", [])]
+        if prev.get("status") == "kept":
+            rec.cache_key = prev.get("cache_key", rec.cache_key)
+
+    def _run_level(self, to_run: list[Stage], number: dict[str, int], n: int) -> Exception | None:
+        # Input gates first, in this thread: GX is imported once and is not run concurrently.
+        for stage in to_run:
+            failure = self._input_gates(stage)
+            if failure is not None:
+                self._mark_failed(stage, failure, number, n)
+                return failure
+        before = _snapshot(self.staging)
+        results: dict[str, tuple[float, Exception | None]] = {}
+
+        def work(stage: Stage) -> tuple[str, float, Exception | None]:
+            t0 = time.perf_counter()
+            try:
+                self._execute(stage)
+                err: Exception | None = None
+            except StageError as exc:
+                err = exc
+            return stage.name, time.perf_counter() - t0, err
+
+        if len(to_run) == 1 or self.max_workers == 1:
+            for stage in to_run:
+                name, secs, err = work(stage)
+                results[name] = (secs, err)
+                if err is not None:
+                    break
+        else:
+            with ThreadPoolExecutor(max_workers=min(self.max_workers, len(to_run))) as pool:
+                for name, secs, err in pool.map(work, to_run):
+                    results[name] = (secs, err)
+        self._attribute_outputs(to_run, before)
+        for stage in to_run:
+            if stage.name not in results:
+                continue
+            secs, err = results[stage.name]
+            rec = self.records[stage.name]
+            rec.seconds = secs
+            if err is None:
+                err = self._output_gates(stage)
+            if err is not None:
+                self._mark_failed(stage, err, number, n)
+                return err
+            rec.status = "ran"
+            self.echo(f"[{number[stage.name]}/{n}] {stage.name} ... ran in {secs:.1f} s")
+        return None
+
+    def _mark_failed(self, stage: Stage, failure: Exception, number: dict[str, int], n: int) -> None:
+        rec = self.records[stage.name]
+        rec.status = "failed"
+        rec.message = str(failure)
+        self.echo(f"[{number[stage.name]}/{n}] {stage.name} ... FAILED")
+
+    # -- gates ------------------------------------------------------------------------------
+    def _raw_frames(self) -> dict[str, Any]:
+        if self._frames is None:
+            reader = self.reader
+            if reader is None:
+                from p3md.io.readers import read_raw_dir as reader  # imported when first needed
+            self._frames = reader(self.params.data_dir, self._cb)
+        return self._frames
+
+    def _input_gates(self, stage: Stage) -> GateFailure | None:
+        if not stage.raw_inputs:
+            return None
+        from p3md.pipeline.gates import run_gate
+        from p3md.pipeline.raw_gates import build_raw_suite
+
+        try:
+            frames = self._raw_frames()
+        except Exception as exc:
+            if type(exc).__name__ == "RawDataError" and hasattr(exc, "rule"):
+                return GateFailure([FailureItem.from_raw_error(stage.name, exc)])
+            raise
+        items: list[FailureItem] = []
+        rec = self.records[stage.name]
+        for key in stage.raw_inputs:
+            fname = self._cb.files[key].path
+            if key in self.raw_gate_cache:
+                # Each raw file is validated once per run; later readers reuse the result.
+                first = self.raw_gate_cache[key]
+                result = GateResult(stage.name, fname, "input", first.records, 0.0, cached=True)
+                self._record_gate(rec, result)
+                items.extend(result.failures())
+                continue
+            if key not in frames:
+                items.append(FailureItem(stage.name, fname, None, [], [],
+                                         f"the raw file {fname} is required by stage {stage.name}",
+                                         f"put {fname} into {self.params.data_dir}", "file_exists"))
+                continue
+            suite, frame = build_raw_suite(self._cb, key, frames[key], frames)
+            result = run_gate(stage.name, fname, "input", frame, suite)
+            self.raw_gate_cache[key] = result
+            self._record_gate(rec, result)
+            items.extend(result.failures())
+        return GateFailure(items) if items else None
+
+    def _output_gates(self, stage: Stage) -> GateFailure | None:
+        import pandas as pd
+
+        from p3md.pipeline.gates import run_gate
+        from p3md.pipeline.output_gates import build_output_suite
+
+        rec = self.records[stage.name]
+        items: list[FailureItem] = []
+        for rel in sorted(rec.outputs):
+            if not rel.endswith(".csv") or rel.split("/")[0] in _BOOKKEEPING:
+                continue
+            try:
+                df = pd.read_csv(self.staging / rel)
+            except Exception as exc:
+                items.append(FailureItem(stage.name, rel, None, [], [],
+                                         f"the output table must be a readable CSV ({exc})",
+                                         "check how the notebook saves this table", "read_csv"))
+                continue
+            suite, frame = build_output_suite(df, stage.output_gates, rel)
+            if not (suite.specs or suite.pandas_checks or suite.precondition_failures):
+                continue
+            result = run_gate(stage.name, rel, "output", frame, suite)
+            self._record_gate(rec, result)
+            items.extend(result.failures())
+        return GateFailure(items) if items else None
+
+    def _record_gate(self, rec: StageRecord, result: GateResult) -> None:
+        self.gate_results.append(result)
+        path = result.write(self.staging / "gates")
+        rel = path.relative_to(self.staging).as_posix()
+        if rel not in rec.outputs:
+            rec.outputs.append(rel)
+        rec.gates.append(result.summary())
+
+    # -- notebooks --------------------------------------------------------------------------
+    def _execute(self, stage: Stage) -> None:
+        if not stage.notebook.is_file():
+            raise StageError(stage.name, "FileNotFoundError",
+                             f"notebook {stage.notebook} does not exist", None)
+        output = self.staging / "notebooks" / stage.notebook.name
+        execute_stage(stage.name, stage.notebook, output,
+                      self.params.notebook_parameters(out_dir=self.staging), self.project_root)
+
+    def _attribute_outputs(self, stages: list[Stage], before: set[str]) -> None:
+        """Assign the files written by this level's stages to the stage that owns them.
+
+        Labels in each notebook (``tables/<tbl-label>.csv``, ``figures/<fig-label>.*``) and the
+        registry's globs decide; a file neither claims goes to the stage whose notebook
+        mentions its name, else to the first stage of the level (only possible when stages
+        ran in parallel, and then the attribution matters only for the cache).
+        """
+        new = sorted(_snapshot(self.staging) - before)
+        claimed: dict[str, str] = {}
+        texts: dict[str, str] = {}
+        for stage in stages:
+            rec = self.records[stage.name]
+            nb_rel = f"notebooks/{stage.notebook.name}"
+            if (self.staging / nb_rel).is_file():
+                rec.outputs.append(nb_rel)
+                claimed[nb_rel] = stage.name
+            if not stage.notebook.is_file():
+                continue
+            texts[stage.name] = stage.notebook.read_text(encoding="utf-8", errors="replace")
+            decl = declared_outputs(stage.notebook)
+            wanted = {f"tables/{t}.csv" for t in decl.tables}
+            wanted |= {f"figures/{f}.{ext}" for f in decl.figures for ext in ("png", "svg", "pdf")}
+            for rel in new:
+                if rel in claimed:
+                    continue
+                if rel in wanted or any(Path(rel).match(g) for g in stage.outputs):
+                    claimed[rel] = stage.name
+                    rec.outputs.append(rel)
+        for rel in new:
+            if rel in claimed or rel.split("/")[0] in {"gates", "site"}:
+                continue
+            owner = next((s for s in stages if Path(rel).name in texts.get(s.name, "")), stages[0])
+            self.records[owner.name].outputs.append(rel)
+
+    # -- end of run ---------------------------------------------------------------------------
+    def _check_data_untouched(self) -> Exception | None:
+        now = {p.name: sha256_file(p) for p in self.params.data_dir.iterdir()
+               if p.is_file() and not p.name.startswith(".")}
+        if now != self.raw_sha:
+            return PipelineSafetyError(
+                f"a stage changed files in the data folder {self.params.data_dir} "
+                f"(before: {sorted(self.raw_sha)}, after: {sorted(now)}); notebooks must "
+                f"write only under out_dir")
+        return None
+
+    def _manifest(self, success: bool, renderer: str | None) -> dict[str, Any]:
+        return build_manifest(
+            started=self.started, finished=now_iso(), success=success, inputs=self.inputs,
+            parameters=self.params.notebook_parameters(out_dir=self.out_dir),
+            stages=[self.records[s.name].to_dict() for s in self.order],
+            gates=[g for s in self.order for g in self.records[s.name].gates],
+            renderer=renderer, project_root=self.project_root, previous=self.previous,
+            package_sha=self.package_sha,
+            extra={"only": sorted(self.selected) if len(self.selected) < len(self.stages) else None,
+                   "forced": self.force})
+
+    def _fail(self, failure: Exception) -> RunResult:
+        if isinstance(failure, GateFailure):
+            failure.write(self.staging / "gates" / "failures.json")
+        else:
+            import json
+
+            payload = failure.to_dict() if hasattr(failure, "to_dict") else {}
+            doc = {"failures": [dict(payload, message=str(failure))]}
+            (self.staging / "gates").mkdir(exist_ok=True)
+            (self.staging / "gates" / "failures.json").write_text(
+                json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n")
+        manifest = self._manifest(False, None)
+        write_manifest(self.staging, manifest)
+        failed_dir = atomic.keep_failed(self.staging, self.out_dir)
+        where = (f"Details: {_rel(failed_dir / 'gates' / 'failures.json')}; "
+                 f"the last good report in {_rel(self.out_dir)} is unchanged.")
+        return RunResult(False, 1, self.out_dir, [self.records[s.name] for s in self.order],
+                         message=f"{failure}\n\n{where}", failure=failure, manifest=manifest,
+                         failed_dir=failed_dir)
+
+    def _succeed(self) -> RunResult:
+        manifest = self._manifest(True, None)
+        write_manifest(self.staging, manifest)
+        renderer_name, site_index = self._render()
+        manifest = self._manifest(True, renderer_name)
+        write_manifest(self.staging, manifest)
+        atomic.swap_in(self.staging, self.out_dir)
+        if self.derived_dir is not None and (self.out_dir / "derived").is_dir():
+            _replace_folder(self.out_dir / "derived", self.derived_dir)
+        site_index = self.out_dir / "site" / "index.html" if site_index else None
+        if site_index is not None:
+            self.echo(f"Site: {_rel(site_index)} (rendered with {renderer_name})")
+        else:
+            self.echo(f"Report: {_rel(self.out_dir)} (site not rendered)")
+        return RunResult(True, 0, self.out_dir, [self.records[s.name] for s in self.order],
+                         message="ok", manifest=manifest, site_index=site_index,
+                         renderer=renderer_name)
+
+    def _render(self) -> tuple[str | None, Path | None]:
+        render = self.renderer
+        if render is None:
+            return None, None
+        if render == "auto":
+            try:
+                from p3md.site import render_site as render  # type: ignore[attr-defined,no-redef]
+            except ImportError:
+                warnings.warn("p3md.site.render_site is not available; the site is not rendered",
+                              stacklevel=2)
+                self.echo("warning: p3md.site.render_site is not available; site not rendered")
+                return None, None
+        assert callable(render)
+        site_dir = self.staging / "site"
+        kwargs: dict[str, Any] = {}
+        try:
+            sig = inspect.signature(render)
+            for name in ("run_dir", "reports_dir"):
+                if name in sig.parameters:
+                    kwargs[name] = self.staging  # the site reads this run's tables/notebooks
+        except (TypeError, ValueError):
+            pass
+        result = render(self.project_root, site_dir, **kwargs)
+        name = getattr(result, "renderer", None) or getattr(render, "__name__", "custom")
+        index = site_dir / "index.html"
+        return str(name), index if index.exists() else None
+
+
+def atomic_previous(out_dir: Path) -> dict[str, Any] | None:
+    """The last good run's manifest (only successful runs ever become ``reports/``)."""
+    return read_manifest(out_dir) if out_dir.is_dir() else None
+
+
+def _snapshot(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")
+            if p.is_file() and p.name != atomic.OWNER_FILE}
+
+
+def _replace_folder(src: Path, target: Path) -> None:
+    """Atomically replace ``target`` with a copy of ``src``."""
+    atomic.cleanup_stale(target)
+    staging = atomic.make_staging(target)
+    shutil.rmtree(staging)
+    shutil.copytree(src, staging)
+    atomic.swap_in(staging, target)
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)

@@ -1,0 +1,139 @@
+"""Read the tables written by stages 1-6 back into the ids of ``data/published.yaml``.
+
+Stage 07 compares published with reproduced values without recomputing anything: every
+reproduced number is read from ``<out_dir>/tables/<label>.csv`` (machine-readable, '.'
+decimals), so the comparison shows exactly what the chapters show. A table that is missing
+(its stage did not run) leaves its ids out, and :func:`p3md.stats.published.compare_values`
+reports them as "tidak dapat dihitung" when asked.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from p3md.reporting.tables import read_table
+
+_WIOI_ASPECT_IDS = {"administrasi": "admin", "sop": "sop", "komunikasi": "comm"}
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def _try(out_dir: Path, label: str) -> pd.DataFrame | None:
+    try:
+        return read_table(out_dir, label)
+    except FileNotFoundError:
+        return None
+
+
+def reproduced_values(out_dir: str | Path, known_ids: set[str]) -> dict[str, float]:
+    """Map published ids to the values reproduced in the saved tables (only ids in ``known_ids``)."""
+    out_dir = Path(out_dir)
+    got: dict[str, float] = {}
+
+    t8 = _try(out_dir, "tbl-sampel-kecamatan")
+    if t8 is not None:
+        for _, r in t8.iterrows():
+            key = "jumlah" if r["Kecamatan"] == "Total" else _slug(r["Kecamatan"])
+            got[f"t8_{key}_villages"] = float(r["Jumlah desa (Tabel 2)"])
+            got[f"t8_{key}_respondents"] = float(r["Sampel (sisa terbesar)"])
+        got["slovin_n"] = float(t8.loc[t8["Kecamatan"] == "Total", "Sampel (sisa terbesar)"].iloc[0])
+        got["slovin_N"] = float(t8.loc[t8["Kecamatan"] == "Total", "Jumlah desa (Tabel 2)"].iloc[0])
+
+    for label in ("tbl-validitas-x", "tbl-validitas-y"):
+        t = _try(out_dir, label)
+        if t is None:
+            continue
+        for _, r in t.iterrows():
+            var, k = str(r["Kode butir"]).rsplit("_", 1)
+            prefix = "t9" if label.endswith("-x") else "t10"
+            got[f"{prefix}_{var.lower()}_item{int(k):02d}"] = float(r["r hitung"])
+        crit = float(t["r tabel"].iloc[0])
+        got["t10_r_table"] = crit
+        got["txt_r_critical"] = crit
+        got["txt_pilot_n"] = float(t["n"].iloc[0])
+    vx, vy = _try(out_dir, "tbl-validitas-x"), _try(out_dir, "tbl-validitas-y")
+    if vx is not None and vy is not None:
+        both = pd.concat([vx, vy])
+        got["txt_r_range_min"] = float(both["r hitung"].min())
+        got["txt_r_range_max"] = float(both["r hitung"].max())
+
+    rel = _try(out_dir, "tbl-reliabilitas")
+    if rel is not None:
+        for _, r in rel.iterrows():
+            got[f"t11_{str(r['Kode']).lower()}_alpha"] = float(r["Alpha Cronbach"])
+        got["t11_threshold"] = float(rel["Ambang"].iloc[0])
+
+    desc = _try(out_dir, "tbl-wioi-deskriptif")
+    if desc is not None:
+        by = desc.set_index("Tahap")
+        got["w_pre_mean"] = float(by.loc["Pre-test", "Rata-rata"])
+        got["w_post_mean"] = float(by.loc["Post-test", "Rata-rata"])
+        got["w_gain_mean"] = float(by.loc["Selisih (post - pre)", "Rata-rata"])
+        got["w_participants"] = float(by.loc["Pre-test", "n"])
+    asp = _try(out_dir, "tbl-wioi-aspek")
+    if asp is not None:
+        for _, r in asp.iterrows():
+            key = _WIOI_ASPECT_IDS.get(r["Kode"], r["Kode"])
+            got[f"w_{key}_pre_pct"] = float(r["Lulus pre-test (%)"])
+            got[f"w_{key}_post_pct"] = float(r["Lulus post-test (%)"])
+    sat = _try(out_dir, "tbl-wioi-kepuasan")
+    if sat is not None:
+        got["w_satisfaction_before_pct"] = float(sat["Puas sebelum (%)"].iloc[0])
+        got["w_satisfaction_after_pct"] = float(sat["Puas sesudah (%)"].iloc[0])
+    return {k: v for k, v in got.items() if k in known_ids}
+
+
+def _modal_category(table: pd.DataFrame, group: str) -> str | None:
+    col = f"{group} (n)"
+    cats = table[~table["Kategori"].isin(["Jumlah", "Median skor", "Modus skor"])]
+    if col not in cats.columns or cats.empty:
+        return None
+    counts = pd.to_numeric(cats[col])
+    return str(cats.loc[counts.idxmax(), "Kategori"])
+
+
+def conclusion_inputs(out_dir: str | Path) -> dict[str, Any]:
+    """Keyword arguments for :func:`p3md.stats.published.conclusion_results`, from saved tables."""
+    out_dir = Path(out_dir)
+    kwargs: dict[str, Any] = {}
+    ty = _try(out_dir, "tbl-kelas-y")
+    if ty is not None:
+        kwargs["categories"] = {("Y", g): c for g in ("PLD", "PDP") if (c := _modal_category(ty, g))}
+    sp = _try(out_dir, "tbl-spearman")
+    rows = []
+    if sp is not None:
+        for _, r in sp.iterrows():
+            rows.append({"x": r["Kode"], "y": "Y", "group": "all", "rho": float(r["Gabungan: rs"]),
+                         "significant": r["Gabungan: keputusan"] == "Berhubungan nyata"})
+    pooled = _try(out_dir, "tbl-kw-status-gabungan")
+    kruskal: dict[str, pd.DataFrame] = {}
+    if pooled is not None:
+        for _, r in pooled.iterrows():
+            kind, *parts = str(r["Kode"]).split("|")
+            sig = str(r["Keputusan"]) in ("Berbeda nyata", "Berhubungan nyata")
+            if kind == "spearman":
+                rows.append({"x": parts[0], "y": parts[1], "group": parts[2],
+                             "rho": float(r["Statistik"]), "significant": sig})
+            elif kind == "kruskal":
+                kruskal[parts[1]] = pd.DataFrame([{"outcome": parts[0], "significant": sig}])
+    if rows:
+        kwargs["spearman"] = pd.DataFrame(rows)
+    role = _try(out_dir, "tbl-beda-peran")
+    if role is not None:
+        kruskal["role"] = pd.DataFrame({"outcome": role["Kode"],
+                                        "significant": role["Keputusan"] == "Berbeda nyata"})
+    if kruskal:
+        kwargs["kruskal"] = kruskal
+    paired = _try(out_dir, "tbl-wioi-uji-berpasangan")
+    if paired is not None:
+        kwargs["prepost_p"] = float(paired.loc[paired["Uji"] == "t berpasangan", "p"].iloc[0])
+    sat = _try(out_dir, "tbl-wioi-kepuasan")
+    if sat is not None:
+        kwargs["satisfaction_p"] = float(sat["p"].iloc[0])
+    return kwargs

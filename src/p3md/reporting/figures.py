@@ -1,0 +1,167 @@
+"""Figures of the report: seaborn plots with Indonesian axis labels, saved as PNG and SVG.
+
+Every plotting function takes a tidy DataFrame and the names of its columns, returns a
+matplotlib ``Figure`` and computes nothing statistical (the counts/percentages come from
+``p3md.stats``). :func:`save_figure` writes ``<out_dir>/figures/<label>.png`` (dpi 150) and
+``.svg`` with fixed metadata, so a re-run gives the same files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.rcParams["svg.hashsalt"] = "p3md"  # stable element ids in the SVG
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+from p3md.reporting.captions import validate_label  # noqa: E402
+
+ROLE_PALETTE = {"PLD": "#1b9e77", "PDP": "#d95f02"}
+PHASE_LABELS = {"pre": "Pre-test", "post": "Post-test"}
+DPI = 150
+
+
+def set_style() -> None:
+    """The report's seaborn theme (white grid, readable fonts)."""
+    sns.set_theme(style="whitegrid", context="notebook", font_scale=0.95)
+
+
+def save_figure(fig: plt.Figure, label: str, out_dir: str | Path) -> plt.Figure:
+    """Write ``<out_dir>/figures/<label>.png`` (dpi 150) and ``.svg``; return ``fig`` for display.
+
+    The figure is closed from pyplot's registry, so the notebook shows it once (as the cell's
+    value) instead of twice.
+    """
+    validate_label(label, "fig")
+    figures = Path(out_dir) / "figures"
+    figures.mkdir(parents=True, exist_ok=True)
+    fig.savefig(figures / f"{label}.png", dpi=DPI, bbox_inches="tight",
+                metadata={"Software": None})
+    with matplotlib.rc_context({"svg.hashsalt": label}):
+        fig.savefig(figures / f"{label}.svg", bbox_inches="tight",
+                    metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    return fig
+
+
+def _grid(n: int, ncols: int = 3, size: tuple[float, float] = (3.4, 2.8)):
+    ncols = min(ncols, n)
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size[0] * ncols, size[1] * nrows), squeeze=False)
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    return fig, list(axes.flat[:n])
+
+
+def plot_categories_by_role(
+    dist: pd.DataFrame,
+    *,
+    variable: str = "variable",
+    category: str = "category",
+    role: str = "role",
+    percent: str = "percent",
+    titles: dict[str, str] | None = None,
+    orders: dict[str, Sequence[str]] | None = None,
+    ncols: int = 3,
+) -> plt.Figure:
+    """Bars of the percentage of facilitators per category, one panel per variable, hue = role.
+
+    ``dist`` is long: one row per (variable, role, category) with the percentage.
+    """
+    set_style()
+    variables = list(dict.fromkeys(dist[variable]))
+    fig, axes = _grid(len(variables), ncols)
+    for ax, var in zip(axes, variables, strict=True):
+        sub = dist[dist[variable] == var]
+        order = list(orders[var]) if orders and var in orders else list(dict.fromkeys(sub[category]))
+        sns.barplot(data=sub, x=category, y=percent, hue=role, order=order, ax=ax,
+                    palette=ROLE_PALETTE, hue_order=[r for r in ROLE_PALETTE if r in set(sub[role])])
+        ax.set_title((titles or {}).get(var, var), fontsize=10)
+        ax.set_xlabel("Kategori")
+        ax.set_ylabel("Persentase pendamping (%)")
+        ax.set_ylim(0, 100)
+        ax.tick_params(axis="x", labelrotation=15, labelsize=8)
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, title="Peran", loc="upper right", frameon=False)
+    fig.tight_layout(rect=(0, 0, 0.93, 1))
+    return fig
+
+
+def plot_scores_by_role(
+    scores: pd.DataFrame,
+    variables: Sequence[str],
+    *,
+    role: str = "role",
+    titles: dict[str, str] | None = None,
+    ncols: int = 3,
+) -> plt.Figure:
+    """Box plot with the individual points of each variable's total score, by role."""
+    set_style()
+    fig, axes = _grid(len(variables), ncols)
+    roles = [r for r in ROLE_PALETTE if r in set(scores[role])]
+    for ax, var in zip(axes, variables, strict=True):
+        sns.boxplot(data=scores, x=role, y=var, order=roles, hue=role, hue_order=roles,
+                    palette=ROLE_PALETTE, ax=ax, width=0.5, fliersize=0, legend=False)
+        sns.stripplot(data=scores, x=role, y=var, order=roles, color="0.25", size=3,
+                      jitter=0.15, ax=ax)
+        ax.set_title((titles or {}).get(var, var), fontsize=10)
+        ax.set_xlabel("Peran")
+        ax.set_ylabel("Skor total")
+    fig.tight_layout()
+    return fig
+
+
+def plot_scores_by_status(
+    data: pd.DataFrame,
+    value: str,
+    *,
+    status: str = "status",
+    role: str = "role",
+    status_order: Sequence[str] | None = None,
+    ylabel: str = "Skor tingkat kinerja (Y)",
+) -> plt.Figure:
+    """Box plot of a score by village status, side by side for PDP and PLD."""
+    set_style()
+    roles = [r for r in ROLE_PALETTE if r in set(data[role])]
+    order = list(status_order) if status_order else list(dict.fromkeys(data[status]))
+    order = [s for s in order if s in set(data[status])]
+    fig, ax = plt.subplots(figsize=(7.5, 3.8))
+    sns.boxplot(data=data, x=status, y=value, hue=role, order=order, hue_order=roles,
+                palette=ROLE_PALETTE, ax=ax, fliersize=2)
+    ax.set_xlabel("Status desa (Indeks Desa Membangun)")
+    ax.set_ylabel(ylabel)
+    ax.legend(title="Peran", frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_paired_lines(
+    scores: pd.DataFrame,
+    *,
+    subject: str = "participant_id",
+    pre: str = "pre",
+    post: str = "post",
+    ylabel: str = "Skor tes (0-100)",
+) -> plt.Figure:
+    """One grey line per participant from pre-test to post-test, the means in colour."""
+    set_style()
+    fig, ax = plt.subplots(figsize=(5.2, 4.2))
+    x = [0, 1]
+    for _, row in scores.iterrows():
+        ax.plot(x, [row[pre], row[post]], color="0.6", linewidth=0.9, marker="o", markersize=3.5,
+                alpha=0.8)
+    ax.plot(x, [scores[pre].mean(), scores[post].mean()], color="#d95f02", linewidth=2.6,
+            marker="D", markersize=7, label="Rata-rata")
+    ax.set_xticks(x, [PHASE_LABELS["pre"], PHASE_LABELS["post"]])
+    ax.set_xlim(-0.3, 1.3)
+    ax.set_xlabel("Tahap pengukuran")
+    ax.set_ylabel(ylabel)
+    ax.legend(frameon=False, loc="lower right")
+    fig.tight_layout()
+    return fig

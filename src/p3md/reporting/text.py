@@ -1,0 +1,217 @@
+"""Computed sentences for the narrative (Indonesian by default, English with ``lang="en"``).
+
+Every number or decision that the notebooks state in prose comes from these functions, called
+with computed results, so the text cannot drift from the tables. The notebooks display the
+sentences with ``IPython.display.Markdown``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+from p3md.reporting.tables import format_number
+
+
+def num(value: float | int | None, decimals: int = 2, lang: str = "id") -> str:
+    """A number as prose: decimal comma in Indonesian, whole numbers without decimals."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, float) and value.is_integer() and decimals >= 0 and abs(value) >= 1:
+        return format_number(int(value), lang=lang)
+    return format_number(value, decimals, lang=lang)
+
+
+def pct(value: float, decimals: int = 1, lang: str = "id") -> str:
+    """A percentage (0-100 scale) such as ``65,0%``."""
+    return f"{format_number(float(value), decimals, lang=lang)}%"
+
+
+def p_text(p: float, lang: str = "id") -> str:
+    """``p = 0,023`` or ``p < 0,001``."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "p tidak tersedia" if lang == "id" else "p not available"
+    if p < 0.001:
+        return f"p < {format_number(0.001, 3, lang=lang)}"
+    return f"p = {format_number(p, 3, lang=lang)}"
+
+
+def join_list(items: Iterable[str], lang: str = "id") -> str:
+    """``a``, ``a dan b``, ``a, b dan c`` (``and`` in English)."""
+    items = [str(i) for i in items]
+    conj = "dan" if lang == "id" else "and"
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return f"{', '.join(items[:-1])} {conj} {items[-1]}"
+
+
+def reconstruction_notice(lang: str = "id") -> str:
+    """The plain statement every chapter repeats: the data are a reconstruction."""
+    if lang == "en":
+        return (
+            "**Note.** The data in this chapter are a *reconstruction*: seeded synthetic data "
+            "built to the thesis's instrument and design, not the original questionnaires. "
+            "Agreement with the published numbers is therefore not evidence about the original "
+            "study; the chapter shows how the analysis works and what it gives on these data."
+        )
+    return (
+        "**Catatan.** Data pada bab ini adalah *data rekonstruksi*: data sintetis berbenih "
+        "(seeded) yang disusun mengikuti instrumen dan rancangan tesis, bukan kuesioner asli. "
+        "Kesesuaian dengan angka terbitan karena itu bukan bukti tentang penelitian asli; bab ini "
+        "menunjukkan cara analisis bekerja dan hasilnya pada data ini."
+    )
+
+
+def category_sentence(
+    subject: str,
+    category: str,
+    *,
+    median: float | None = None,
+    mode: str | None = None,
+    lang: str = "id",
+) -> str:
+    """``Kinerja PLD termasuk kategori Baik (median 75).``"""
+    extra = []
+    if median is not None:
+        extra.append(f"median {num(median, 1, lang)}")
+    if mode is not None:
+        extra.append(f"{'modus' if lang == 'id' else 'mode'} {mode}")
+    tail = f" ({'; '.join(extra)})" if extra else ""
+    if lang == "en":
+        return f"{subject} falls in the category {category}{tail}."
+    return f"{subject} termasuk kategori {category}{tail}."
+
+
+def slovin_sentence(population: int, error: float, n_exact: float, n: int, lang: str = "id") -> str:
+    """The Slovin computation written out."""
+    if lang == "en":
+        return (
+            f"With N = {population} villages and e = {num(error, 2, lang)}, Slovin's formula "
+            f"gives n = {num(n_exact, 2, lang)}, rounded to **{n} villages**."
+        )
+    return (
+        f"Dengan N = {population} desa dan e = {num(error, 2, lang)}, rumus Slovin menghasilkan "
+        f"n = {num(n_exact, 2, lang)}, dibulatkan menjadi **{n} desa**."
+    )
+
+
+def mismatch_sentence(n_diff: int, n_total: int, what: str, lang: str = "id") -> str:
+    """``3 dari 11 kecamatan berbeda dari Tabel 8.`` style summary."""
+    if lang == "en":
+        if n_diff == 0:
+            return f"All {n_total} {what} agree with the published values."
+        return f"{n_diff} of {n_total} {what} differ from the published values (highlighted)."
+    if n_diff == 0:
+        return f"Seluruh {n_total} {what} sama dengan nilai terbitan."
+    return f"{n_diff} dari {n_total} {what} berbeda dari nilai terbitan (ditandai)."
+
+
+def decision_sentence(
+    relation: str,
+    p: float,
+    alpha: float,
+    *,
+    statistic: str | None = None,
+    kind: str = "hubungan",
+    lang: str = "id",
+) -> str:
+    """Decision of one test at ``alpha``, e.g. ``Terdapat hubungan yang nyata antara X2 dan Y
+    (rs = 0,41; p = 0,006; α = 0,10).``"""
+    sig = p <= alpha
+    stat = f"{statistic}; " if statistic else ""
+    a = format_number(alpha, 2, lang=lang)
+    if lang == "en":
+        word = {"hubungan": "relationship", "perbedaan": "difference"}.get(kind, kind)
+        head = f"There is {'a' if sig else 'no'} significant {word} {relation}"
+        return f"{head} ({stat}{p_text(p, lang)}; α = {a})."
+    head = "Terdapat" if sig else "Tidak terdapat"
+    return f"{head} {kind} yang nyata {relation} ({stat}{p_text(p, lang)}; α = {a})."
+
+
+def count_significant_sentence(
+    names: Sequence[str], alpha: float, *, kind: str = "berhubungan nyata dengan", target: str = "",
+    lang: str = "id",
+) -> str:
+    """``X2, X4 dan X7 berhubungan nyata dengan Y pada α = 0,10.``"""
+    a = format_number(alpha, 2, lang=lang)
+    if not names:
+        if lang == "en":
+            return f"No variable is significant at α = {a}."
+        return f"Tidak ada variabel yang {kind} {target} pada α = {a}.".replace("  ", " ")
+    if lang == "en":
+        return f"{join_list(names, lang)}: significant at α = {a}."
+    return f"{join_list(names, lang)} {kind} {target} pada α = {a}.".replace("  ", " ")
+
+
+def adjustment_sentence(changed: Sequence[str], methods: str = "Holm dan Benjamini-Hochberg",
+                        lang: str = "id") -> str:
+    """Whether multiple-testing correction changes any decision."""
+    if lang == "en":
+        methods = methods.replace(" dan ", " and ")
+        if not changed:
+            return f"The {methods} corrections change no decision."
+        return (f"The {methods} corrections change the decision of {len(changed)} test(s): "
+                f"{join_list(changed, lang)}.")
+    if not changed:
+        return f"Koreksi {methods} tidak mengubah keputusan uji mana pun."
+    return (f"Koreksi {methods} mengubah keputusan {len(changed)} uji: "
+            f"{join_list(changed, lang)}.")
+
+
+def agreement_sentence(n_same: int, n_total: int, what: str = "nilai", lang: str = "id") -> str:
+    """``12 dari 40 nilai terbitan tereproduksi (30,0%).``"""
+    share = 100 * n_same / n_total if n_total else float("nan")
+    if lang == "en":
+        return f"{n_same} of {n_total} published {what} reproduced ({pct(share, 1, lang)})."
+    return f"{n_same} dari {n_total} {what} terbitan tereproduksi ({pct(share, 1, lang)})."
+
+
+def printed_sum_sentence(rows_villages: int, total_villages: float, rows_resp: int,
+                         total_resp: float, lang: str = "id") -> str:
+    """Whether the printed rows of Table 8 add up to its printed total."""
+    rv, tv, rr, tr = int(rows_villages), int(total_villages), int(rows_resp), int(total_resp)
+    if lang == "en":
+        if (rv, rr) == (tv, tr):
+            return f"The printed rows of Table 8 add up to the printed totals ({tv} villages, {tr} respondents)."
+        return (f"The printed rows of Table 8 add up to {rv} villages and {rr} respondents, "
+                f"while its total row prints {tv} and {tr}.")
+    if (rv, rr) == (tv, tr):
+        return f"Baris-baris Tabel 8 berjumlah sama dengan baris Jumlah ({tv} desa, {tr} responden)."
+    return (f"Baris-baris Tabel 8 berjumlah {rv} desa dan {rr} responden, sedangkan baris Jumlah "
+            f"mencetak {tv} desa dan {tr} responden.")
+
+
+def files_written_sentence(names: Sequence[str], folder: str, lang: str = "id") -> str:
+    """``Ditulis ke derived/: a.csv, b.csv dan c.csv.``"""
+    files = join_list([f"`{n}`" for n in names], lang)
+    if lang == "en":
+        return f"Written to `{folder}`: {files}."
+    return f"Ditulis ke `{folder}`: {files}."
+
+
+def validity_sentence(validity, lang: str = "id") -> str:
+    """Range of r hitung, r tabel and how many items pass (from stacked item_validity)."""
+    n_items = len(validity)
+    n_valid = int((validity["decision"] == "Valid").sum())
+    lo, hi = float(validity["r"].min()), float(validity["r"].max())
+    crit = sorted(set(round(float(c), 3) for c in validity["r_crit"]))
+    crit_s = join_list([num(c, 3, lang) for c in crit], lang)
+    if lang == "en":
+        return (f"Item-total r ranges from {num(lo, 3, lang)} to {num(hi, 3, lang)} against a "
+                f"critical r of {crit_s}; {n_valid} of {n_items} items are valid.")
+    return (f"Nilai r hitung berkisar {num(lo, 3, lang)} hingga {num(hi, 3, lang)} dengan r tabel "
+            f"{crit_s}; {n_valid} dari {n_items} butir valid.")
+
+
+def reliability_sentence(rel, lang: str = "id") -> str:
+    """How many variables reach the threshold, naming those that do not."""
+    ok = rel["decision"] == "Reliabel"
+    thr = num(float(rel["threshold"].iloc[0]), 2, lang)
+    bad = rel.loc[~ok, "variable"].tolist()
+    if lang == "en":
+        tail = "" if not bad else f" Below the threshold: {join_list(bad, lang)}."
+        return f"{int(ok.sum())} of {len(rel)} variables reach Cronbach's alpha ≥ {thr}.{tail}"
+    tail = "" if not bad else f" Di bawah ambang: {join_list(bad, lang)}."
+    return f"{int(ok.sum())} dari {len(rel)} variabel mencapai Alpha Cronbach ≥ {thr}.{tail}"

@@ -1,0 +1,297 @@
+"""Stage the render folder, write the run's pages, render with Quarto or smalldocs, post-process."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import shutil
+import string
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from p3md.codebook import load_codebook
+from p3md.site import pages, readers
+from p3md.site.bib import parse_bib
+from p3md.site.postprocess import add_download_links, resolve_references
+
+#: files copied from the project into the render folder (besides pages/)
+PROJECT_FILES = ("_quarto.yml", "references.bib", "apa.csl")
+#: run outputs offered as downloads; copied into the site folder after rendering
+OUTPUT_DIRS = ("tables", "figures", "derived", "downloads")
+
+
+@dataclass
+class RenderResult:
+    renderer: str  # "quarto" or "smalldocs"
+    site_dir: Path
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+
+def choose_renderer(prefer: str | None = None) -> str:
+    """``quarto`` when it is on PATH, else ``smalldocs``; ``prefer`` or $P3MD_RENDERER override."""
+    prefer = prefer or os.environ.get("P3MD_RENDERER") or None
+    if prefer not in (None, "quarto", "smalldocs"):
+        raise ValueError(f"unknown renderer {prefer!r}: use 'quarto' or 'smalldocs'")
+    if prefer == "quarto" and shutil.which("quarto") is None:
+        raise RuntimeError("renderer 'quarto' was requested but quarto is not on PATH")
+    if prefer:
+        return prefer
+    return "quarto" if shutil.which("quarto") else "smalldocs"
+
+
+def load_config(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def book_pages(cfg: dict[str, Any], root: Path) -> list[tuple[str, str]]:
+    """(source path, chapter number or '') in book order; appendices get A, B, ..."""
+
+    def flat(entries: list[Any]) -> list[str]:
+        out: list[str] = []
+        for e in entries or []:
+            if isinstance(e, str):
+                out.append(e)
+            elif isinstance(e, dict):
+                if e.get("href") or e.get("file"):
+                    out.append(e.get("href") or e.get("file"))
+                out += flat(e.get("chapters") or e.get("contents") or [])
+        return out
+
+    book = cfg.get("book") or {}
+    result, n = [], 0
+    for src in flat(book.get("chapters", [])):
+        if src == "index.qmd" or _unnumbered(root / src):
+            result.append((src, ""))
+        else:
+            n += 1
+            result.append((src, str(n)))
+    for i, src in enumerate(flat(book.get("appendices", []))):
+        result.append((src, string.ascii_uppercase[i]))
+    return result
+
+
+def _unnumbered(path: Path) -> bool:
+    """Whether a chapter's first heading is marked ``{.unnumbered}`` or ``{-}``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return False
+    if path.suffix == ".ipynb":
+        try:
+            cells = json.loads(text).get("cells", [])
+        except json.JSONDecodeError:
+            return False
+        text = "\n".join(
+            "".join(c.get("source", "")) for c in cells if c.get("cell_type") == "markdown"
+        )
+    m = re.search(r"^# .*$", text, re.M)
+    return bool(m and re.search(r"\{[^}]*(\.unnumbered|(^|\s)-)[^}]*\}\s*$", m.group(0)))
+
+
+# ------------------------------------------------------------------------- staging
+def stage(project_dir: Path, run_dir: Path) -> None:
+    """Copy the book's sources into the render folder (the run folder)."""
+    for name in PROJECT_FILES:
+        shutil.copy2(project_dir / name, run_dir / name)
+    dest = run_dir / "pages"
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    for src in sorted((project_dir / "pages").glob("*.qmd")):
+        shutil.copy2(src, run_dir / "index.qmd" if src.name == "index.qmd" else dest / src.name)
+
+
+def _data_dir(project_dir: Path, manifest: dict[str, Any]) -> Path:
+    value = readers._first(manifest, "data_dir", "parameters.data_dir", "params.data_dir")
+    path = Path(value) if value else project_dir / "data" / "raw"
+    return path if path.is_absolute() else project_dir / path
+
+
+def copy_inputs(
+    project_dir: Path, run_dir: Path, manifest: dict[str, Any], cb: Any
+) -> tuple[list[str], list[str]]:
+    """Copy the codebook and the raw files into ``<run>/downloads``; hold back personal data."""
+    out = run_dir / "downloads"
+    if out.exists():
+        shutil.rmtree(out)
+    (out / "raw").mkdir(parents=True)
+    codebook = readers._first(manifest, "codebook_path", "parameters.codebook_path")
+    cb_path = Path(codebook) if codebook else project_dir / "data" / "codebook.yaml"
+    cb_path = cb_path if cb_path.is_absolute() else project_dir / cb_path
+    if cb_path.exists():
+        shutil.copy2(cb_path, out / "codebook.yaml")
+    personal = {f.lower() for f in cb.personal_fields}
+    copied, held = [], []
+    data_dir = _data_dir(project_dir, manifest)
+    for path in sorted(data_dir.glob("*")) if data_dir.is_dir() else []:
+        if path.suffix.lower() not in (".csv", ".xlsx", ".tsv", ".txt"):
+            continue
+        if _header(path) & personal:
+            held.append(path.name)
+            continue
+        shutil.copy2(path, out / "raw" / path.name)
+        copied.append(path.name)
+    return copied, held
+
+
+def _header(path: Path) -> set[str]:
+    """Lower-cased column names of a raw file (first row), for the personal-data check."""
+    try:
+        if path.suffix.lower() == ".xlsx":
+            import pandas as pd
+
+            return {str(c).strip().lower() for c in pd.read_excel(path, nrows=0).columns}
+        first = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()[0]
+    except (OSError, IndexError, ValueError):
+        return set()
+    sep = ";" if first.count(";") > first.count(",") else ("\t" if "\t" in first else ",")
+    return {c.strip().strip('"').lower() for c in first.split(sep)}
+
+
+def write_generated(project_dir: Path, run_dir: Path, renderer: str) -> list[str]:
+    """Write ``<run>/_generated/*.qmd`` from the manifest, the gates and the codebook."""
+    manifest = readers.load_manifest(run_dir)
+    cb_path = readers._first(manifest, "codebook_path", "parameters.codebook_path")
+    cb_file = Path(cb_path) if cb_path else project_dir / "data" / "codebook.yaml"
+    cb = load_codebook(cb_file if cb_file.is_absolute() else project_dir / cb_file)
+    suites, warnings = readers.load_gates(run_dir)
+    raw, held = copy_inputs(project_dir, run_dir, manifest, cb)
+    gen = run_dir / pages.GENERATED
+    gen.mkdir(exist_ok=True)
+    captions = pages.notebook_captions(run_dir)
+    parts = {
+        "run-info.qmd": pages.run_info(manifest, renderer),
+        "validasi.qmd": pages.validation(suites, warnings),
+        "reproduksibilitas.qmd": pages.reproducibility(manifest, renderer),
+        "metode-kodebuku.qmd": pages.codebook_tables(cb),
+        "kamus-data.qmd": pages.data_dictionary(cb) + pages.downloads(run_dir, raw, held, captions),
+        "varian-label.qmd": pages.label_variants(cb),
+    }
+    for name, text in parts.items():
+        (gen / name).write_text(text, encoding="utf-8")
+    if held:
+        warnings.append(f"raw files with personal columns not published: {', '.join(held)}")
+    return warnings
+
+
+# ------------------------------------------------------------------------- renderers
+def smalldocs_config(cfg: dict[str, Any]) -> dict[str, Any]:
+    """The book config as smalldocs reads it: chapters and appendices in one website sidebar.
+
+    smalldocs builds a book's sidebar from ``book.chapters`` only; the appendices would be
+    built but not listed. This copy is used for the smalldocs build only.
+    """
+    out = copy.deepcopy(cfg)
+    book = out.get("book") or {}
+    contents = list(book.get("chapters", []))
+    if book.get("appendices"):
+        contents.append({"section": "Lampiran", "contents": list(book["appendices"])})
+    website = {"title": book.get("title", ""), "sidebar": {"contents": contents}}
+    if book.get("page-footer"):
+        website["page-footer"] = book["page-footer"]
+    out["website"] = website
+    return out
+
+
+def _render_smalldocs(run_dir: Path) -> list[str]:
+    from smalldocs.site import build
+
+    config = run_dir / "_quarto.yml"
+    original = config.read_text(encoding="utf-8")
+    config.write_text(
+        yaml.safe_dump(
+            smalldocs_config(yaml.safe_load(original)), allow_unicode=True, sort_keys=False
+        ),
+        encoding="utf-8",
+    )
+    try:
+        site = build(run_dir, quiet=True)
+    finally:
+        config.write_text(original, encoding="utf-8")
+    return [f"smalldocs: {w}" for w in site.warnings]
+
+
+def _render_quarto(run_dir: Path, pdf: bool) -> list[str]:
+    warnings: list[str] = []
+    targets = ["html"] + (["typst"] if pdf else [])
+    for to in targets:
+        proc = subprocess.run(
+            ["quarto", "render", str(run_dir), "--to", to],
+            cwd=run_dir,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        warnings += [
+            f"quarto: {line.strip()}"
+            for line in proc.stderr.splitlines()
+            if line.strip().startswith("WARN")
+        ]
+        if proc.returncode != 0:
+            if to == "html":
+                raise RuntimeError(f"quarto render failed:\n{proc.stderr[-4000:]}")
+            warnings.append(f"quarto: {to} output failed (optional): {proc.stderr[-500:]}")
+    return warnings
+
+
+def render_site(
+    project_dir: Path,
+    target: Path,
+    *,
+    run_dir: Path | None = None,
+    renderer: str | None = None,
+    pdf: bool = False,
+) -> RenderResult:
+    """Render the report of a run folder into ``<run>/site`` and say which renderer did it.
+
+    ``render_site(project_dir, run_dir)``: ``target`` is the run folder. The pipeline's runner
+    calls ``render_site(project_dir, site_dir, run_dir=run_dir)``; then ``target`` is the site
+    folder it wants, and the site is copied there if it is not ``<run_dir>/site``.
+    ``renderer`` forces ``quarto`` or ``smalldocs`` (default: Quarto when on PATH). ``pdf``
+    also asks Quarto for a Typst PDF (optional; smalldocs makes HTML only).
+    """
+    wanted_site = Path(target).resolve() if run_dir is not None else None
+    run_dir = Path(run_dir if run_dir is not None else target)
+    t0 = time.perf_counter()
+    project_dir, run_dir = Path(project_dir).resolve(), Path(run_dir).resolve()
+    chosen = choose_renderer(renderer)
+    stage(project_dir, run_dir)
+    warnings = write_generated(project_dir, run_dir, chosen)
+    missing = [
+        src
+        for src, _ in book_pages(load_config(run_dir / "_quarto.yml"), run_dir)
+        if not (run_dir / src).exists()
+    ]
+    if missing:
+        raise FileNotFoundError(
+            "the book's chapters are missing from the run folder: " + ", ".join(missing)
+        )
+    if chosen == "quarto":
+        warnings += _render_quarto(run_dir, pdf)
+    else:
+        warnings += _render_smalldocs(run_dir)
+    site = run_dir / (
+        load_config(run_dir / "_quarto.yml").get("project", {}).get("output-dir") or "_site"
+    )
+    for name in OUTPUT_DIRS:
+        if (run_dir / name).is_dir():
+            shutil.copytree(run_dir / name, site / name, dirs_exist_ok=True)
+    if chosen == "smalldocs":
+        cfg = load_config(run_dir / "_quarto.yml")
+        order = [(Path(src).with_suffix(".html"), num) for src, num in book_pages(cfg, run_dir)]
+        bib = parse_bib((run_dir / "references.bib").read_text(encoding="utf-8"))
+        refs = next((p for p, _ in order if p.stem == "daftar-pustaka"), None)
+        warnings += resolve_references(site, order, bib, refs)
+    add_download_links(site)
+    if wanted_site is not None and wanted_site != site.resolve():
+        shutil.copytree(site, wanted_site, dirs_exist_ok=True)
+        site = wanted_site
+    return RenderResult(chosen, site, time.perf_counter() - t0, warnings)

@@ -1,0 +1,113 @@
+"""The stage notebooks: stored clean, parameterised, paired with jupytext, uniquely labelled."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+
+from p3md import PROJECT_ROOT
+from p3md.reporting.captions import CAPTIONS, LABEL_RE
+
+NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
+EXPECTED = ["01_sampling", "02_scoring", "03_instrument", "04_descriptive", "05_hypotheses",
+            "06_wioi", "07_reproduction", "08_audit"]
+PARAMETERS = {"data_dir", "out_dir", "codebook_path", "published_path", "seed", "alpha_validity",
+              "alpha_correlation", "alpha_difference", "reliability_threshold", "class_range",
+              "lang"}
+OPTION = re.compile(r"^#\|\s*([\w-]+):\s*(.*)$")
+
+
+def _options(cell) -> dict[str, str]:
+    opts: dict[str, str] = {}
+    for line in cell.source.splitlines():
+        m = OPTION.match(line)
+        if not m:
+            break
+        opts[m.group(1)] = m.group(2).strip().strip('"')
+    return opts
+
+
+def _ids(paths):
+    return [p.stem for p in paths]
+
+
+def test_every_stage_has_a_notebook_and_a_paired_script():
+    assert [p.stem for p in NOTEBOOKS] == EXPECTED
+    for nb in NOTEBOOKS:
+        assert nb.with_suffix(".py").exists(), f"{nb.name} has no paired .py"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_notebook_is_stored_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"{path.name}: a code cell has outputs"
+            assert cell.execution_count is None, f"{path.name}: a code cell has an execution count"
+    assert nb.metadata.get("kernelspec", {}).get("name") == "p3md"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_notebook_starts_with_title_and_parameters(path):
+    nb = nbformat.read(path, as_version=4)
+    first = nb.cells[0]
+    assert first.cell_type == "markdown" and first.source.startswith("# ")
+    assert "data rekonstruksi" in first.source
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "parameters" in code[0].metadata.get("tags", []), "first code cell must be tagged"
+    names = set(re.findall(r"^(\w+)\s*=", code[0].source, flags=re.M))
+    assert names == PARAMETERS
+    for line in code[0].source.splitlines():
+        if re.match(r"^\w+\s*=", line):
+            assert "#" in line, f"parameter without a comment: {line}"
+    assert sum("parameters" in c.metadata.get("tags", []) for c in code) == 1
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_notebook_is_in_sync_with_its_script(path):
+    script = jupytext.read(path.with_suffix(".py"))
+    notebook = nbformat.read(path, as_version=4)
+    assert len(script.cells) == len(notebook.cells), f"{path.stem}: run `jupytext --sync`"
+    for a, b in zip(script.cells, notebook.cells, strict=True):
+        assert a.cell_type == b.cell_type
+        assert a.source == b.source, f"{path.stem}: cells differ; run `jupytext --sync`"
+        assert a.metadata.get("tags", []) == b.metadata.get("tags", [])
+
+
+def _labelled_cells():
+    for path in NOTEBOOKS:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code":
+                opts = _options(cell)
+                if "label" in opts:
+                    yield path.stem, opts
+
+
+def test_labels_are_quarto_valid_unique_and_captioned():
+    seen: dict[str, str] = {}
+    for stem, opts in _labelled_cells():
+        label = opts["label"]
+        assert LABEL_RE.match(label), f"{stem}: invalid label {label!r}"
+        assert label not in seen, f"label {label} in {seen.get(label)} and {stem}"
+        seen[label] = stem
+        key = "tbl-cap" if label.startswith("tbl-") else "fig-cap"
+        assert key in opts, f"{stem}: {label} lacks #| {key}"
+        assert opts[key] == CAPTIONS.get(label), f"{stem}: caption of {label} differs from registry"
+    assert seen, "no labelled cells found"
+
+
+def test_labelled_cells_save_under_their_own_label():
+    for path in NOTEBOOKS:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            label = _options(cell).get("label")
+            if label:
+                body = "\n".join(l for l in cell.source.splitlines() if not l.startswith("#|"))
+                assert f'"{label}"' in body, f"{path.stem}: {label} is not saved under its label"
+                saver = "save_table" if label.startswith("tbl-") else "save_figure"
+                assert saver in cell.source, f"{path.stem}: {label} cell does not call {saver}"
