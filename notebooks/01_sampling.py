@@ -77,9 +77,9 @@ table, flags = views.sampling_view(st, printed_totals)
 
 # %%
 #| label: tbl-sampel-kecamatan
-#| tbl-cap: "Tabel 8. Sebaran sampel desa per kecamatan di Kabupaten Pesawaran (terbitan dan hitung ulang; sel berbeda ditandai)"
+#| tbl-cap: "Sebaran sampel desa per kecamatan di Kabupaten Pesawaran (terbitan dan hitung ulang; sel berbeda ditandai) (Tabel 8 tesis)"
 save_table(
-    table, "tbl-sampel-kecamatan", out_dir=out, flags=flags, decimals=2,
+    table, "tbl-sampel-kecamatan", out_dir=out, lang=lang, flags=flags, decimals=2,
     note=("Sampel (sisa terbesar): alokasi aturan buku kode (metode Hamilton). Sel bertanda † / "
           "berwarna: angka Tabel 8 yang berbeda dari hitung ulang. Desa sampel dalam data: "
           "data rekonstruksi."),

@@ -59,16 +59,16 @@ display(Markdown(text.files_written_sentence([p.name for p in written], "derived
 
 # %%
 #| label: tbl-skoring-peran-kecamatan
-#| tbl-cap: "Tabel S1. Jumlah pendamping menurut peran dan kecamatan"
+#| tbl-cap: "Jumlah pendamping menurut peran dan kecamatan"
 fac = scored.facilitators_scored
 save_table(views.counts_by(fac, "kecamatan", "role", row_name="Kecamatan"),
-           "tbl-skoring-peran-kecamatan", out_dir=out)
+           "tbl-skoring-peran-kecamatan", out_dir=out, lang=lang)
 
 # %%
 #| label: tbl-skoring-penilai
-#| tbl-cap: "Tabel S2. Jumlah penilaian perangkat desa per pendamping menurut peran"
+#| tbl-cap: "Jumlah penilaian perangkat desa per pendamping menurut peran"
 save_table(views.counts_by(fac, "n_ratings", "role", row_name="Jumlah penilaian per pendamping"),
-           "tbl-skoring-penilai", out_dir=out,
+           "tbl-skoring-penilai", out_dir=out, lang=lang,
            note="Skor butir Y1 dan Y2 seorang pendamping adalah median penilaian perangkat desa, dibulatkan setengah ke atas.")
 
 # %% [markdown]
@@ -80,19 +80,19 @@ save_table(views.counts_by(fac, "n_ratings", "role", row_name="Jumlah penilaian 
 
 # %%
 #| label: tbl-skoring-modus-x
-#| tbl-cap: "Tabel S3. Sebaran modus butir karakteristik Pendamping Desa (X) menurut peran"
-save_table(views.modes_table(scored.modes, cb, "X"), "tbl-skoring-modus-x", out_dir=out, decimals=1)
+#| tbl-cap: "Sebaran modus butir karakteristik Pendamping Desa (X) menurut peran"
+save_table(views.modes_table(scored.modes, cb, "X"), "tbl-skoring-modus-x", out_dir=out, lang=lang, decimals=1)
 
 # %%
 #| label: tbl-skoring-modus-y
-#| tbl-cap: "Tabel S4. Sebaran modus butir tingkat kinerja Pendamping Desa (Y) menurut peran"
-save_table(views.modes_table(scored.modes, cb, "Y"), "tbl-skoring-modus-y", out_dir=out, decimals=1)
+#| tbl-cap: "Sebaran modus butir tingkat kinerja Pendamping Desa (Y) menurut peran"
+save_table(views.modes_table(scored.modes, cb, "Y"), "tbl-skoring-modus-y", out_dir=out, lang=lang, decimals=1)
 
 # %% [markdown]
 # ## Kategori skor total
 
 # %%
 #| label: tbl-skoring-kategori
-#| tbl-cap: "Tabel S5. Kategori skor total setiap variabel menurut peran"
-save_table(views.category_counts(fac, cb), "tbl-skoring-kategori", out_dir=out,
+#| tbl-cap: "Kategori skor total setiap variabel menurut peran"
+save_table(views.category_counts(fac, cb), "tbl-skoring-kategori", out_dir=out, lang=lang,
            note="Batas kategori menurut buku kode (Tabel 6 dan 7 tesis; batas Y adalah jumlah batas keempat indikator).")

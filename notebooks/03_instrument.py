@@ -62,16 +62,16 @@ reliab = {v: instrument.reliability(m, reliability_threshold) for v, m in items.
 
 # %%
 #| label: tbl-validitas-x
-#| tbl-cap: "Tabel 9. Hasil uji validitas karakteristik Pendamping Desa (X)"
+#| tbl-cap: "Hasil uji validitas karakteristik Pendamping Desa (X) (Tabel 9 tesis)"
 val_x = views.validity_frame({v: validity[v] for v in x_vars})
-save_table(views.validity_view(val_x, names), "tbl-validitas-x", out_dir=out,
+save_table(views.validity_view(val_x, names), "tbl-validitas-x", out_dir=out, lang=lang,
            note="r hitung: korelasi butir-total (butir termasuk); r terkoreksi: korelasi butir-sisa. Keputusan: r hitung > r tabel.")
 
 # %%
 #| label: tbl-validitas-y
-#| tbl-cap: "Tabel 10. Hasil uji validitas tingkat kinerja Pendamping Desa (Y)"
+#| tbl-cap: "Hasil uji validitas tingkat kinerja Pendamping Desa (Y) (Tabel 10 tesis)"
 val_y = views.validity_frame({v: validity[v] for v in y_vars})
-save_table(views.validity_view(val_y, names), "tbl-validitas-y", out_dir=out,
+save_table(views.validity_view(val_y, names), "tbl-validitas-y", out_dir=out, lang=lang,
            note="Butir 1-29 diberi nomor seperti Tabel 10; butir khusus peran (PLD/PDP) pada nomor yang sama digabung dalam satu kolom.")
 
 # %%
@@ -79,9 +79,9 @@ display(Markdown(text.validity_sentence(pd.concat([val_x, val_y]), lang)))
 
 # %%
 #| label: tbl-reliabilitas
-#| tbl-cap: "Tabel 11. Hasil uji reliabilitas variabel karakteristik Pendamping Desa dan tingkat kinerja Pendamping Desa"
+#| tbl-cap: "Hasil uji reliabilitas variabel karakteristik Pendamping Desa dan tingkat kinerja Pendamping Desa (Tabel 11 tesis)"
 rel = views.reliability_frame(reliab)
-save_table(views.reliability_view(rel, names), "tbl-reliabilitas", out_dir=out,
+save_table(views.reliability_view(rel, names), "tbl-reliabilitas", out_dir=out, lang=lang,
            note="Alpha Cronbach (penghapusan listwise, seperti SPSS); selang kepercayaan 95% menurut Feldt.")
 
 # %%

@@ -66,43 +66,43 @@ NOTE = f"Kelas interval pada rentang {'teoretis' if class_range == 'theoretical'
 
 # %%
 #| label: tbl-kelas-x1
-#| tbl-cap: "Tabel 13. Hasil pengukuran variabel tingkat pendidikan formal PLD dan PDP di Kabupaten Pesawaran"
-save_table(views.class_view(dists["X1"], summaries["X1"]), "tbl-kelas-x1", out_dir=out, note=NOTE, decimals=1)
+#| tbl-cap: "Hasil pengukuran variabel tingkat pendidikan formal PLD dan PDP di Kabupaten Pesawaran (Tabel 13 tesis)"
+save_table(views.class_view(dists["X1"], summaries["X1"]), "tbl-kelas-x1", out_dir=out, lang=lang, note=NOTE, decimals=1)
 
 # %%
 #| label: tbl-kelas-x2
-#| tbl-cap: "Tabel 14. Sebaran variabel tingkat pendidikan non formal PDP dan PLD di Kabupaten Pesawaran"
-save_table(views.class_view(dists["X2"], summaries["X2"]), "tbl-kelas-x2", out_dir=out, note=NOTE, decimals=1)
+#| tbl-cap: "Sebaran variabel tingkat pendidikan non formal PDP dan PLD di Kabupaten Pesawaran (Tabel 14 tesis)"
+save_table(views.class_view(dists["X2"], summaries["X2"]), "tbl-kelas-x2", out_dir=out, lang=lang, note=NOTE, decimals=1)
 
 # %%
 #| label: tbl-kelas-x3
-#| tbl-cap: "Tabel 15. Sebaran tingkat motivasi kerja PDP dan PLD di Kabupaten Pesawaran"
-save_table(views.class_view(dists["X3"], summaries["X3"]), "tbl-kelas-x3", out_dir=out, note=NOTE, decimals=1)
+#| tbl-cap: "Sebaran tingkat motivasi kerja PDP dan PLD di Kabupaten Pesawaran (Tabel 15 tesis)"
+save_table(views.class_view(dists["X3"], summaries["X3"]), "tbl-kelas-x3", out_dir=out, lang=lang, note=NOTE, decimals=1)
 
 # %%
 #| label: tbl-kelas-x4
-#| tbl-cap: "Tabel 16. Sebaran variabel tingkat disiplin kerja PDP dan PLD di Kabupaten Pesawaran"
-save_table(views.class_view(dists["X4"], summaries["X4"]), "tbl-kelas-x4", out_dir=out, note=NOTE, decimals=1)
+#| tbl-cap: "Sebaran variabel tingkat disiplin kerja PDP dan PLD di Kabupaten Pesawaran (Tabel 16 tesis)"
+save_table(views.class_view(dists["X4"], summaries["X4"]), "tbl-kelas-x4", out_dir=out, lang=lang, note=NOTE, decimals=1)
 
 # %%
 #| label: tbl-kelas-x5
-#| tbl-cap: "Tabel 17. Banyaknya desa dampingan PDP dan PLD di Kabupaten Pesawaran"
-save_table(views.class_view(dists["X5"], summaries["X5"]), "tbl-kelas-x5", out_dir=out, note=NOTE, decimals=1)
+#| tbl-cap: "Banyaknya desa dampingan PDP dan PLD di Kabupaten Pesawaran (Tabel 17 tesis)"
+save_table(views.class_view(dists["X5"], summaries["X5"]), "tbl-kelas-x5", out_dir=out, lang=lang, note=NOTE, decimals=1)
 
 # %%
 #| label: tbl-kelas-x6
-#| tbl-cap: "Tabel 18. Jarak desa dampingan PDP dan PLD di Kabupaten Pesawaran"
-save_table(views.class_view(dists["X6"], summaries["X6"]), "tbl-kelas-x6", out_dir=out, decimals=1,
+#| tbl-cap: "Jarak desa dampingan PDP dan PLD di Kabupaten Pesawaran (Tabel 18 tesis)"
+save_table(views.class_view(dists["X6"], summaries["X6"]), "tbl-kelas-x6", out_dir=out, lang=lang, decimals=1,
            note=NOTE + " Arah pita jarak berbeda menurut peran (lihat buku kode, X6).")
 
 # %%
 #| label: tbl-kelas-x7
-#| tbl-cap: "Tabel 19. Sebaran variabel tingkat hubungan interpersonal PDP dan PLD di Kabupaten Pesawaran"
-save_table(views.class_view(dists["X7"], summaries["X7"]), "tbl-kelas-x7", out_dir=out, note=NOTE, decimals=1)
+#| tbl-cap: "Sebaran variabel tingkat hubungan interpersonal PDP dan PLD di Kabupaten Pesawaran (Tabel 19 tesis)"
+save_table(views.class_view(dists["X7"], summaries["X7"]), "tbl-kelas-x7", out_dir=out, lang=lang, note=NOTE, decimals=1)
 
 # %%
 #| label: fig-sebaran-x-peran
-#| fig-cap: "Gambar D1. Sebaran kategori karakteristik Pendamping Desa (X1-X7) menurut peran"
+#| fig-cap: "Sebaran kategori karakteristik Pendamping Desa (X1-X7) menurut peran"
 x_vars = [v for v, d in cb.variables.items() if d.group == "X"]
 long_x = views.long_distribution({v: dists[v] for v in x_vars}, names)
 fig = figures.plot_categories_by_role(long_x, orders={names[v]: views.category_labels_low_to_high(cb, v) for v in x_vars})
@@ -113,48 +113,48 @@ save_figure(fig, "fig-sebaran-x-peran", out)
 
 # %%
 #| label: tbl-kelas-y1
-#| tbl-cap: "Tabel 20. Sebaran tingkat kinerja pendampingan PDP dan PLD di Kabupaten Pesawaran"
-save_table(views.class_view(dists["Y1"], summaries["Y1"]), "tbl-kelas-y1", out_dir=out, note=NOTE, decimals=1)
+#| tbl-cap: "Sebaran tingkat kinerja pendampingan PDP dan PLD di Kabupaten Pesawaran (Tabel 20 tesis)"
+save_table(views.class_view(dists["Y1"], summaries["Y1"]), "tbl-kelas-y1", out_dir=out, lang=lang, note=NOTE, decimals=1)
 
 # %%
 #| label: tbl-modus-y1-pdp
-#| tbl-cap: "Tabel 21. Sebaran modus tingkat kinerja pendampingan PDP di Kabupaten Pesawaran berdasarkan sub indikator penilaian"
-save_table(views.modes_view(modes, cb, "Y1", "PDP"), "tbl-modus-y1-pdp", out_dir=out, decimals=1)
+#| tbl-cap: "Sebaran modus tingkat kinerja pendampingan PDP di Kabupaten Pesawaran berdasarkan sub indikator penilaian (Tabel 21 tesis)"
+save_table(views.modes_view(modes, cb, "Y1", "PDP"), "tbl-modus-y1-pdp", out_dir=out, lang=lang, decimals=1)
 
 # %%
 #| label: tbl-modus-y1-pld
-#| tbl-cap: "Tabel 22. Sebaran modus tingkat kinerja pendampingan PLD di Kabupaten Pesawaran berdasarkan sub indikator penilaian"
-save_table(views.modes_view(modes, cb, "Y1", "PLD"), "tbl-modus-y1-pld", out_dir=out, decimals=1)
+#| tbl-cap: "Sebaran modus tingkat kinerja pendampingan PLD di Kabupaten Pesawaran berdasarkan sub indikator penilaian (Tabel 22 tesis)"
+save_table(views.modes_view(modes, cb, "Y1", "PLD"), "tbl-modus-y1-pld", out_dir=out, lang=lang, decimals=1)
 
 # %%
 #| label: tbl-kelas-y2
-#| tbl-cap: "Tabel 23. Sebaran tingkat kinerja supervisi PDP dan PLD di Kabupaten Pesawaran"
-save_table(views.class_view(dists["Y2"], summaries["Y2"]), "tbl-kelas-y2", out_dir=out, note=NOTE, decimals=1)
+#| tbl-cap: "Sebaran tingkat kinerja supervisi PDP dan PLD di Kabupaten Pesawaran (Tabel 23 tesis)"
+save_table(views.class_view(dists["Y2"], summaries["Y2"]), "tbl-kelas-y2", out_dir=out, lang=lang, note=NOTE, decimals=1)
 
 # %%
 #| label: tbl-modus-y2-pdp
-#| tbl-cap: "Tabel 24. Sebaran modus tingkat kinerja supervisi PDP di Kabupaten Pesawaran berdasarkan sub indikator penilaian"
-save_table(views.modes_view(modes, cb, "Y2", "PDP"), "tbl-modus-y2-pdp", out_dir=out, decimals=1)
+#| tbl-cap: "Sebaran modus tingkat kinerja supervisi PDP di Kabupaten Pesawaran berdasarkan sub indikator penilaian (Tabel 24 tesis)"
+save_table(views.modes_view(modes, cb, "Y2", "PDP"), "tbl-modus-y2-pdp", out_dir=out, lang=lang, decimals=1)
 
 # %%
 #| label: tbl-modus-y2-pld
-#| tbl-cap: "Tabel 25. Sebaran modus tingkat kinerja supervisi PLD di Kabupaten Pesawaran berdasarkan sub indikator penilaian"
-save_table(views.modes_view(modes, cb, "Y2", "PLD"), "tbl-modus-y2-pld", out_dir=out, decimals=1)
+#| tbl-cap: "Sebaran modus tingkat kinerja supervisi PLD di Kabupaten Pesawaran berdasarkan sub indikator penilaian (Tabel 25 tesis)"
+save_table(views.modes_view(modes, cb, "Y2", "PLD"), "tbl-modus-y2-pld", out_dir=out, lang=lang, decimals=1)
 
 # %%
 #| label: tbl-kelas-y3
-#| tbl-cap: "Tabel 26. Sebaran tingkat kinerja koordinasi PDP dan PLD di Kabupaten Pesawaran"
-save_table(views.class_view(dists["Y3"], summaries["Y3"]), "tbl-kelas-y3", out_dir=out, note=NOTE, decimals=1)
+#| tbl-cap: "Sebaran tingkat kinerja koordinasi PDP dan PLD di Kabupaten Pesawaran (Tabel 26 tesis)"
+save_table(views.class_view(dists["Y3"], summaries["Y3"]), "tbl-kelas-y3", out_dir=out, lang=lang, note=NOTE, decimals=1)
 
 # %%
 #| label: tbl-kelas-y4
-#| tbl-cap: "Tabel 27. Sebaran tingkat kinerja administrasi PDP dan PLD di Kabupaten Pesawaran"
-save_table(views.class_view(dists["Y4"], summaries["Y4"]), "tbl-kelas-y4", out_dir=out, note=NOTE, decimals=1)
+#| tbl-cap: "Sebaran tingkat kinerja administrasi PDP dan PLD di Kabupaten Pesawaran (Tabel 27 tesis)"
+save_table(views.class_view(dists["Y4"], summaries["Y4"]), "tbl-kelas-y4", out_dir=out, lang=lang, note=NOTE, decimals=1)
 
 # %%
 #| label: tbl-kelas-y
-#| tbl-cap: "Tabel 28. Sebaran tingkat kinerja PDP dan PLD"
-save_table(views.class_view(dists["Y"], summaries["Y"]), "tbl-kelas-y", out_dir=out, decimals=1,
+#| tbl-cap: "Sebaran tingkat kinerja PDP dan PLD (Tabel 28 tesis)"
+save_table(views.class_view(dists["Y"], summaries["Y"]), "tbl-kelas-y", out_dir=out, lang=lang, decimals=1,
            note=NOTE + " Batas kategori Y adalah jumlah batas keempat indikator (buku kode).")
 
 # %%
@@ -167,7 +167,7 @@ display(Markdown(" ".join(
 
 # %%
 #| label: fig-sebaran-y-peran
-#| fig-cap: "Gambar D2. Sebaran skor kinerja Pendamping Desa (Y1-Y4 dan Y) menurut peran"
+#| fig-cap: "Sebaran skor kinerja Pendamping Desa (Y1-Y4 dan Y) menurut peran"
 y_vars = [v for v, d in cb.variables.items() if d.group == "Y"]
 fig = figures.plot_scores_by_role(fac, y_vars, titles=names)
 save_figure(fig, "fig-sebaran-y-peran", out)

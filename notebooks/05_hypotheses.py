@@ -65,9 +65,9 @@ statuses = cb.status_order
 
 # %%
 #| label: tbl-spearman
-#| tbl-cap: "Tabel 29. Hasil analisis karakteristik Pendamping Desa dengan tingkat kinerja Pendamping Desa (Rank Spearman, gabungan dan per peran)"
+#| tbl-cap: "Hasil analisis karakteristik Pendamping Desa dengan tingkat kinerja Pendamping Desa (Rank Spearman, gabungan dan per peran) (Tabel 29 tesis)"
 spearman = hypothesis.spearman_table(fac, x_vars, "Y", by="role", alpha=alpha_correlation)
-save_table(views.spearman_view(spearman, names), "tbl-spearman", out_dir=out,
+save_table(views.spearman_view(spearman, names), "tbl-spearman", out_dir=out, lang=lang,
            note="rs: koefisien Rank Spearman; p dua sisi (pendekatan t). Keputusan pada α dari parameter alpha_correlation.")
 
 # %%
@@ -82,10 +82,10 @@ display(Markdown(text.count_significant_sentence(
 
 # %%
 #| label: tbl-beda-peran
-#| tbl-cap: "Tabel 30. Hasil uji perbedaan tingkat kinerja PDP dan PLD di Kabupaten Pesawaran (Kruskal-Wallis dan Mann-Whitney)"
+#| tbl-cap: "Hasil uji perbedaan tingkat kinerja PDP dan PLD di Kabupaten Pesawaran (Kruskal-Wallis dan Mann-Whitney) (Tabel 30 tesis)"
 kw_role = hypothesis.kruskal_table(fac, "role", y_vars, alpha=alpha_difference)
 mw_role = hypothesis.mann_whitney_table(fac, "role", y_vars, alpha=alpha_difference, order=list(views.ROLE_ORDER))
-save_table(views.difference_view(kw_role, mw_role, names), "tbl-beda-peran", out_dir=out,
+save_table(views.difference_view(kw_role, mw_role, names), "tbl-beda-peran", out_dir=out, lang=lang,
            note="ε²: ukuran efek Kruskal-Wallis (H / (n - 1)); r rank-biserial positif bila PDP cenderung lebih tinggi.")
 
 # %%
@@ -103,43 +103,43 @@ kw_status = {r: hypothesis.kruskal_table(village[village["role"] == r], "status"
 
 # %%
 #| label: tbl-ranking-status-pdp
-#| tbl-cap: "Tabel 31. Rata-rata ranking tingkat kinerja PDP menurut tingkat kemajuan dan kemandirian desa"
-save_table(views.mean_rank_view(kw_status["PDP"], statuses, names), "tbl-ranking-status-pdp", out_dir=out,
+#| tbl-cap: "Rata-rata ranking tingkat kinerja PDP menurut tingkat kemajuan dan kemandirian desa (Tabel 31 tesis)"
+save_table(views.mean_rank_view(kw_status["PDP"], statuses, names), "tbl-ranking-status-pdp", out_dir=out, lang=lang,
            note="Satuan analisis: penilaian perangkat desa (desa sampel) terhadap pendamping; Y3 dan Y4 dari Tenaga Ahli.")
 
 # %%
 #| label: tbl-ranking-status-pld
-#| tbl-cap: "Tabel 32. Rata-rata ranking tingkat kinerja PLD menurut tingkat kemajuan dan kemandirian desa"
-save_table(views.mean_rank_view(kw_status["PLD"], statuses, names), "tbl-ranking-status-pld", out_dir=out,
+#| tbl-cap: "Rata-rata ranking tingkat kinerja PLD menurut tingkat kemajuan dan kemandirian desa (Tabel 32 tesis)"
+save_table(views.mean_rank_view(kw_status["PLD"], statuses, names), "tbl-ranking-status-pld", out_dir=out, lang=lang,
            note="Satuan analisis: penilaian perangkat desa (desa sampel) terhadap pendamping; Y3 dan Y4 dari Tenaga Ahli.")
 
 # %%
 #| label: tbl-kw-status-pdp
-#| tbl-cap: "Tabel 33. Hasil uji perbedaan tingkat kinerja PDP pada tingkat kemajuan dan kemandirian desa di Kabupaten Pesawaran"
-save_table(views.kruskal_view(kw_status["PDP"], names), "tbl-kw-status-pdp", out_dir=out)
+#| tbl-cap: "Hasil uji perbedaan tingkat kinerja PDP pada tingkat kemajuan dan kemandirian desa di Kabupaten Pesawaran (Tabel 33 tesis)"
+save_table(views.kruskal_view(kw_status["PDP"], names), "tbl-kw-status-pdp", out_dir=out, lang=lang)
 
 # %%
 #| label: tbl-kw-status-pld
-#| tbl-cap: "Tabel 34. Hasil uji perbedaan tingkat kinerja PLD pada tingkat kemajuan dan kemandirian desa di Kabupaten Pesawaran"
-save_table(views.kruskal_view(kw_status["PLD"], names), "tbl-kw-status-pld", out_dir=out,
+#| tbl-cap: "Hasil uji perbedaan tingkat kinerja PLD pada tingkat kemajuan dan kemandirian desa di Kabupaten Pesawaran (Tabel 34 tesis)"
+save_table(views.kruskal_view(kw_status["PLD"], names), "tbl-kw-status-pld", out_dir=out, lang=lang,
            note="Judul Tabel 34 dalam tesis tertulis \"PDP\"; isinya kinerja PLD.")
 
 # %%
 #| label: tbl-sebaran-status
-#| tbl-cap: "Tabel 35. Sebaran tingkat kinerja PLD dan PDP menurut tingkat kemajuan dan kemandirian desa"
-save_table(views.status_category_view(village, cb, "Y", statuses), "tbl-sebaran-status", out_dir=out)
+#| tbl-cap: "Sebaran tingkat kinerja PLD dan PDP menurut tingkat kemajuan dan kemandirian desa (Tabel 35 tesis)"
+save_table(views.status_category_view(village, cb, "Y", statuses), "tbl-sebaran-status", out_dir=out, lang=lang)
 
 # %%
 #| label: tbl-kw-status-gabungan
-#| tbl-cap: "Tabel H1. Uji Kruskal-Wallis tingkat kinerja menurut status desa (PDP dan PLD digabung) dan korelasi Spearman peringkat status dengan kinerja"
+#| tbl-cap: "Uji Kruskal-Wallis tingkat kinerja menurut status desa (PDP dan PLD digabung) dan korelasi Spearman peringkat status dengan kinerja"
 kw_status_all = hypothesis.kruskal_table(village, "status", ["Y"], alpha=alpha_difference)
 sp_status = hypothesis.spearman_table(village, ["status_rank"], "Y", alpha=alpha_correlation)
-save_table(views.status_pooled_view(kw_status_all, sp_status), "tbl-kw-status-gabungan", out_dir=out,
+save_table(views.status_pooled_view(kw_status_all, sp_status), "tbl-kw-status-gabungan", out_dir=out, lang=lang,
            note="Peringkat status: 1 Tertinggal, 2 Berkembang, 3 Maju, 4 Mandiri (buku kode). Menguji Kesimpulan 4 tesis.")
 
 # %%
 #| label: fig-kinerja-status
-#| fig-cap: "Gambar H1. Skor tingkat kinerja Pendamping Desa menurut status desa dan peran"
+#| fig-cap: "Skor tingkat kinerja Pendamping Desa menurut status desa dan peran"
 save_figure(figures.plot_scores_by_status(village, "Y", status_order=statuses), "fig-kinerja-status", out)
 
 # %% [markdown]
@@ -147,18 +147,18 @@ save_figure(figures.plot_scores_by_status(village, "Y", status_order=statuses), 
 
 # %%
 #| label: tbl-dunn-status
-#| tbl-cap: "Tabel H2. Uji lanjut Dunn (koreksi Holm) antarstatus desa per peran"
+#| tbl-cap: "Uji lanjut Dunn (koreksi Holm) antarstatus desa per peran"
 dunn = pd.concat([hypothesis.dunn_table(village[village["role"] == r], "status", "Y", "holm", alpha_difference).assign(role=r)
                   for r in views.ROLE_ORDER], ignore_index=True)
-save_table(views.dunn_view(dunn), "tbl-dunn-status", out_dir=out)
+save_table(views.dunn_view(dunn), "tbl-dunn-status", out_dir=out, lang=lang)
 
 # %%
 #| label: tbl-p-koreksi
-#| tbl-cap: "Tabel H3. Nilai p uji hipotesis sebelum dan sesudah koreksi perbandingan berganda (Holm dan Benjamini-Hochberg)"
+#| tbl-cap: "Nilai p uji hipotesis sebelum dan sesudah koreksi perbandingan berganda (Holm dan Benjamini-Hochberg)"
 families = views.test_families(spearman, kw_role, kw_status, alpha_correlation, alpha_difference)
 adjusted = pd.concat([hypothesis.adjust_pvalues(f["p"], alpha=f["alpha"].iloc[0]).join(f[["family", "test", "alpha"]])
                       for f in families], ignore_index=True)
-save_table(views.adjusted_view(adjusted), "tbl-p-koreksi", out_dir=out,
+save_table(views.adjusted_view(adjusted), "tbl-p-koreksi", out_dir=out, lang=lang,
            note="Koreksi dilakukan per kelompok uji (korelasi pada α korelasi; uji beda pada α beda).")
 
 # %%

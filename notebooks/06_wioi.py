@@ -61,26 +61,26 @@ pre, post = wide["pre"], wide["post"]
 
 # %%
 #| label: tbl-wioi-deskriptif
-#| tbl-cap: "Tabel W1. Statistik deskriptif skor pre-test dan post-test aparatur Desa Wioi"
+#| tbl-cap: "Statistik deskriptif skor pre-test dan post-test aparatur Desa Wioi"
 desc = prepost.describe_prepost(pre, post)
-save_table(views.prepost_describe_view(desc), "tbl-wioi-deskriptif", out_dir=out, decimals=2,
+save_table(views.prepost_describe_view(desc), "tbl-wioi-deskriptif", out_dir=out, lang=lang, decimals=2,
            note="Skor = 2 × jawaban benar pilihan ganda + skor studi kasus (0-100; pilihan rekonstruksi, lihat buku kode).")
 
 # %%
 #| label: tbl-wioi-normalitas
-#| tbl-cap: "Tabel W2. Uji normalitas Shapiro-Wilk skor pre-test, post-test dan selisihnya"
+#| tbl-cap: "Uji normalitas Shapiro-Wilk skor pre-test, post-test dan selisihnya"
 normal = views.shapiro_frame({"pre": prepost.shapiro_differences(pre * 0, pre, alpha_difference),
                               "post": prepost.shapiro_differences(post * 0, post, alpha_difference),
                               "difference": prepost.shapiro_differences(pre, post, alpha_difference)})
-save_table(views.shapiro_view(normal), "tbl-wioi-normalitas", out_dir=out,
+save_table(views.shapiro_view(normal), "tbl-wioi-normalitas", out_dir=out, lang=lang,
            note="Asumsi uji t berpasangan adalah normalitas selisih (baris terakhir).")
 
 # %%
 #| label: tbl-wioi-uji-berpasangan
-#| tbl-cap: "Tabel W3. Uji beda berpasangan pre-test dan post-test (uji t berpasangan dan Wilcoxon)"
+#| tbl-cap: "Uji beda berpasangan pre-test dan post-test (uji t berpasangan dan Wilcoxon)"
 t_res = prepost.paired_t(pre, post)
 w_res = prepost.wilcoxon_signed_rank(pre, post)
-save_table(views.paired_view(t_res, w_res, alpha_difference), "tbl-wioi-uji-berpasangan", out_dir=out,
+save_table(views.paired_view(t_res, w_res, alpha_difference), "tbl-wioi-uji-berpasangan", out_dir=out, lang=lang,
            note="Selisih = post-test - pre-test; IK 95% selisih rata-rata; d_z = rata-rata selisih / SD selisih.")
 
 # %%
@@ -92,24 +92,24 @@ display(Markdown(text.decision_sentence(
 
 # %%
 #| label: tbl-wioi-ngain
-#| tbl-cap: "Tabel W4. N-gain peserta pelatihan Desa Wioi menurut kelas (Hake)"
+#| tbl-cap: "N-gain peserta pelatihan Desa Wioi menurut kelas (Hake)"
 per = prepost.normalized_gain(pre, post, 100, cb.wioi["ngain_classes"])
 summary = prepost.ngain_summary(pre, post, 100, cb.wioi["ngain_classes"])
-save_table(views.ngain_view(per, summary), "tbl-wioi-ngain", out_dir=out,
+save_table(views.ngain_view(per, summary), "tbl-wioi-ngain", out_dir=out, lang=lang,
            note="g = (post - pre) / (100 - pre); kelas Hake (1998): tinggi ≥ 0,7, sedang ≥ 0,3.")
 
 # %%
 #| label: tbl-wioi-aspek
-#| tbl-cap: "Tabel W5. Persentase peserta yang lulus per aspek sebelum dan sesudah pelatihan (uji McNemar eksak)"
+#| tbl-cap: "Persentase peserta yang lulus per aspek sebelum dan sesudah pelatihan (uji McNemar eksak)"
 aspects = {a: prepost.mcnemar_exact(*views.prepost_pass(scores, a)) for a in cb.wioi["aspects"]}
-save_table(views.aspect_view(aspects, cb), "tbl-wioi-aspek", out_dir=out, decimals=1,
+save_table(views.aspect_view(aspects, cb), "tbl-wioi-aspek", out_dir=out, lang=lang, decimals=1,
            note="Lulus aspek: minimal 7 dari 10 soal aspek itu benar (pilihan rekonstruksi, buku kode).")
 
 # %%
 #| label: tbl-wioi-kepuasan
-#| tbl-cap: "Tabel W6. Kepuasan masyarakat Desa Wioi sebelum dan sesudah pendampingan"
+#| tbl-cap: "Kepuasan masyarakat Desa Wioi sebelum dan sesudah pendampingan"
 sat = prepost.satisfaction_test(survey, cb.wioi["satisfaction"])
-save_table(views.satisfaction_view(sat), "tbl-wioi-kepuasan", out_dir=out, decimals=3,
+save_table(views.satisfaction_view(sat), "tbl-wioi-kepuasan", out_dir=out, lang=lang, decimals=3,
            note="Artikel tidak melaporkan ukuran dan rancangan survei; rekonstruksi: dua sampel bebas 60 rumah tangga (buku kode).")
 
 # %%
@@ -119,5 +119,5 @@ display(Markdown(text.decision_sentence(
 
 # %%
 #| label: fig-wioi-berpasangan
-#| fig-cap: "Gambar W1. Skor pre-test dan post-test setiap peserta pelatihan Desa Wioi"
+#| fig-cap: "Skor pre-test dan post-test setiap peserta pelatihan Desa Wioi"
 save_figure(figures.plot_paired_lines(wide.reset_index()), "fig-wioi-berpasangan", out)

@@ -14,11 +14,18 @@ from pipeline_frames import valid_frames
 FIXTURES = Path(__file__).parent / "fixtures" / "pipeline"
 
 
-def registry(nb_dir: Path, *, a: str = "fx_a", b: str = "fx_b", c: str = "fx_c") -> tuple[Stage, ...]:
+def registry(
+    nb_dir: Path, *, a: str = "fx_a", b: str = "fx_b", c: str = "fx_c"
+) -> tuple[Stage, ...]:
     """a (reads village_frame) -> b (reads a's derived CSV); c independent (reads wioi)."""
     return (
-        Stage("alpha", nb_dir / f"{a}.ipynb", "Alpha", raw_inputs=("village_frame",),
-              outputs=("derived/*.csv",)),
+        Stage(
+            "alpha",
+            nb_dir / f"{a}.ipynb",
+            "Alpha",
+            raw_inputs=("village_frame",),
+            outputs=("derived/*.csv",),
+        ),
         Stage("beta", nb_dir / f"{b}.ipynb", "Beta", upstream=("alpha",)),
         Stage("gamma", nb_dir / f"{c}.ipynb", "Gamma", raw_inputs=("wioi_satisfaction",)),
     )
@@ -52,5 +59,8 @@ def csv_reader(data_dir: Path, cb) -> dict[str, pd.DataFrame]:
 
 def tree_digest(folder: Path) -> dict[str, str]:
     """Relative path -> SHA-256 of every file under ``folder`` (for byte-identity checks)."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 import pytest
 
@@ -31,17 +30,30 @@ def project(tmp_path):
     nb = copy_notebooks(tmp_path / "notebooks")
     frames = write_data(tmp_path / "data")
     out = tmp_path / "site-root" / "reports"
-    params = make_params(data_dir=tmp_path / "data", out_dir=out,
-                         published_path=tmp_path / "published.yaml")
-    return {"root": tmp_path, "nb": nb, "data": tmp_path / "data", "out": out,
-            "params": params, "frames": frames}
+    params = make_params(
+        data_dir=tmp_path / "data", out_dir=out, published_path=tmp_path / "published.yaml"
+    )
+    return {
+        "root": tmp_path,
+        "nb": nb,
+        "data": tmp_path / "data",
+        "out": out,
+        "params": params,
+        "frames": frames,
+    }
 
 
 def run(project, stages=None, lines=None, **kw):
-    echo = (lines.append if lines is not None else (lambda s: None))
-    return run_pipeline(project["params"], stages=stages or registry(project["nb"]),
-                        renderer=kw.pop("renderer", None), reader=csv_reader,
-                        project_root=project["root"], echo=echo, **kw)
+    echo = lines.append if lines is not None else (lambda s: None)
+    return run_pipeline(
+        project["params"],
+        stages=stages or registry(project["nb"]),
+        renderer=kw.pop("renderer", None),
+        reader=csv_reader,
+        project_root=project["root"],
+        echo=echo,
+        **kw,
+    )
 
 
 def statuses(result):
@@ -155,14 +167,39 @@ def test_manifest_completeness(project):
     result = run(project, renderer=fake_render, lines=lines)
     assert result.success and result.renderer == "fake-renderer"
     assert calls and ".p3md-staging-" in str(calls[0])  # rendered into staging, then swapped
-    assert lines[-1] == f"Site: {project['out'] / 'site' / 'index.html'} (rendered with fake-renderer)"
+    assert (
+        lines[-1] == f"Site: {project['out'] / 'site' / 'index.html'} (rendered with fake-renderer)"
+    )
     m = json.loads((project["out"] / "manifest.json").read_text())
-    for key in ("schema", "success", "started", "finished", "inputs", "parameters", "versions",
-                "git", "stages", "gates", "renderer", "changes_since_last_good_run"):
+    for key in (
+        "schema",
+        "success",
+        "started",
+        "finished",
+        "inputs",
+        "parameters",
+        "versions",
+        "git",
+        "stages",
+        "gates",
+        "renderer",
+        "changes_since_last_good_run",
+    ):
         assert key in m, key
-    for pkg in ("python", "pandas", "numpy", "scipy", "pingouin", "statsmodels",
-                "scikit_posthocs", "seaborn", "matplotlib", "papermill", "great_expectations",
-                "smalldocs"):
+    for pkg in (
+        "python",
+        "pandas",
+        "numpy",
+        "scipy",
+        "pingouin",
+        "statsmodels",
+        "scikit_posthocs",
+        "seaborn",
+        "matplotlib",
+        "papermill",
+        "great_expectations",
+        "smalldocs",
+    ):
         assert pkg in m["versions"], pkg
     assert {"commit", "dirty"} <= set(m["git"])
     for path in project["data"].iterdir():

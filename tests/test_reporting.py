@@ -14,15 +14,16 @@ from p3md.reporting import (
     format_number,
     read_table,
     save_table,
+    text,
     validate_label,
 )
-from p3md.reporting import text
 
 
 @pytest.fixture
 def table() -> pd.DataFrame:
-    return pd.DataFrame({"Variabel": ["X2", "X3"], "n": [30, 1200], "r": [0.3614, 0.9],
-                         "p": [0.0004, 0.25]})
+    return pd.DataFrame(
+        {"Variabel": ["X2", "X3"], "n": [30, 1200], "r": [0.3614, 0.9], "p": [0.0004, 0.25]}
+    )
 
 
 def test_save_table_writes_machine_readable_csv_and_sidecar(tmp_path, table):
@@ -34,8 +35,8 @@ def test_save_table_writes_machine_readable_csv_and_sidecar(tmp_path, table):
     back = read_table(tmp_path, "tbl-validitas-x")
     pd.testing.assert_frame_equal(back, table, check_dtype=False)
     meta = json.loads((tmp_path / "tables" / "tbl-validitas-x.json").read_text(encoding="utf-8"))
-    assert meta["caption"] == TABLE_CAPTIONS["tbl-validitas-x"]
-    assert meta["caption"].startswith("Tabel 9. ")
+    assert meta["caption"] == CAPTIONS["tbl-validitas-x"]
+    assert meta["caption"].endswith("(Tabel 9 tesis)")  # thesis number kept as a reference
     # display: Indonesian decimal comma, p below 0.001, thousands with '.'
     md = shown._repr_markdown_()
     assert "0,361" in md and "< 0,001" in md and "1.200" in md
@@ -98,8 +99,9 @@ def test_figure_functions_use_indonesian_labels(tmp_path):
     matplotlib.use("Agg")
     from p3md.reporting import figures
 
-    scores = pd.DataFrame({"participant_id": ["W01", "W02", "W03"], "pre": [50, 60, 70],
-                           "post": [80, 85, 90]})
+    scores = pd.DataFrame(
+        {"participant_id": ["W01", "W02", "W03"], "pre": [50, 60, 70], "post": [80, 85, 90]}
+    )
     fig = figures.plot_paired_lines(scores)
     ax = fig.axes[0]
     assert ax.get_ylabel() == "Skor tes (0-100)"
@@ -108,10 +110,12 @@ def test_figure_functions_use_indonesian_labels(tmp_path):
 
 
 def test_registered_labels_are_valid_unique_and_numbered():
-    for label, caption in CAPTIONS.items():
+    for label, caption in {**TABLE_CAPTIONS, **FIGURE_CAPTIONS}.items():
         validate_label(label)
         kind = "Tabel" if label.startswith("tbl-") else "Gambar"
         assert caption.startswith(f"{kind} "), caption
+        # The cell caption drops the number the renderer adds itself (no "Tabel 3.1: Tabel 9.").
+        assert not CAPTIONS[label].startswith(kind), CAPTIONS[label]
     assert set(TABLE_CAPTIONS).isdisjoint(FIGURE_CAPTIONS)
     numbers = [c.split(".")[0] for c in TABLE_CAPTIONS.values()]
     assert len(numbers) == len(set(numbers)), "two tables share a number"

@@ -331,6 +331,7 @@ def test_gate_reader_reads_the_pipeline_gate_files(tmp_path):
     assert "v12" in raw.expectations[0].observed
     fails = next(s for s in suites if s.file == "failures.json")
     assert fails.expectations[0].observed.startswith("Baris 4")
+    assert fails.success is False and fails.n_failed == 1
     assert warnings == []
 
 

@@ -6,13 +6,14 @@ is left unresolved; saves screenshots of the home page, a results chapter and th
 into the run folder (``<run>/screenshots/``).
 
 Sites: ``fake`` (a small fake run rendered by the site module, always) and ``reports`` (the
-last pipeline run in ``reports/``, when it has a site).
+last pipeline run in ``reports/``, or in $P3MD_SITE_RUN, when it has a site).
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import os
 import re
 import shutil
 import threading
@@ -70,9 +71,9 @@ class _Server(http.server.ThreadingHTTPServer):
 @pytest.fixture(scope="module", params=["fake", "reports"])
 def run_dir(request, tmp_path_factory) -> Path:
     if request.param == "reports":
-        run = PROJECT_ROOT / "reports"
+        run = Path(os.environ.get("P3MD_SITE_RUN") or PROJECT_ROOT / "reports")
         if not (run / "site" / "index.html").exists():
-            pytest.skip("reports/site has not been built yet (run `make report`)")
+            pytest.skip(f"{run}/site has not been built yet (run `make report`)")
         return run
     root = tmp_path_factory.mktemp("browser")
     run = make_fake_run(root / "run", root / "data")

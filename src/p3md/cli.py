@@ -24,13 +24,25 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--data", type=Path, help="raw data folder (default data/raw)")
     rep.add_argument("--out", type=Path, help="report folder (default reports)")
     rep.add_argument("--force", action="store_true", help="rerun every stage, ignore the cache")
-    rep.add_argument("--only", action="append", metavar="STAGE",
-                     help="run only this stage (and what it needs); repeatable")
-    rep.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                     help="override a notebook parameter, e.g. --set alpha_correlation=0.05")
+    rep.add_argument(
+        "--only",
+        action="append",
+        metavar="STAGE",
+        help="run only this stage (and what it needs); repeatable",
+    )
+    rep.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a notebook parameter, e.g. --set alpha_correlation=0.05",
+    )
     rep.add_argument("--no-site", action="store_true", help="do not render the site")
-    rep.add_argument("--derived", type=Path,
-                     help="where derived CSVs are copied on success (default data/derived)")
+    rep.add_argument(
+        "--derived",
+        type=Path,
+        help="where derived CSVs are copied on success (default data/derived)",
+    )
     rep.add_argument("--no-derived", action="store_true", help="do not copy derived CSVs")
     rep.add_argument("--jobs", type=int, default=2, help="stages run in parallel (default 2)")
 
@@ -79,9 +91,14 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     derived = None if args.no_derived else (args.derived or PROJECT_ROOT / "data" / "derived")
     try:
-        result = run_pipeline(params, force=args.force, only=args.only,
-                              renderer=None if args.no_site else "auto",
-                              derived_dir=derived, max_workers=args.jobs)
+        result = run_pipeline(
+            params,
+            force=args.force,
+            only=args.only,
+            renderer=None if args.no_site else "auto",
+            derived_dir=derived,
+            max_workers=args.jobs,
+        )
     except (PipelineSafetyError, RunLockedError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -113,8 +130,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     data = args.data or DEFAULT_DATA_DIR
     codebook = args.codebook or DEFAULT_CODEBOOK
     if not Path(data).is_dir():
-        print(f"error: Invalid parameter data_dir = {str(data)!r}: allowed is an existing folder.",
-              file=sys.stderr)
+        print(
+            f"error: Invalid parameter data_dir = {str(data)!r}: allowed is an existing folder.",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     report = check_data_dir(Path(data), Path(codebook), json_path=args.json)
     for line in report.lines:

@@ -54,6 +54,8 @@ class Item(_Strict):
     text: str
     text_pdp: str | None = None
     reverse: bool = False
+    #: May be left empty (e.g. the 2nd/3rd distance of a facilitator serving fewer villages).
+    optional: bool = False
     deviation: str | None = None
     printed: dict[str, str] | None = None
 

@@ -9,14 +9,26 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["GateFailure", "ParameterError", "RunParams", "RunResult", "STAGES", "Stage",
-           "make_params", "run_pipeline"]
+__all__ = [
+    "GateFailure",
+    "ParameterError",
+    "RunParams",
+    "RunResult",
+    "STAGES",
+    "Stage",
+    "make_params",
+    "run_pipeline",
+]
 
 _WHERE = {
-    "run_pipeline": "p3md.pipeline.runner", "RunResult": "p3md.pipeline.runner",
-    "RunParams": "p3md.pipeline.params", "make_params": "p3md.pipeline.params",
-    "ParameterError": "p3md.pipeline.params", "STAGES": "p3md.pipeline.stages",
-    "Stage": "p3md.pipeline.stages", "GateFailure": "p3md.pipeline.gates",
+    "run_pipeline": "p3md.pipeline.runner",
+    "RunResult": "p3md.pipeline.runner",
+    "RunParams": "p3md.pipeline.params",
+    "make_params": "p3md.pipeline.params",
+    "ParameterError": "p3md.pipeline.params",
+    "STAGES": "p3md.pipeline.stages",
+    "Stage": "p3md.pipeline.stages",
+    "GateFailure": "p3md.pipeline.gates",
 }
 
 

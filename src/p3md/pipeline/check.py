@@ -16,7 +16,9 @@ class CheckReport:
     failure: GateFailure | None = None
 
 
-def check_data_dir(data_dir: Path, codebook_path: Path, json_path: Path | None = None) -> CheckReport:
+def check_data_dir(
+    data_dir: Path, codebook_path: Path, json_path: Path | None = None
+) -> CheckReport:
     """Read ``data_dir`` with the project's reader and run every raw file's gate."""
     from p3md.codebook import load_codebook
     from p3md.io.readers import read_raw_dir
@@ -36,8 +38,18 @@ def check_data_dir(data_dir: Path, codebook_path: Path, json_path: Path | None =
     items: list[FailureItem] = []
     for key, spec in cb.files.items():
         if key not in frames:
-            items.append(FailureItem("check", spec.path, None, [], [], "the file is missing",
-                                     f"put {spec.path} into {data_dir}", "file_exists"))
+            items.append(
+                FailureItem(
+                    "check",
+                    spec.path,
+                    None,
+                    [],
+                    [],
+                    "the file is missing",
+                    f"put {spec.path} into {data_dir}",
+                    "file_exists",
+                )
+            )
             report.lines.append(f"{spec.path}: MISSING")
             continue
         suite, frame = build_raw_suite(cb, key, frames[key], frames)
@@ -48,11 +60,21 @@ def check_data_dir(data_dir: Path, codebook_path: Path, json_path: Path | None =
         warn = f", {len(result.warnings)} warning(s)" if result.warnings else ""
         report.lines.append(f"{spec.path}: {state} ({len(result.records)} checks{warn})")
         for w in result.warnings:
-            report.lines.append(f"  warning: {w.rule} (observed {w.observed.get('observed_value')})")
+            report.lines.append(
+                f"  warning: {w.rule} (observed {w.observed.get('observed_value')})"
+            )
     if items:
         report.failure = GateFailure(items)
     if json_path is not None:
-        json_path.write_text(json.dumps({"results": [r.to_dict() for r in report.results],
-                                         "failures": [i.to_dict() for i in items]},
-                                        indent=2, ensure_ascii=False) + "\n")
+        json_path.write_text(
+            json.dumps(
+                {
+                    "results": [r.to_dict() for r in report.results],
+                    "failures": [i.to_dict() for i in items],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
     return report

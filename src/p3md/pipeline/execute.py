@@ -15,9 +15,16 @@ _LABEL = re.compile(r"^#\|\s*label:\s*['\"]?((?:tbl|fig)-[\w-]+)", re.M)
 class StageError(Exception):
     """A stage notebook raised; the message names the stage, the cell's error and the notebook."""
 
-    def __init__(self, stage: str, ename: str, evalue: str, notebook: Path | None,
-                 cell: int | None = None) -> None:
-        self.stage, self.ename, self.evalue, self.notebook, self.cell = stage, ename, evalue, notebook, cell
+    def __init__(
+        self, stage: str, ename: str, evalue: str, notebook: Path | None, cell: int | None = None
+    ) -> None:
+        self.stage, self.ename, self.evalue, self.notebook, self.cell = (
+            stage,
+            ename,
+            evalue,
+            notebook,
+            cell,
+        )
         where = f" in cell {cell}" if cell is not None else ""
         text = f"Stage {stage} failed{where}: {ename}: {evalue}"
         if notebook is not None:
@@ -25,8 +32,13 @@ class StageError(Exception):
         super().__init__(text)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"stage": self.stage, "error": self.ename, "message": self.evalue,
-                "cell": self.cell, "notebook": str(self.notebook) if self.notebook else None}
+        return {
+            "stage": self.stage,
+            "error": self.ename,
+            "message": self.evalue,
+            "cell": self.cell,
+            "notebook": str(self.notebook) if self.notebook else None,
+        }
 
 
 @dataclass
@@ -57,16 +69,27 @@ def declared_outputs(notebook: Path) -> Declared:
     return Declared(tables=tables, figures=figures)
 
 
-def execute_stage(stage: str, notebook: Path, output: Path, parameters: dict[str, Any],
-                  cwd: Path, kernel_name: str = KERNEL_NAME) -> None:
+def execute_stage(
+    stage: str,
+    notebook: Path,
+    output: Path,
+    parameters: dict[str, Any],
+    cwd: Path,
+    kernel_name: str = KERNEL_NAME,
+) -> None:
     """Run ``notebook`` with papermill into ``output``; raise :class:`StageError` on failure."""
     import papermill as pm  # heavy import, only when a stage really runs
 
     output.parent.mkdir(parents=True, exist_ok=True)
     try:
         pm.execute_notebook(
-            str(notebook), str(output), parameters=parameters, kernel_name=kernel_name,
-            cwd=str(cwd), progress_bar=False, log_output=False,
+            str(notebook),
+            str(output),
+            parameters=parameters,
+            kernel_name=kernel_name,
+            cwd=str(cwd),
+            progress_bar=False,
+            log_output=False,
         )
     except pm.PapermillExecutionError as exc:
         raise StageError(stage, exc.ename, _clean(exc.evalue), output, exc.exec_count) from None

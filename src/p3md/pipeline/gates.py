@@ -176,18 +176,32 @@ class FailureItem:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "stage": self.stage, "file": self.file, "column": self.column,
-            "rows": self.rows[:KEPT], "values": [_plain(v) for v in self.values[:KEPT]],
-            "count": self.count, "rule": self.rule, "fix": self.fix, "check": self.check,
+            "stage": self.stage,
+            "file": self.file,
+            "column": self.column,
+            "rows": self.rows[:KEPT],
+            "values": [_plain(v) for v in self.values[:KEPT]],
+            "count": self.count,
+            "rule": self.rule,
+            "fix": self.fix,
+            "check": self.check,
             "message": self.paragraph(),
         }
 
     @classmethod
     def from_raw_error(cls, stage: str, err: Any) -> FailureItem:
         """A reader's :class:`RawDataError` as a gate failure (same fields, same wording)."""
-        return cls(stage=stage, file=str(err.file), column=err.column, rows=list(err.rows),
-                   values=list(err.values), rule=err.rule or str(err), fix=err.fix,
-                   check="reader", count=len(err.rows))
+        return cls(
+            stage=stage,
+            file=str(err.file),
+            column=err.column,
+            rows=list(err.rows),
+            values=list(err.values),
+            rule=err.rule or str(err),
+            fix=err.fix,
+            check="reader",
+            count=len(err.rows),
+        )
 
 
 @dataclass
@@ -211,16 +225,29 @@ class GateResult:
 
     def failures(self) -> list[FailureItem]:
         return [
-            FailureItem(self.stage, self.file, r.column, r.rows, r.values, r.rule, r.fix,
-                        r.check, r.unexpected_count)
+            FailureItem(
+                self.stage,
+                self.file,
+                r.column,
+                r.rows,
+                r.values,
+                r.rule,
+                r.fix,
+                r.check,
+                r.unexpected_count,
+            )
             for r in self.records
             if not r.success and r.severity == "error"
         ]
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "stage": self.stage, "file": self.file, "kind": self.kind,
-            "success": self.success, "cached": self.cached, "seconds": round(self.seconds, 3),
+            "stage": self.stage,
+            "file": self.file,
+            "kind": self.kind,
+            "success": self.success,
+            "cached": self.cached,
+            "seconds": round(self.seconds, 3),
             "checks": len(self.records),
             "failed": sum(1 for r in self.records if not r.success and r.severity == "error"),
             "warnings": len(self.warnings),
@@ -237,22 +264,39 @@ class GateResult:
     def from_dict(cls, d: dict[str, Any]) -> GateResult:
         recs = []
         for r in d.get("records", []):
-            recs.append(CheckRecord(
-                check=r["check"], column=r.get("column"), rule=r["rule"], fix=r.get("fix", ""),
-                severity=r.get("severity", "error"), success=r["success"],
-                rows=list(r.get("rows", [])), values=list(r.get("values", [])),
-                unexpected_count=r.get("unexpected_count", 0), observed=r.get("observed", {}),
-                kwargs=r.get("kwargs", {}), engine=r.get("engine", "great_expectations"),
-                note=r.get("note")))
-        return cls(stage=d["stage"], file=d["file"], kind=d["kind"], records=recs,
-                   seconds=d.get("seconds", 0.0), cached=True)
+            recs.append(
+                CheckRecord(
+                    check=r["check"],
+                    column=r.get("column"),
+                    rule=r["rule"],
+                    fix=r.get("fix", ""),
+                    severity=r.get("severity", "error"),
+                    success=r["success"],
+                    rows=list(r.get("rows", [])),
+                    values=list(r.get("values", [])),
+                    unexpected_count=r.get("unexpected_count", 0),
+                    observed=r.get("observed", {}),
+                    kwargs=r.get("kwargs", {}),
+                    engine=r.get("engine", "great_expectations"),
+                    note=r.get("note"),
+                )
+            )
+        return cls(
+            stage=d["stage"],
+            file=d["file"],
+            kind=d["kind"],
+            records=recs,
+            seconds=d.get("seconds", 0.0),
+            cached=True,
+        )
 
     def write(self, gates_dir: Path) -> Path:
         gates_dir.mkdir(parents=True, exist_ok=True)
         safe = self.file.replace("/", "_").replace("\\", "_")
         path = gates_dir / f"{self.stage}__{safe}.json"
-        path.write_text(json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n",
-                        encoding="utf-8")
+        path.write_text(
+            json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         return path
 
 
@@ -272,8 +316,9 @@ class GateFailure(Exception):
 
     def write(self, path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n",
-                        encoding="utf-8")
+        path.write_text(
+            json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         return path
 
 
@@ -284,16 +329,26 @@ def run_gate(stage: str, file: str, kind: str, df: pd.DataFrame, suite: GateSuit
     t0 = time.perf_counter()
     records: list[CheckRecord] = []
     for pre in suite.precondition_failures:
-        records.append(CheckRecord(check=pre.name, column=pre.column, rule=pre.rule, fix=pre.fix,
-                                   severity=pre.severity, success=False, engine="pandas",
-                                   note=pre.why))
+        records.append(
+            CheckRecord(
+                check=pre.name,
+                column=pre.column,
+                rule=pre.rule,
+                fix=pre.fix,
+                severity=pre.severity,
+                success=False,
+                engine="pandas",
+                note=pre.why,
+            )
+        )
     if suite.specs:
         outcomes = run_expectations(df, suite.specs, name=f"{stage}-{file}")
         records.extend(_record_from_outcome(df, o) for o in outcomes)
     for check in suite.pandas_checks:
         records.append(_run_pandas_check(df, check))
-    return GateResult(stage=stage, file=file, kind=kind, records=records,
-                      seconds=time.perf_counter() - t0)
+    return GateResult(
+        stage=stage, file=file, kind=kind, records=records, seconds=time.perf_counter() - t0
+    )
 
 
 def _record_from_outcome(df: pd.DataFrame, o: ExpectationOutcome) -> CheckRecord:
@@ -308,9 +363,19 @@ def _record_from_outcome(df: pd.DataFrame, o: ExpectationOutcome) -> CheckRecord
     if o.exception:
         rule = f"{rule} (could not be checked: {o.exception})"
     kwargs = {k: v for k, v in spec.kwargs.items() if k not in ("column", "result_format")}
-    return CheckRecord(check=spec.expectation, column=spec.column, rule=rule, fix=fix,
-                       severity=spec.severity, success=o.success, rows=rows, values=values,
-                       unexpected_count=count, observed=o.observed, kwargs=kwargs)
+    return CheckRecord(
+        check=spec.expectation,
+        column=spec.column,
+        rule=rule,
+        fix=fix,
+        severity=spec.severity,
+        success=o.success,
+        rows=rows,
+        values=values,
+        unexpected_count=count,
+        observed=o.observed,
+        kwargs=kwargs,
+    )
 
 
 def _run_pandas_check(df: pd.DataFrame, check: PandasCheck) -> CheckRecord:
@@ -321,7 +386,17 @@ def _run_pandas_check(df: pd.DataFrame, check: PandasCheck) -> CheckRecord:
         values = list(df.loc[bad, check.column])
     else:
         values = []
-    return CheckRecord(check=check.name, column=check.column, rule=check.rule, fix=check.fix,
-                       severity=check.severity, success=len(bad) == 0, rows=rows, values=values,
-                       unexpected_count=len(bad), engine="pandas", note=check.why,
-                       observed={"element_count": len(df), "unexpected_count": len(bad)})
+    return CheckRecord(
+        check=check.name,
+        column=check.column,
+        rule=check.rule,
+        fix=check.fix,
+        severity=check.severity,
+        success=len(bad) == 0,
+        rows=rows,
+        values=values,
+        unexpected_count=len(bad),
+        engine="pandas",
+        note=check.why,
+        observed={"element_count": len(df), "unexpected_count": len(bad)},
+    )

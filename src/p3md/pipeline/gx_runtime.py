@@ -85,7 +85,9 @@ class ExpectationOutcome:
     exception: str | None = None
 
 
-def run_expectations(df: pd.DataFrame, specs: list[ExpectationSpec], name: str) -> list[ExpectationOutcome]:
+def run_expectations(
+    df: pd.DataFrame, specs: list[ExpectationSpec], name: str
+) -> list[ExpectationOutcome]:
     """Validate ``df`` against ``specs`` with GX; one outcome per spec, in the same order.
 
     ``result_format="COMPLETE"`` is needed because only it returns *all* unexpected row
@@ -137,19 +139,23 @@ def run_expectations(df: pd.DataFrame, specs: list[ExpectationSpec], name: str) 
             exc = str(res.exception_info.get("exception_message"))
         observed = {
             k: info[k]
-            for k in ("observed_value", "element_count", "unexpected_count", "missing_count",
-                      "unexpected_percent", "missing_percent")
+            for k in (
+                "observed_value",
+                "element_count",
+                "unexpected_count",
+                "missing_count",
+                "unexpected_percent",
+                "missing_percent",
+            )
             if k in info
         }
-        outcomes[pos] = (
-            ExpectationOutcome(
-                spec=spec,
-                success=bool(res.success),
-                unexpected_index=list(info.get("unexpected_index_list") or []),
-                unexpected_values=list(info.get("unexpected_list") or []),
-                observed=observed,
-                exception=exc,
-            )
+        outcomes[pos] = ExpectationOutcome(
+            spec=spec,
+            success=bool(res.success),
+            unexpected_index=list(info.get("unexpected_index_list") or []),
+            unexpected_values=list(info.get("unexpected_list") or []),
+            observed=observed,
+            exception=exc,
         )
     missing = [specs[i].expectation for i, o in enumerate(outcomes) if o is None]
     if missing:

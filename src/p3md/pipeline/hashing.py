@@ -32,7 +32,9 @@ def sha256_json(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def tree_hash(root: Path, suffixes: Iterable[str] = (".py", ".yaml", ".yml", ".json", ".txt", ".mplstyle")) -> str:
+def tree_hash(
+    root: Path, suffixes: Iterable[str] = (".py", ".yaml", ".yml", ".json", ".txt", ".mplstyle")
+) -> str:
     """Hash of the source files under ``root`` (relative names + contents, caches ignored)."""
     wanted = tuple(suffixes)
     h = hashlib.sha256()
@@ -45,7 +47,9 @@ def tree_hash(root: Path, suffixes: Iterable[str] = (".py", ".yaml", ".yml", ".j
     return h.hexdigest()
 
 
-def raw_files_by_key(data_dir: Path, file_stems: Mapping[str, str]) -> tuple[dict[str, list[Path]], list[Path]]:
+def raw_files_by_key(
+    data_dir: Path, file_stems: Mapping[str, str]
+) -> tuple[dict[str, list[Path]], list[Path]]:
     """Files in ``data_dir`` per codebook file key, matched on the file stem (any extension,
     case-insensitive: ``facilitators.csv`` and ``Facilitators.xlsx`` both belong to
     ``facilitators``). Returns ``(by_key, unmatched)``; unmatched files are hashed into every
@@ -64,12 +68,26 @@ def raw_files_by_key(data_dir: Path, file_stems: Mapping[str, str]) -> tuple[dic
     return by_key, unmatched
 
 
-def stage_key(*, notebook_sha: str, parameters: Mapping[str, Any], raw: Mapping[str, str],
-              published_sha: str | None, codebook_sha: str, package_sha: str,
-              upstream: Mapping[str, str]) -> str:
+def stage_key(
+    *,
+    notebook_sha: str,
+    parameters: Mapping[str, Any],
+    raw: Mapping[str, str],
+    published_sha: str | None,
+    codebook_sha: str,
+    package_sha: str,
+    upstream: Mapping[str, str],
+) -> str:
     """The cache key of one stage (see the module docstring for what enters it)."""
-    return sha256_json({
-        "notebook": notebook_sha, "parameters": dict(parameters), "raw": dict(raw),
-        "published": published_sha, "codebook": codebook_sha, "package": package_sha,
-        "upstream": dict(upstream), "version": 1,
-    })
+    return sha256_json(
+        {
+            "notebook": notebook_sha,
+            "parameters": dict(parameters),
+            "raw": dict(raw),
+            "published": published_sha,
+            "codebook": codebook_sha,
+            "package": package_sha,
+            "upstream": dict(upstream),
+            "version": 1,
+        }
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import platform
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -20,13 +20,27 @@ MANIFEST_NAME = "manifest.json"
 SCHEMA = 1
 
 #: Distribution names whose versions are recorded (import names differ for some).
-PACKAGES = ("pandas", "numpy", "scipy", "pingouin", "statsmodels", "scikit-posthocs", "seaborn",
-            "matplotlib", "papermill", "great-expectations", "smalldocs", "nbclient", "nbformat",
-            "pydantic", "ipykernel")
+PACKAGES = (
+    "pandas",
+    "numpy",
+    "scipy",
+    "pingouin",
+    "statsmodels",
+    "scikit-posthocs",
+    "seaborn",
+    "matplotlib",
+    "papermill",
+    "great-expectations",
+    "smalldocs",
+    "nbclient",
+    "nbformat",
+    "pydantic",
+    "ipykernel",
+)
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
 
 
 def package_versions() -> dict[str, str | None]:
@@ -47,10 +61,12 @@ def package_versions() -> dict[str, str | None]:
 
 def git_info(root: Path) -> dict[str, Any]:
     """Commit and dirty flag of the project's repository (``None`` when not a git checkout)."""
+
     def git(*args: str) -> str | None:
         try:
-            out = subprocess.run(["git", "-C", str(root), *args], capture_output=True,
-                                 text=True, timeout=10)
+            out = subprocess.run(
+                ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10
+            )
         except (OSError, subprocess.TimeoutExpired):
             return None
         return out.stdout.strip() if out.returncode == 0 else None
@@ -71,17 +87,24 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
 
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> Path:
     path = folder / MANIFEST_NAME
-    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+    )
     return path
 
 
-def changed_inputs(previous: dict[str, Any] | None, inputs: dict[str, str],
-                   parameters: dict[str, Any]) -> dict[str, Any]:
+def changed_inputs(
+    previous: dict[str, Any] | None, inputs: dict[str, str], parameters: dict[str, Any]
+) -> dict[str, Any]:
     """Inputs added, removed or changed, and parameters changed, since ``previous``."""
     if previous is None:
-        return {"previous_run": None, "added": sorted(inputs), "removed": [], "changed": [],
-                "parameters": []}
+        return {
+            "previous_run": None,
+            "added": sorted(inputs),
+            "removed": [],
+            "changed": [],
+            "parameters": [],
+        }
     before: dict[str, str] = previous.get("inputs", {})
     old_params: dict[str, Any] = previous.get("parameters", {})
     return {
@@ -89,16 +112,27 @@ def changed_inputs(previous: dict[str, Any] | None, inputs: dict[str, str],
         "added": sorted(set(inputs) - set(before)),
         "removed": sorted(set(before) - set(inputs)),
         "changed": sorted(k for k in set(inputs) & set(before) if inputs[k] != before[k]),
-        "parameters": sorted(k for k in set(parameters) | set(old_params)
-                             if parameters.get(k) != old_params.get(k)),
+        "parameters": sorted(
+            k for k in set(parameters) | set(old_params) if parameters.get(k) != old_params.get(k)
+        ),
     }
 
 
-def build_manifest(*, started: str, finished: str, success: bool, inputs: dict[str, str],
-                   parameters: dict[str, Any], stages: list[dict[str, Any]],
-                   gates: list[dict[str, Any]], renderer: str | None, project_root: Path,
-                   previous: dict[str, Any] | None, package_sha: str,
-                   extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def build_manifest(
+    *,
+    started: str,
+    finished: str,
+    success: bool,
+    inputs: dict[str, str],
+    parameters: dict[str, Any],
+    stages: list[dict[str, Any]],
+    gates: list[dict[str, Any]],
+    renderer: str | None,
+    project_root: Path,
+    previous: dict[str, Any] | None,
+    package_sha: str,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """The manifest as a dict (see the module docstring for the fields)."""
     manifest = {
         "schema": SCHEMA,

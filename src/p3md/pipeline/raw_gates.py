@@ -50,12 +50,18 @@ def _fmt(values: list[Any]) -> str:
     return ", ".join(str(v) for v in values)
 
 
-def _role_source(spec: FileSpec, df: pd.DataFrame, frames: Mapping[str, pd.DataFrame]) -> str | None:
+def _role_source(
+    spec: FileSpec, df: pd.DataFrame, frames: Mapping[str, pd.DataFrame]
+) -> str | None:
     """The column holding each row's role (adding the ``_role`` helper when it is looked up)."""
     if "role" in spec.columns and "role" in df.columns:
         return "role"
     fac = frames.get("facilitators")
-    if "facilitator_id" in df.columns and fac is not None and {"facilitator_id", "role"} <= set(fac.columns):
+    if (
+        "facilitator_id" in df.columns
+        and fac is not None
+        and {"facilitator_id", "role"} <= set(fac.columns)
+    ):
         lookup = fac.drop_duplicates("facilitator_id").set_index("facilitator_id")["role"]
         df[ROLE_HELPER] = df["facilitator_id"].map(lookup)
         return ROLE_HELPER
@@ -73,15 +79,18 @@ def _numeric_check(col: str, integer: bool, fname: str) -> PandasCheck:
 
     kind = "whole numbers" if integer else "numbers"
     return PandasCheck(
-        name="values_are_numeric", column=col, offending=offending,
+        name="values_are_numeric",
+        column=col,
+        offending=offending,
         rule=f"values must be {kind}",
         fix=f"write {kind} only in column {col} of {fname} (no text, units or ranges)",
         why="GX type expectations test the column dtype, not cells, and cannot name rows",
     )
 
 
-def build_raw_suite(cb: Codebook, key: str, df: pd.DataFrame,
-                    frames: Mapping[str, pd.DataFrame]) -> tuple[GateSuite, pd.DataFrame]:
+def build_raw_suite(
+    cb: Codebook, key: str, df: pd.DataFrame, frames: Mapping[str, pd.DataFrame]
+) -> tuple[GateSuite, pd.DataFrame]:
     """The suite for raw file ``key`` and the frame to validate (a copy, maybe with ``_role``).
 
     ``frames`` holds all raw frames of the run, for foreign keys and role look-ups.
@@ -97,58 +106,93 @@ def build_raw_suite(cb: Codebook, key: str, df: pd.DataFrame,
     def require(col: str) -> bool:
         if col in present:
             return True
-        specs.append(ExpectationSpec(
-            "ExpectColumnToExist", {"column": col}, column=col,
-            rule=f"column {col} must be present in {fname}",
-            fix=f"add a column named {col} (see data/codebook.yaml, files.{key})"))
+        specs.append(
+            ExpectationSpec(
+                "ExpectColumnToExist",
+                {"column": col},
+                column=col,
+                rule=f"column {col} must be present in {fname}",
+                fix=f"add a column named {col} (see data/codebook.yaml, files.{key})",
+            )
+        )
         return False
 
     # -- declared columns --------------------------------------------------------------
     for col, cs in spec.columns.items():
         if not require(col):
             continue
-        specs.append(ExpectationSpec(
-            "ExpectColumnValuesToNotBeNull", {"column": col},
-            rule="cells must not be empty", fix=f"fill in {col} on every row of {fname}"))
+        specs.append(
+            ExpectationSpec(
+                "ExpectColumnValuesToNotBeNull",
+                {"column": col},
+                rule="cells must not be empty",
+                fix=f"fill in {col} on every row of {fname}",
+            )
+        )
         if cs.type in ("integer", "number"):
             suite.pandas_checks.append(_numeric_check(col, cs.type == "integer", fname))
         if cs.pattern:
-            specs.append(ExpectationSpec(
-                "ExpectColumnValuesToMatchRegex", {"column": col, "regex": cs.pattern},
-                rule=f"values must match the pattern {cs.pattern}",
-                fix=f"write {col} in the codebook's format (pattern {cs.pattern})"))
-        allowed = list(cs.allowed) if cs.allowed is not None else (
-            cb.allowed_values(cs.allowed_from) if cs.allowed_from else None)
+            specs.append(
+                ExpectationSpec(
+                    "ExpectColumnValuesToMatchRegex",
+                    {"column": col, "regex": cs.pattern},
+                    rule=f"values must match the pattern {cs.pattern}",
+                    fix=f"write {col} in the codebook's format (pattern {cs.pattern})",
+                )
+            )
+        allowed = (
+            list(cs.allowed)
+            if cs.allowed is not None
+            else (cb.allowed_values(cs.allowed_from) if cs.allowed_from else None)
+        )
         if allowed is not None:
-            specs.append(ExpectationSpec(
-                "ExpectColumnValuesToBeInSet", {"column": col, "value_set": allowed},
-                rule=f"values must be one of {_fmt(allowed)}",
-                fix=f"use one of the allowed values in {col}"
-                    + (f" (codebook {cs.allowed_from})" if cs.allowed_from else "")))
+            specs.append(
+                ExpectationSpec(
+                    "ExpectColumnValuesToBeInSet",
+                    {"column": col, "value_set": allowed},
+                    rule=f"values must be one of {_fmt(allowed)}",
+                    fix=f"use one of the allowed values in {col}"
+                    + (f" (codebook {cs.allowed_from})" if cs.allowed_from else ""),
+                )
+            )
         lo = cs.min
-        hi = cs.max if cs.max is not None else (
-            float(cb.resolve(cs.max_from)) if cs.max_from else None)
+        hi = (
+            cs.max
+            if cs.max is not None
+            else (float(cb.resolve(cs.max_from)) if cs.max_from else None)
+        )
         if lo is not None or hi is not None:
-            specs.append(ExpectationSpec(
-                "ExpectColumnValuesToBeBetween",
-                {"column": col, "min_value": lo, "max_value": hi},
-                rule=f"values must lie between {lo if lo is not None else '-inf'} and "
-                     f"{hi if hi is not None else 'inf'}",
-                fix=f"correct the out-of-range values of {col}"))
+            specs.append(
+                ExpectationSpec(
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": col, "min_value": lo, "max_value": hi},
+                    rule=f"values must lie between {lo if lo is not None else '-inf'} and "
+                    f"{hi if hi is not None else 'inf'}",
+                    fix=f"correct the out-of-range values of {col}",
+                )
+            )
 
     # -- key and foreign keys -------------------------------------------------------------
     if all(c in present for c in spec.key):
         if len(spec.key) == 1:
-            specs.append(ExpectationSpec(
-                "ExpectColumnValuesToBeUnique", {"column": spec.key[0]},
-                rule=f"{spec.key[0]} is the key of {fname} and must be unique",
-                fix="remove or renumber the duplicated rows"))
+            specs.append(
+                ExpectationSpec(
+                    "ExpectColumnValuesToBeUnique",
+                    {"column": spec.key[0]},
+                    rule=f"{spec.key[0]} is the key of {fname} and must be unique",
+                    fix="remove or renumber the duplicated rows",
+                )
+            )
         else:
-            specs.append(ExpectationSpec(
-                "ExpectCompoundColumnsToBeUnique", {"column_list": list(spec.key)},
-                column=" + ".join(spec.key),
-                rule=f"the combination {' + '.join(spec.key)} is the key of {fname} and must be unique",
-                fix="remove the duplicated rows or correct the key values"))
+            specs.append(
+                ExpectationSpec(
+                    "ExpectCompoundColumnsToBeUnique",
+                    {"column_list": list(spec.key)},
+                    column=" + ".join(spec.key),
+                    rule=f"the combination {' + '.join(spec.key)} is the key of {fname} and must be unique",
+                    fix="remove the duplicated rows or correct the key values",
+                )
+            )
     for col, target in spec.references.items():
         parent_key, parent_col = target.split(".")
         parent = frames.get(parent_key)
@@ -156,10 +200,14 @@ def build_raw_suite(cb: Codebook, key: str, df: pd.DataFrame,
             continue  # missing column reported above; a missing parent fails its own gate
         values = sorted(parent[parent_col].dropna().unique().tolist())
         pfile = cb.files[parent_key].path
-        specs.append(ExpectationSpec(
-            "ExpectColumnValuesToBeInSet", {"column": col, "value_set": values},
-            rule=f"every {col} must exist in {pfile} (foreign key to {target})",
-            fix=f"correct the {col} or add the missing row to {pfile}"))
+        specs.append(
+            ExpectationSpec(
+                "ExpectColumnValuesToBeInSet",
+                {"column": col, "value_set": values},
+                rule=f"every {col} must exist in {pfile} (foreign key to {target})",
+                fix=f"correct the {col} or add the missing row to {pfile}",
+            )
+        )
 
     # -- item columns -------------------------------------------------------------------
     if spec.item_columns:
@@ -173,47 +221,74 @@ def build_raw_suite(cb: Codebook, key: str, df: pd.DataFrame,
             r = item.response
             if r.type == "options":
                 codes = sorted(cb.scales[r.scale or ""])
-                specs.append(ExpectationSpec(
-                    "ExpectColumnValuesToBeInSet", {"column": item_id, "value_set": codes},
-                    rule=f"answers must be option codes {_fmt(codes)}"
-                         + (" (reverse-keyed item: the questionnaire's code, scored 4 - code)"
-                            if item.reverse else ""),
-                    fix=f"record the printed option code of item {item_id}, not a label or a total"))
+                specs.append(
+                    ExpectationSpec(
+                        "ExpectColumnValuesToBeInSet",
+                        {"column": item_id, "value_set": codes},
+                        rule=f"answers must be option codes {_fmt(codes)}"
+                        + (
+                            " (reverse-keyed item: the questionnaire's code, scored 4 - code)"
+                            if item.reverse
+                            else ""
+                        ),
+                        fix=f"record the printed option code of item {item_id}, not a label or a total",
+                    )
+                )
                 suite.pandas_checks.append(_numeric_check(item_id, True, fname))
             else:
                 pmax = cb.plausible_max(item_id)
                 unit = r.unit or ("km" if r.type == "km" else "count")
-                specs.append(ExpectationSpec(
-                    "ExpectColumnValuesToBeBetween",
-                    {"column": item_id, "min_value": 0, "max_value": pmax},
-                    rule=f"answers must be a {r.type} between 0 and {pmax} ({unit})",
-                    fix=f"check the raw answer of {item_id}: negative or implausibly large"))
+                specs.append(
+                    ExpectationSpec(
+                        "ExpectColumnValuesToBeBetween",
+                        {"column": item_id, "min_value": 0, "max_value": pmax},
+                        rule=f"answers must be a {r.type} between 0 and {pmax} ({unit})",
+                        fix=f"check the raw answer of {item_id}: negative or implausibly large",
+                    )
+                )
                 suite.pandas_checks.append(_numeric_check(item_id, r.type == "count", fname))
             other = [x for x in roles if x not in item.roles]
             if not other:
-                specs.append(ExpectationSpec(
-                    "ExpectColumnValuesToNotBeNull",
-                    {"column": item_id, "mostly": 1 - max_missing},
-                    rule=f"at most {max_missing:.0%} of the answers may be missing",
-                    fix=f"complete the missing answers of {item_id}"))
+                specs.append(
+                    ExpectationSpec(
+                        "ExpectColumnValuesToNotBeNull",
+                        {"column": item_id, "mostly": 1 - max_missing},
+                        rule=f"at most {max_missing:.0%} of the answers may be missing",
+                        fix=f"complete the missing answers of {item_id}",
+                    )
+                )
             elif role_col is not None:
                 for own in item.roles:
                     cond = f'{role_col}=="{own}"'
-                    specs.append(ExpectationSpec(
-                        "ExpectColumnValuesToNotBeNull",
-                        {"column": item_id, "mostly": 1 - max_missing, "row_condition": cond,
-                         "condition_parser": "pandas"},
-                        rule=f"item {item_id} is asked of {own}; at most {max_missing:.0%} of "
-                             f"the {own} rows may leave it empty",
-                        fix=f"fill in {item_id} for the {own} rows"))
+                    specs.append(
+                        ExpectationSpec(
+                            "ExpectColumnValuesToNotBeNull",
+                            {
+                                "column": item_id,
+                                "mostly": 1 - max_missing,
+                                "row_condition": cond,
+                                "condition_parser": "pandas",
+                            },
+                            rule=f"item {item_id} is asked of {own}; at most {max_missing:.0%} of "
+                            f"the {own} rows may leave it empty",
+                            fix=f"fill in {item_id} for the {own} rows",
+                        )
+                    )
                 for o in other:
                     cond = f'{role_col}=="{o}"'
-                    specs.append(ExpectationSpec(
-                        "ExpectColumnValuesToBeNull",
-                        {"column": item_id, "row_condition": cond, "condition_parser": "pandas"},
-                        rule=f"item {item_id} belongs to {_fmt(item.roles)} only and must be "
-                             f"empty for {o}",
-                        fix=f"empty {item_id} on the {o} rows, or correct the role"))
+                    specs.append(
+                        ExpectationSpec(
+                            "ExpectColumnValuesToBeNull",
+                            {
+                                "column": item_id,
+                                "row_condition": cond,
+                                "condition_parser": "pandas",
+                            },
+                            rule=f"item {item_id} belongs to {_fmt(item.roles)} only and must be "
+                            f"empty for {o}",
+                            fix=f"empty {item_id} on the {o} rows, or correct the role",
+                        )
+                    )
 
     # -- question columns (Wioi) ---------------------------------------------------------
     if spec.question_columns is not None:
@@ -221,22 +296,36 @@ def build_raw_suite(cb: Codebook, key: str, df: pd.DataFrame,
             if not require(col):
                 continue
             allowed = list(spec.question_columns.allowed)
-            specs.append(ExpectationSpec(
-                "ExpectColumnValuesToBeInSet", {"column": col, "value_set": allowed},
-                rule=f"answers must be {_fmt(allowed)} (wrong/right)",
-                fix=f"score question {col} as 1 (right) or 0 (wrong)"))
-            specs.append(ExpectationSpec(
-                "ExpectColumnValuesToNotBeNull", {"column": col},
-                rule="every question must be scored", fix=f"fill in {col}"))
+            specs.append(
+                ExpectationSpec(
+                    "ExpectColumnValuesToBeInSet",
+                    {"column": col, "value_set": allowed},
+                    rule=f"answers must be {_fmt(allowed)} (wrong/right)",
+                    fix=f"score question {col} as 1 (right) or 0 (wrong)",
+                )
+            )
+            specs.append(
+                ExpectationSpec(
+                    "ExpectColumnValuesToNotBeNull",
+                    {"column": col},
+                    rule="every question must be scored",
+                    fix=f"fill in {col}",
+                )
+            )
         if {"participant_id", "phase"} <= present:
             suite.pandas_checks.append(_both_phases_check(fname))
 
     # -- file size (a warning: real data may legitimately differ) ------------------------
     if spec.expected_rows is not None:
-        specs.append(ExpectationSpec(
-            "ExpectTableRowCountToEqual", {"value": spec.expected_rows}, severity="warning",
-            rule=f"the study has {spec.expected_rows} rows in {fname}",
-            fix="check that no rows are missing or duplicated"))
+        specs.append(
+            ExpectationSpec(
+                "ExpectTableRowCountToEqual",
+                {"value": spec.expected_rows},
+                severity="warning",
+                rule=f"the study has {spec.expected_rows} rows in {fname}",
+                fix="check that no rows are missing or duplicated",
+            )
+        )
     return suite, df
 
 
@@ -247,10 +336,13 @@ def _both_phases_check(fname: str) -> PandasCheck:
         return df["participant_id"].isin(incomplete)
 
     return PandasCheck(
-        name="participant_has_pre_and_post", column="participant_id", offending=offending,
+        name="participant_has_pre_and_post",
+        column="participant_id",
+        offending=offending,
         rule="every participant needs both a pre and a post row",
         fix=f"add the missing pre- or post-test row in {fname}, or remove the participant",
-        why="a group-wise rule across rows; GX expectations test rows or columns, not groups")
+        why="a group-wise rule across rows; GX expectations test rows or columns, not groups",
+    )
 
 
 def file_label(cb: Codebook, key: str) -> str:

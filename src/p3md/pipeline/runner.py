@@ -60,9 +60,16 @@ class StageRecord:
     message: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "title": self.title, "status": self.status,
-                "seconds": round(self.seconds, 3), "cache_key": self.cache_key,
-                "outputs": sorted(self.outputs), "gates": self.gates, "message": self.message}
+        return {
+            "name": self.name,
+            "title": self.title,
+            "status": self.status,
+            "seconds": round(self.seconds, 3),
+            "cache_key": self.cache_key,
+            "outputs": sorted(self.outputs),
+            "gates": self.gates,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -88,11 +95,19 @@ class PipelineSafetyError(RuntimeError):
     """The run would write where it must not (the data folder)."""
 
 
-def run_pipeline(params: RunParams, force: bool = False, only: str | Sequence[str] | None = None,
-                 renderer: Renderer | str | None = "auto", *,
-                 stages: Sequence[Stage] | None = None, project_root: Path = PROJECT_ROOT,
-                 derived_dir: Path | None = None, max_workers: int = 2,
-                 echo: Echo | None = None, reader: Reader | None = None) -> RunResult:
+def run_pipeline(
+    params: RunParams,
+    force: bool = False,
+    only: str | Sequence[str] | None = None,
+    renderer: Renderer | str | None = "auto",
+    *,
+    stages: Sequence[Stage] | None = None,
+    project_root: Path = PROJECT_ROOT,
+    derived_dir: Path | None = None,
+    max_workers: int = 2,
+    echo: Echo | None = None,
+    reader: Reader | None = None,
+) -> RunResult:
     """Run the pipeline into ``params.out_dir`` atomically.
 
     Args:
@@ -124,8 +139,20 @@ def run_pipeline(params: RunParams, force: bool = False, only: str | Sequence[st
             echo(f"Removed stale staging folder {stale.name} (its run died)")
         staging = atomic.make_staging(out_dir)
         try:
-            run = _Run(params, staging, out_dir, force, only, renderer, list(stages),
-                       project_root, derived_dir, max_workers, echo, reader)
+            run = _Run(
+                params,
+                staging,
+                out_dir,
+                force,
+                only,
+                renderer,
+                list(stages),
+                project_root,
+                derived_dir,
+                max_workers,
+                echo,
+                reader,
+            )
             return run.execute()
         except BaseException:
             # Ctrl-C or a bug: never leave a half-built staging folder behind.
@@ -152,10 +179,21 @@ def _assert_not_in_data(data_dir: Path, out_dir: Path, derived_dir: Path | None)
 class _Run:
     """State of one run (kept out of the public API)."""
 
-    def __init__(self, params: RunParams, staging: Path, out_dir: Path, force: bool,
-                 only: str | Sequence[str] | None, renderer: Renderer | str | None,
-                 stages: list[Stage], project_root: Path, derived_dir: Path | None,
-                 max_workers: int, echo: Echo, reader: Reader | None) -> None:
+    def __init__(
+        self,
+        params: RunParams,
+        staging: Path,
+        out_dir: Path,
+        force: bool,
+        only: str | Sequence[str] | None,
+        renderer: Renderer | str | None,
+        stages: list[Stage],
+        project_root: Path,
+        derived_dir: Path | None,
+        max_workers: int,
+        echo: Echo,
+        reader: Reader | None,
+    ) -> None:
         self.reader = reader
         self.params, self.staging, self.out_dir = params, staging, out_dir
         self.force, self.renderer, self.stages = force, renderer, stages
@@ -215,10 +253,13 @@ class _Run:
                 raw[path.name] = self.raw_sha[path.name]
         return stage_key(
             notebook_sha=self.notebook_sha[stage.name],
-            parameters=self.params.cache_parameters(), raw=raw,
+            parameters=self.params.cache_parameters(),
+            raw=raw,
             published_sha=self.published_sha if stage.reads_published else None,
-            codebook_sha=self.codebook_sha, package_sha=self.package_sha,
-            upstream={u: self.keys[u] for u in stage.upstream})
+            codebook_sha=self.codebook_sha,
+            package_sha=self.package_sha,
+            upstream={u: self.keys[u] for u in stage.upstream},
+        )
 
     # -- main loop ------------------------------------------------------------------------
     def execute(self) -> RunResult:
@@ -255,6 +296,8 @@ class _Run:
         if prev and self._outputs_exist(prev):
             self._carry(stage, rec)
             rec.status = "kept"
+            # The kept files belong to the key of the run that made them, not to today's inputs.
+            rec.cache_key = prev.get("cache_key", rec.cache_key)
             self.echo(f"[{k}/{n}] {stage.name} ... kept from the last good run (not selected)")
         else:
             rec.status = "not-run"
@@ -272,9 +315,12 @@ class _Run:
         if self.force:
             return False
         prev = self._prev_stage(stage.name)
-        return bool(prev and prev.get("status") in ("ran", "skipped")
-                    and prev.get("cache_key") == self.keys[stage.name]
-                    and self._outputs_exist(prev))
+        return bool(
+            prev
+            and prev.get("status") in ("ran", "skipped", "kept")
+            and prev.get("cache_key") == self.keys[stage.name]
+            and self._outputs_exist(prev)
+        )
 
     def _carry(self, stage: Stage, rec: StageRecord) -> None:
         """Copy a stage's outputs (and gate records) of the last good run into staging."""
@@ -283,8 +329,6 @@ class _Run:
             atomic.carry_file(self.out_dir / rel, self.staging / rel)
         rec.outputs = list(prev.get("outputs", []))
         rec.gates = [dict(g, cached=True) for g in prev.get("gates", [])]
-        if prev.get("status") == "kept":
-            rec.cache_key = prev.get("cache_key", rec.cache_key)
 
     def _run_level(self, to_run: list[Stage], number: dict[str, int], n: int) -> Exception | None:
         # Input gates first, in this thread: GX is imported once and is not run concurrently.
@@ -331,7 +375,9 @@ class _Run:
             self.echo(f"[{number[stage.name]}/{n}] {stage.name} ... ran in {secs:.1f} s")
         return None
 
-    def _mark_failed(self, stage: Stage, failure: Exception, number: dict[str, int], n: int) -> None:
+    def _mark_failed(
+        self, stage: Stage, failure: Exception, number: dict[str, int], n: int
+    ) -> None:
         rec = self.records[stage.name]
         rec.status = "failed"
         rec.message = str(failure)
@@ -370,9 +416,18 @@ class _Run:
                 items.extend(result.failures())
                 continue
             if key not in frames:
-                items.append(FailureItem(stage.name, fname, None, [], [],
-                                         f"the raw file {fname} is required by stage {stage.name}",
-                                         f"put {fname} into {self.params.data_dir}", "file_exists"))
+                items.append(
+                    FailureItem(
+                        stage.name,
+                        fname,
+                        None,
+                        [],
+                        [],
+                        f"the raw file {fname} is required by stage {stage.name}",
+                        f"put {fname} into {self.params.data_dir}",
+                        "file_exists",
+                    )
+                )
                 continue
             suite, frame = build_raw_suite(self._cb, key, frames[key], frames)
             result = run_gate(stage.name, fname, "input", frame, suite)
@@ -395,9 +450,18 @@ class _Run:
             try:
                 df = pd.read_csv(self.staging / rel)
             except Exception as exc:
-                items.append(FailureItem(stage.name, rel, None, [], [],
-                                         f"the output table must be a readable CSV ({exc})",
-                                         "check how the notebook saves this table", "read_csv"))
+                items.append(
+                    FailureItem(
+                        stage.name,
+                        rel,
+                        None,
+                        [],
+                        [],
+                        f"the output table must be a readable CSV ({exc})",
+                        "check how the notebook saves this table",
+                        "read_csv",
+                    )
+                )
                 continue
             suite, frame = build_output_suite(df, stage.output_gates, rel)
             if not (suite.specs or suite.pandas_checks or suite.precondition_failures):
@@ -418,11 +482,17 @@ class _Run:
     # -- notebooks --------------------------------------------------------------------------
     def _execute(self, stage: Stage) -> None:
         if not stage.notebook.is_file():
-            raise StageError(stage.name, "FileNotFoundError",
-                             f"notebook {stage.notebook} does not exist", None)
+            raise StageError(
+                stage.name, "FileNotFoundError", f"notebook {stage.notebook} does not exist", None
+            )
         output = self.staging / "notebooks" / stage.notebook.name
-        execute_stage(stage.name, stage.notebook, output,
-                      self.params.notebook_parameters(out_dir=self.staging), self.project_root)
+        execute_stage(
+            stage.name,
+            stage.notebook,
+            output,
+            self.params.notebook_parameters(out_dir=self.staging),
+            self.project_root,
+        )
 
     def _attribute_outputs(self, stages: list[Stage], before: set[str]) -> None:
         """Assign the files written by this level's stages to the stage that owns them.
@@ -461,25 +531,37 @@ class _Run:
 
     # -- end of run ---------------------------------------------------------------------------
     def _check_data_untouched(self) -> Exception | None:
-        now = {p.name: sha256_file(p) for p in self.params.data_dir.iterdir()
-               if p.is_file() and not p.name.startswith(".")}
+        now = {
+            p.name: sha256_file(p)
+            for p in self.params.data_dir.iterdir()
+            if p.is_file() and not p.name.startswith(".")
+        }
         if now != self.raw_sha:
             return PipelineSafetyError(
                 f"a stage changed files in the data folder {self.params.data_dir} "
                 f"(before: {sorted(self.raw_sha)}, after: {sorted(now)}); notebooks must "
-                f"write only under out_dir")
+                f"write only under out_dir"
+            )
         return None
 
     def _manifest(self, success: bool, renderer: str | None) -> dict[str, Any]:
         return build_manifest(
-            started=self.started, finished=now_iso(), success=success, inputs=self.inputs,
+            started=self.started,
+            finished=now_iso(),
+            success=success,
+            inputs=self.inputs,
             parameters=self.params.notebook_parameters(out_dir=self.out_dir),
             stages=[self.records[s.name].to_dict() for s in self.order],
             gates=[g for s in self.order for g in self.records[s.name].gates],
-            renderer=renderer, project_root=self.project_root, previous=self.previous,
+            renderer=renderer,
+            project_root=self.project_root,
+            previous=self.previous,
             package_sha=self.package_sha,
-            extra={"only": sorted(self.selected) if len(self.selected) < len(self.stages) else None,
-                   "forced": self.force})
+            extra={
+                "only": sorted(self.selected) if len(self.selected) < len(self.stages) else None,
+                "forced": self.force,
+            },
+        )
 
     def _fail(self, failure: Exception) -> RunResult:
         if isinstance(failure, GateFailure):
@@ -491,15 +573,25 @@ class _Run:
             doc = {"failures": [dict(payload, message=str(failure))]}
             (self.staging / "gates").mkdir(exist_ok=True)
             (self.staging / "gates" / "failures.json").write_text(
-                json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n")
+                json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"
+            )
         manifest = self._manifest(False, None)
         write_manifest(self.staging, manifest)
         failed_dir = atomic.keep_failed(self.staging, self.out_dir)
-        where = (f"Details: {_rel(failed_dir / 'gates' / 'failures.json')}; "
-                 f"the last good report in {_rel(self.out_dir)} is unchanged.")
-        return RunResult(False, 1, self.out_dir, [self.records[s.name] for s in self.order],
-                         message=f"{failure}\n\n{where}", failure=failure, manifest=manifest,
-                         failed_dir=failed_dir)
+        where = (
+            f"Details: {_rel(failed_dir / 'gates' / 'failures.json')}; "
+            f"the last good report in {_rel(self.out_dir)} is unchanged."
+        )
+        return RunResult(
+            False,
+            1,
+            self.out_dir,
+            [self.records[s.name] for s in self.order],
+            message=f"{failure}\n\n{where}",
+            failure=failure,
+            manifest=manifest,
+            failed_dir=failed_dir,
+        )
 
     def _succeed(self) -> RunResult:
         manifest = self._manifest(True, None)
@@ -515,9 +607,16 @@ class _Run:
             self.echo(f"Site: {_rel(site_index)} (rendered with {renderer_name})")
         else:
             self.echo(f"Report: {_rel(self.out_dir)} (site not rendered)")
-        return RunResult(True, 0, self.out_dir, [self.records[s.name] for s in self.order],
-                         message="ok", manifest=manifest, site_index=site_index,
-                         renderer=renderer_name)
+        return RunResult(
+            True,
+            0,
+            self.out_dir,
+            [self.records[s.name] for s in self.order],
+            message="ok",
+            manifest=manifest,
+            site_index=site_index,
+            renderer=renderer_name,
+        )
 
     def _render(self) -> tuple[str | None, Path | None]:
         render = self.renderer
@@ -527,8 +626,9 @@ class _Run:
             try:
                 from p3md.site import render_site as render  # type: ignore[attr-defined,no-redef]
             except ImportError:
-                warnings.warn("p3md.site.render_site is not available; the site is not rendered",
-                              stacklevel=2)
+                warnings.warn(
+                    "p3md.site.render_site is not available; the site is not rendered", stacklevel=2
+                )
                 self.echo("warning: p3md.site.render_site is not available; site not rendered")
                 return None, None
         assert callable(render)
@@ -553,8 +653,11 @@ def atomic_previous(out_dir: Path) -> dict[str, Any] | None:
 
 
 def _snapshot(folder: Path) -> set[str]:
-    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")
-            if p.is_file() and p.name != atomic.OWNER_FILE}
+    return {
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != atomic.OWNER_FILE
+    }
 
 
 def _replace_folder(src: Path, target: Path) -> None:

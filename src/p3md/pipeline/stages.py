@@ -41,24 +41,53 @@ class Stage:
 
 
 STAGES: tuple[Stage, ...] = (
-    Stage("sampling", NOTEBOOK_DIR / "01_sampling.ipynb", "Sampel penelitian (Slovin, alokasi)",
-          raw_inputs=("village_frame",)),
-    Stage("scoring", NOTEBOOK_DIR / "02_scoring.ipynb", "Penskoran dan sebaran modus",
-          raw_inputs=PESAWARAN_FILES, outputs=("derived/*.csv",)),
-    Stage("instrument", NOTEBOOK_DIR / "03_instrument.ipynb", "Uji validitas dan reliabilitas",
-          upstream=("scoring",)),
-    Stage("descriptive", NOTEBOOK_DIR / "04_descriptive.ipynb", "Deskripsi variabel",
-          upstream=("scoring",)),
-    Stage("hypotheses", NOTEBOOK_DIR / "05_hypotheses.ipynb", "Uji hipotesis",
-          upstream=("scoring",)),
-    Stage("wioi", NOTEBOOK_DIR / "06_wioi.ipynb", "Pelatihan aparatur Desa Wioi",
-          raw_inputs=WIOI_FILES),
-    Stage("reproduction", NOTEBOOK_DIR / "07_reproduction.ipynb",
-          "Nilai terbitan dan nilai reproduksi",
-          upstream=("sampling", "scoring", "instrument", "descriptive", "hypotheses", "wioi"),
-          reads_published=True),
-    Stage("audit", NOTEBOOK_DIR / "08_audit.ipynb", "Audit konsistensi angka terbitan",
-          reads_published=True),
+    Stage(
+        "sampling",
+        NOTEBOOK_DIR / "01_sampling.ipynb",
+        "Sampel penelitian (Slovin, alokasi)",
+        raw_inputs=("village_frame",),
+    ),
+    Stage(
+        "scoring",
+        NOTEBOOK_DIR / "02_scoring.ipynb",
+        "Penskoran dan sebaran modus",
+        raw_inputs=PESAWARAN_FILES,
+        outputs=("derived/*.csv",),
+    ),
+    Stage(
+        "instrument",
+        NOTEBOOK_DIR / "03_instrument.ipynb",
+        "Uji validitas dan reliabilitas",
+        upstream=("scoring",),
+    ),
+    Stage(
+        "descriptive",
+        NOTEBOOK_DIR / "04_descriptive.ipynb",
+        "Deskripsi variabel",
+        upstream=("scoring",),
+    ),
+    Stage(
+        "hypotheses", NOTEBOOK_DIR / "05_hypotheses.ipynb", "Uji hipotesis", upstream=("scoring",)
+    ),
+    Stage(
+        "wioi",
+        NOTEBOOK_DIR / "06_wioi.ipynb",
+        "Pelatihan aparatur Desa Wioi",
+        raw_inputs=WIOI_FILES,
+    ),
+    Stage(
+        "reproduction",
+        NOTEBOOK_DIR / "07_reproduction.ipynb",
+        "Nilai terbitan dan nilai reproduksi",
+        upstream=("sampling", "scoring", "instrument", "descriptive", "hypotheses", "wioi"),
+        reads_published=True,
+    ),
+    Stage(
+        "audit",
+        NOTEBOOK_DIR / "08_audit.ipynb",
+        "Audit konsistensi angka terbitan",
+        reads_published=True,
+    ),
 )
 
 

@@ -31,8 +31,18 @@ def _try(out_dir: Path, label: str) -> pd.DataFrame | None:
         return None
 
 
-def reproduced_values(out_dir: str | Path, known_ids: set[str]) -> dict[str, float]:
-    """Map published ids to the values reproduced in the saved tables (only ids in ``known_ids``)."""
+#: Published ids the stages set out to reproduce; those not found are reported as not computable.
+TARGET_PREFIXES = ("slovin_n", "t8_", "t9_", "t10_", "t11_", "txt_r_", "txt_pilot_n", "w_")
+
+
+def reproduced_values(
+    out_dir: str | Path, known_ids: set[str], targets: tuple[str, ...] = TARGET_PREFIXES
+) -> dict[str, float | None]:
+    """Map published ids to the values reproduced in the saved tables (only ids in ``known_ids``).
+
+    Ids starting with one of ``targets`` that no table provides map to ``None`` (e.g. Table 9's
+    items 10-15 of X3, which the codebook's 9-item instrument does not have).
+    """
     out_dir = Path(out_dir)
     got: dict[str, float] = {}
 
@@ -42,7 +52,9 @@ def reproduced_values(out_dir: str | Path, known_ids: set[str]) -> dict[str, flo
             key = "jumlah" if r["Kecamatan"] == "Total" else _slug(r["Kecamatan"])
             got[f"t8_{key}_villages"] = float(r["Jumlah desa (Tabel 2)"])
             got[f"t8_{key}_respondents"] = float(r["Sampel (sisa terbesar)"])
-        got["slovin_n"] = float(t8.loc[t8["Kecamatan"] == "Total", "Sampel (sisa terbesar)"].iloc[0])
+        got["slovin_n"] = float(
+            t8.loc[t8["Kecamatan"] == "Total", "Sampel (sisa terbesar)"].iloc[0]
+        )
         got["slovin_N"] = float(t8.loc[t8["Kecamatan"] == "Total", "Jumlah desa (Tabel 2)"].iloc[0])
 
     for label in ("tbl-validitas-x", "tbl-validitas-y"):
@@ -86,7 +98,11 @@ def reproduced_values(out_dir: str | Path, known_ids: set[str]) -> dict[str, flo
     if sat is not None:
         got["w_satisfaction_before_pct"] = float(sat["Puas sebelum (%)"].iloc[0])
         got["w_satisfaction_after_pct"] = float(sat["Puas sesudah (%)"].iloc[0])
-    return {k: v for k, v in got.items() if k in known_ids}
+    result: dict[str, float | None] = {k: v for k, v in got.items() if k in known_ids}
+    for k in sorted(known_ids):
+        if k not in result and k.startswith(targets):
+            result[k] = None
+    return result
 
 
 def _modal_category(table: pd.DataFrame, group: str) -> str | None:
@@ -104,13 +120,22 @@ def conclusion_inputs(out_dir: str | Path) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
     ty = _try(out_dir, "tbl-kelas-y")
     if ty is not None:
-        kwargs["categories"] = {("Y", g): c for g in ("PLD", "PDP") if (c := _modal_category(ty, g))}
+        kwargs["categories"] = {
+            ("Y", g): c for g in ("PLD", "PDP") if (c := _modal_category(ty, g))
+        }
     sp = _try(out_dir, "tbl-spearman")
     rows = []
     if sp is not None:
         for _, r in sp.iterrows():
-            rows.append({"x": r["Kode"], "y": "Y", "group": "all", "rho": float(r["Gabungan: rs"]),
-                         "significant": r["Gabungan: keputusan"] == "Berhubungan nyata"})
+            rows.append(
+                {
+                    "x": r["Kode"],
+                    "y": "Y",
+                    "group": "all",
+                    "rho": float(r["Gabungan: rs"]),
+                    "significant": r["Gabungan: keputusan"] == "Berhubungan nyata",
+                }
+            )
     pooled = _try(out_dir, "tbl-kw-status-gabungan")
     kruskal: dict[str, pd.DataFrame] = {}
     if pooled is not None:
@@ -118,16 +143,24 @@ def conclusion_inputs(out_dir: str | Path) -> dict[str, Any]:
             kind, *parts = str(r["Kode"]).split("|")
             sig = str(r["Keputusan"]) in ("Berbeda nyata", "Berhubungan nyata")
             if kind == "spearman":
-                rows.append({"x": parts[0], "y": parts[1], "group": parts[2],
-                             "rho": float(r["Statistik"]), "significant": sig})
+                rows.append(
+                    {
+                        "x": parts[0],
+                        "y": parts[1],
+                        "group": parts[2],
+                        "rho": float(r["Statistik"]),
+                        "significant": sig,
+                    }
+                )
             elif kind == "kruskal":
                 kruskal[parts[1]] = pd.DataFrame([{"outcome": parts[0], "significant": sig}])
     if rows:
         kwargs["spearman"] = pd.DataFrame(rows)
     role = _try(out_dir, "tbl-beda-peran")
     if role is not None:
-        kruskal["role"] = pd.DataFrame({"outcome": role["Kode"],
-                                        "significant": role["Keputusan"] == "Berbeda nyata"})
+        kruskal["role"] = pd.DataFrame(
+            {"outcome": role["Kode"], "significant": role["Keputusan"] == "Berbeda nyata"}
+        )
     if kruskal:
         kwargs["kruskal"] = kruskal
     paired = _try(out_dir, "tbl-wioi-uji-berpasangan")
@@ -136,4 +169,5 @@ def conclusion_inputs(out_dir: str | Path) -> dict[str, Any]:
     sat = _try(out_dir, "tbl-wioi-kepuasan")
     if sat is not None:
         kwargs["satisfaction_p"] = float(sat["p"].iloc[0])
+        kwargs["satisfaction_diff"] = float(sat["Selisih (poin %)"].iloc[0])
     return kwargs

@@ -39,11 +39,11 @@ def save_figure(fig: plt.Figure, label: str, out_dir: str | Path) -> plt.Figure:
     validate_label(label, "fig")
     figures = Path(out_dir) / "figures"
     figures.mkdir(parents=True, exist_ok=True)
-    fig.savefig(figures / f"{label}.png", dpi=DPI, bbox_inches="tight",
-                metadata={"Software": None})
+    fig.savefig(figures / f"{label}.png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
     with matplotlib.rc_context({"svg.hashsalt": label}):
-        fig.savefig(figures / f"{label}.svg", bbox_inches="tight",
-                    metadata={"Date": None, "Creator": None})
+        fig.savefig(
+            figures / f"{label}.svg", bbox_inches="tight", metadata={"Date": None, "Creator": None}
+        )
     plt.close(fig)
     return fig
 
@@ -51,7 +51,9 @@ def save_figure(fig: plt.Figure, label: str, out_dir: str | Path) -> plt.Figure:
 def _grid(n: int, ncols: int = 3, size: tuple[float, float] = (3.4, 2.8)):
     ncols = min(ncols, n)
     nrows = -(-n // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size[0] * ncols, size[1] * nrows), squeeze=False)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(size[0] * ncols, size[1] * nrows), squeeze=False
+    )
     for ax in axes.flat[n:]:
         ax.set_visible(False)
     return fig, list(axes.flat[:n])
@@ -77,9 +79,19 @@ def plot_categories_by_role(
     fig, axes = _grid(len(variables), ncols)
     for ax, var in zip(axes, variables, strict=True):
         sub = dist[dist[variable] == var]
-        order = list(orders[var]) if orders and var in orders else list(dict.fromkeys(sub[category]))
-        sns.barplot(data=sub, x=category, y=percent, hue=role, order=order, ax=ax,
-                    palette=ROLE_PALETTE, hue_order=[r for r in ROLE_PALETTE if r in set(sub[role])])
+        order = (
+            list(orders[var]) if orders and var in orders else list(dict.fromkeys(sub[category]))
+        )
+        sns.barplot(
+            data=sub,
+            x=category,
+            y=percent,
+            hue=role,
+            order=order,
+            ax=ax,
+            palette=ROLE_PALETTE,
+            hue_order=[r for r in ROLE_PALETTE if r in set(sub[role])],
+        )
         ax.set_title((titles or {}).get(var, var), fontsize=10)
         ax.set_xlabel("Kategori")
         ax.set_ylabel("Persentase pendamping (%)")
@@ -106,10 +118,22 @@ def plot_scores_by_role(
     fig, axes = _grid(len(variables), ncols)
     roles = [r for r in ROLE_PALETTE if r in set(scores[role])]
     for ax, var in zip(axes, variables, strict=True):
-        sns.boxplot(data=scores, x=role, y=var, order=roles, hue=role, hue_order=roles,
-                    palette=ROLE_PALETTE, ax=ax, width=0.5, fliersize=0, legend=False)
-        sns.stripplot(data=scores, x=role, y=var, order=roles, color="0.25", size=3,
-                      jitter=0.15, ax=ax)
+        sns.boxplot(
+            data=scores,
+            x=role,
+            y=var,
+            order=roles,
+            hue=role,
+            hue_order=roles,
+            palette=ROLE_PALETTE,
+            ax=ax,
+            width=0.5,
+            fliersize=0,
+            legend=False,
+        )
+        sns.stripplot(
+            data=scores, x=role, y=var, order=roles, color="0.25", size=3, jitter=0.15, ax=ax
+        )
         ax.set_title((titles or {}).get(var, var), fontsize=10)
         ax.set_xlabel("Peran")
         ax.set_ylabel("Skor total")
@@ -132,8 +156,17 @@ def plot_scores_by_status(
     order = list(status_order) if status_order else list(dict.fromkeys(data[status]))
     order = [s for s in order if s in set(data[status])]
     fig, ax = plt.subplots(figsize=(7.5, 3.8))
-    sns.boxplot(data=data, x=status, y=value, hue=role, order=order, hue_order=roles,
-                palette=ROLE_PALETTE, ax=ax, fliersize=2)
+    sns.boxplot(
+        data=data,
+        x=status,
+        y=value,
+        hue=role,
+        order=order,
+        hue_order=roles,
+        palette=ROLE_PALETTE,
+        ax=ax,
+        fliersize=2,
+    )
     ax.set_xlabel("Status desa (Indeks Desa Membangun)")
     ax.set_ylabel(ylabel)
     ax.legend(title="Peran", frameon=False)
@@ -154,10 +187,24 @@ def plot_paired_lines(
     fig, ax = plt.subplots(figsize=(5.2, 4.2))
     x = [0, 1]
     for _, row in scores.iterrows():
-        ax.plot(x, [row[pre], row[post]], color="0.6", linewidth=0.9, marker="o", markersize=3.5,
-                alpha=0.8)
-    ax.plot(x, [scores[pre].mean(), scores[post].mean()], color="#d95f02", linewidth=2.6,
-            marker="D", markersize=7, label="Rata-rata")
+        ax.plot(
+            x,
+            [row[pre], row[post]],
+            color="0.6",
+            linewidth=0.9,
+            marker="o",
+            markersize=3.5,
+            alpha=0.8,
+        )
+    ax.plot(
+        x,
+        [scores[pre].mean(), scores[post].mean()],
+        color="#d95f02",
+        linewidth=2.6,
+        marker="D",
+        markersize=7,
+        label="Rata-rata",
+    )
     ax.set_xticks(x, [PHASE_LABELS["pre"], PHASE_LABELS["post"]])
     ax.set_xlim(-0.3, 1.3)
     ax.set_xlabel("Tahap pengukuran")

@@ -28,7 +28,18 @@ from p3md.reporting.captions import caption_for, validate_label
 
 MISSING = "–"
 FLAG_MARK = "†"
-_P_COLUMNS = ("p", "p_value", "p-value", "sig", "sig.", "p_holm", "p_bh", "p_adj", "p (holm)", "p (bh)")
+_P_COLUMNS = (
+    "p",
+    "p_value",
+    "p-value",
+    "sig",
+    "sig.",
+    "p_holm",
+    "p_bh",
+    "p_adj",
+    "p (holm)",
+    "p (bh)",
+)
 
 
 def _is_p_column(name: Any) -> bool:
@@ -137,8 +148,9 @@ class TableDisplay:
         sty = sty.set_uuid(self.label.replace("-", "_"))
         sty = sty.set_table_attributes('class="table table-sm p3md-table"')
         if self.flags is not None:
-            css = self.flags.replace({True: "background-color: #fde2c8; font-weight: bold;",
-                                      False: ""})
+            css = self.flags.replace(
+                {True: "background-color: #fde2c8; font-weight: bold;", False: ""}
+            )
             sty = sty.apply(lambda _: css, axis=None)
         return sty
 
@@ -252,7 +264,7 @@ def save_table(
 
 
 def read_table(out_dir: str | Path, label: str) -> pd.DataFrame:
-    """Read a table written by :func:`save_table` (raises ``FileNotFoundError`` naming the stage)."""
+    """Read a table written by :func:`save_table` (``FileNotFoundError`` names the stage)."""
     validate_label(label, "tbl")
     path = Path(out_dir) / "tables" / f"{label}.csv"
     if not path.exists():

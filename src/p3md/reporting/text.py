@@ -131,7 +131,11 @@ def decision_sentence(
 
 
 def count_significant_sentence(
-    names: Sequence[str], alpha: float, *, kind: str = "berhubungan nyata dengan", target: str = "",
+    names: Sequence[str],
+    alpha: float,
+    *,
+    kind: str = "berhubungan nyata dengan",
+    target: str = "",
     lang: str = "id",
 ) -> str:
     """``X2, X4 dan X7 berhubungan nyata dengan Y pada α = 0,10.``"""
@@ -145,19 +149,21 @@ def count_significant_sentence(
     return f"{join_list(names, lang)} {kind} {target} pada α = {a}.".replace("  ", " ")
 
 
-def adjustment_sentence(changed: Sequence[str], methods: str = "Holm dan Benjamini-Hochberg",
-                        lang: str = "id") -> str:
+def adjustment_sentence(
+    changed: Sequence[str], methods: str = "Holm dan Benjamini-Hochberg", lang: str = "id"
+) -> str:
     """Whether multiple-testing correction changes any decision."""
     if lang == "en":
         methods = methods.replace(" dan ", " and ")
         if not changed:
             return f"The {methods} corrections change no decision."
-        return (f"The {methods} corrections change the decision of {len(changed)} test(s): "
-                f"{join_list(changed, lang)}.")
+        return (
+            f"The {methods} corrections change the decision of {len(changed)} test(s): "
+            f"{join_list(changed, lang)}."
+        )
     if not changed:
         return f"Koreksi {methods} tidak mengubah keputusan uji mana pun."
-    return (f"Koreksi {methods} mengubah keputusan {len(changed)} uji: "
-            f"{join_list(changed, lang)}.")
+    return f"Koreksi {methods} mengubah keputusan {len(changed)} uji: {join_list(changed, lang)}."
 
 
 def agreement_sentence(n_same: int, n_total: int, what: str = "nilai", lang: str = "id") -> str:
@@ -168,19 +174,29 @@ def agreement_sentence(n_same: int, n_total: int, what: str = "nilai", lang: str
     return f"{n_same} dari {n_total} {what} terbitan tereproduksi ({pct(share, 1, lang)})."
 
 
-def printed_sum_sentence(rows_villages: int, total_villages: float, rows_resp: int,
-                         total_resp: float, lang: str = "id") -> str:
+def printed_sum_sentence(
+    rows_villages: int, total_villages: float, rows_resp: int, total_resp: float, lang: str = "id"
+) -> str:
     """Whether the printed rows of Table 8 add up to its printed total."""
     rv, tv, rr, tr = int(rows_villages), int(total_villages), int(rows_resp), int(total_resp)
     if lang == "en":
         if (rv, rr) == (tv, tr):
-            return f"The printed rows of Table 8 add up to the printed totals ({tv} villages, {tr} respondents)."
-        return (f"The printed rows of Table 8 add up to {rv} villages and {rr} respondents, "
-                f"while its total row prints {tv} and {tr}.")
+            return (
+                "The printed rows of Table 8 add up to the printed totals "
+                f"({tv} villages, {tr} respondents)."
+            )
+        return (
+            f"The printed rows of Table 8 add up to {rv} villages and {rr} respondents, "
+            f"while its total row prints {tv} and {tr}."
+        )
     if (rv, rr) == (tv, tr):
-        return f"Baris-baris Tabel 8 berjumlah sama dengan baris Jumlah ({tv} desa, {tr} responden)."
-    return (f"Baris-baris Tabel 8 berjumlah {rv} desa dan {rr} responden, sedangkan baris Jumlah "
-            f"mencetak {tv} desa dan {tr} responden.")
+        return (
+            f"Baris-baris Tabel 8 berjumlah sama dengan baris Jumlah ({tv} desa, {tr} responden)."
+        )
+    return (
+        f"Baris-baris Tabel 8 berjumlah {rv} desa dan {rr} responden, sedangkan baris Jumlah "
+        f"mencetak {tv} desa dan {tr} responden."
+    )
 
 
 def files_written_sentence(names: Sequence[str], folder: str, lang: str = "id") -> str:
@@ -199,10 +215,14 @@ def validity_sentence(validity, lang: str = "id") -> str:
     crit = sorted(set(round(float(c), 3) for c in validity["r_crit"]))
     crit_s = join_list([num(c, 3, lang) for c in crit], lang)
     if lang == "en":
-        return (f"Item-total r ranges from {num(lo, 3, lang)} to {num(hi, 3, lang)} against a "
-                f"critical r of {crit_s}; {n_valid} of {n_items} items are valid.")
-    return (f"Nilai r hitung berkisar {num(lo, 3, lang)} hingga {num(hi, 3, lang)} dengan r tabel "
-            f"{crit_s}; {n_valid} dari {n_items} butir valid.")
+        return (
+            f"Item-total r ranges from {num(lo, 3, lang)} to {num(hi, 3, lang)} against a "
+            f"critical r of {crit_s}; {n_valid} of {n_items} items are valid."
+        )
+    return (
+        f"Nilai r hitung berkisar {num(lo, 3, lang)} hingga {num(hi, 3, lang)} dengan r tabel "
+        f"{crit_s}; {n_valid} dari {n_items} butir valid."
+    )
 
 
 def reliability_sentence(rel, lang: str = "id") -> str:
@@ -215,3 +235,28 @@ def reliability_sentence(rel, lang: str = "id") -> str:
         return f"{int(ok.sum())} of {len(rel)} variables reach Cronbach's alpha ≥ {thr}.{tail}"
     tail = "" if not bad else f" Di bawah ambang: {join_list(bad, lang)}."
     return f"{int(ok.sum())} dari {len(rel)} variabel mencapai Alpha Cronbach ≥ {thr}.{tail}"
+
+
+def status_sentence(status, what: str = "nilai", lang: str = "id") -> str:
+    """Counts of "sesuai" / "tidak sesuai" / "tidak dapat dihitung" in one sentence."""
+    counts = {
+        k: int((status == k).sum()) for k in ("sesuai", "tidak sesuai", "tidak dapat dihitung")
+    }
+    n = int(len(status))
+    if lang == "en":
+        what_en = {"nilai": "values", "kesimpulan": "conclusions"}.get(what, what)
+        return (
+            f"Of {n} published {what_en}, {counts['sesuai']} agree, {counts['tidak sesuai']} "
+            f"disagree and {counts['tidak dapat dihitung']} cannot be computed from the "
+            "reconstructed data."
+        )
+    return (
+        f"Dari {n} {what} terbitan, {counts['sesuai']} sesuai, {counts['tidak sesuai']} tidak "
+        f"sesuai dan {counts['tidak dapat dihitung']} tidak dapat dihitung dari data rekonstruksi."
+    )
+
+
+def audit_sentence(n_bad: int, n_total: int, lang: str = "id") -> str:
+    if lang == "en":
+        return f"{n_bad} of {n_total} consistency checks of the published numbers fail."
+    return f"{n_bad} dari {n_total} pemeriksaan konsistensi angka terbitan tidak terpenuhi."

@@ -110,7 +110,9 @@ def variable_total(
             if raw is None:
                 raise ScoringError(f"{var_id} is scored from raw values; pass raw")
             km = raw.loc[m, [i.id for i in items]].astype("float64")
-            mean = km.mean(axis=1).where(km.notna().all(axis=1)).to_numpy()
+            # Mean of the answered distances; every required (non-optional) item must be there.
+            required = [i.id for i in items if not i.optional]
+            mean = km.mean(axis=1).where(km[required].notna().all(axis=1)).to_numpy()
             out[m] = band_scores(mean, cb.bands_for(items[0].id, role))
         else:  # pragma: no cover - the codebook model restricts the values
             raise ScoringError(f"unknown scoring rule {var.scoring}")

@@ -141,7 +141,7 @@ def make_fake_run(run_dir: Path, data_dir: Path) -> Path:
         "finished": "2026-11-23T10:01:05+00:00",
         "data_dir": str(data_dir),
         "inputs": {"village_frame.csv": {"sha256": "ab" * 32, "bytes": 60}},
-        "parameters": {"seed": 20230601, "alpha_correlation": 0.1, "lang": "id"},
+        "parameters": {"seed": 20230616, "alpha_correlation": 0.1, "lang": "id"},
         "versions": {"python": "3.11.9", "pandas": "2.2.3", "pingouin": "0.7.0"},
         "stages": [{"name": stem, "seconds": 1.5, "status": "ok"} for stem, _ in STAGES],
     }

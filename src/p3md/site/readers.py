@@ -150,10 +150,10 @@ def _suites_in(node: Any, file: str, name_hint: str) -> list[Suite]:
         return [s for i, item in enumerate(node) for s in _suites_in(item, file, name_hint)]
     if not isinstance(node, dict):
         return []
-    records = None
+    records, kind = None, ""
     for key in ("results", "records", "expectations", "checks", "failures"):
         if isinstance(node.get(key), list) and node[key] and isinstance(node[key][0], dict):
-            records = node[key]
+            records, kind = node[key], key
             break
     if isinstance(records, list) and all(isinstance(r, dict) for r in records):
         # the pipeline's own gate files name the stage and the raw file they checked
@@ -169,6 +169,11 @@ def _suites_in(node: Any, file: str, name_hint: str) -> list[Suite]:
             default=pair or name_hint,
         )
         success = _first(node, "success", "passed")
+        expectations = [_expectation(r) for r in records]
+        if kind == "failures":  # failures.json of a failed run: every record is a failure
+            for e in expectations:
+                e.success = False if e.success is None else e.success
+            success = False
         extra = {
             k: v
             for k, v in node.items()
@@ -181,7 +186,7 @@ def _suites_in(node: Any, file: str, name_hint: str) -> list[Suite]:
                 name=str(name),
                 file=file,
                 success=None if success is None else bool(success),
-                expectations=[_expectation(r) for r in records],
+                expectations=expectations,
                 extra=extra,
             )
         ]

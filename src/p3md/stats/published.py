@@ -180,6 +180,7 @@ def result_key(check: Mapping[str, Any]) -> str:
     spearman_sign -> ``spearman_sign|<x>|<y>|<group>`` ("positive"/"negative"/"none")
     kruskal -> ``kruskal|<outcome>|<group_col>`` (bool significant)
     prepost -> ``prepost|<outcome>``, satisfaction -> ``satisfaction|<outcome>`` (bool)
+    satisfaction_increase -> ``satisfaction_increase|<outcome>`` (bool: share higher after)
     """
     kind = check["kind"]
     if kind == "category":
@@ -188,7 +189,7 @@ def result_key(check: Mapping[str, Any]) -> str:
         return f"{kind}|{check['x']}|{check['y']}|{check.get('group', 'all')}"
     if kind == "kruskal":
         return f"kruskal|{check['outcome']}|{check['group_col']}"
-    if kind in ("prepost", "satisfaction"):
+    if kind in ("prepost", "satisfaction", "satisfaction_increase"):
         return f"{kind}|{check['outcome']}"
     raise StatsInputError(f"unknown conclusion check kind {kind!r}")
 
@@ -208,6 +209,8 @@ def describe_check(check: Mapping[str, Any]) -> str:
         )
     if kind == "prepost":
         return f"paired pre/post difference in {check['outcome']} significant at alpha 0.05"
+    if kind == "satisfaction_increase":
+        return f"share {check['outcome']} higher after than before (the claim reports no test)"
     return f"change in {check['outcome']} significant at alpha 0.05"
 
 
@@ -218,13 +221,15 @@ def conclusion_results(
     kruskal: Mapping[str, pd.DataFrame] | None = None,
     prepost_p: float | None = None,
     satisfaction_p: float | None = None,
+    satisfaction_diff: float | None = None,
     alpha_difference: float = 0.05,
 ) -> dict[str, Any]:
     """Build the ``results`` dict for :func:`compare_conclusions` from the stats tables.
 
     ``categories``: {(variable, group): label}; ``spearman``: output of ``spearman_table``
     (its ``alpha`` and ``significant`` columns are used); ``kruskal``: {group_col: output of
-    ``kruskal_table``}; ``prepost_p``/``satisfaction_p``: p values of those tests.
+    ``kruskal_table``}; ``prepost_p``/``satisfaction_p``: p values of those tests;
+    ``satisfaction_diff``: share satisfied after minus before (percentage points).
     """
     res: dict[str, Any] = {}
     for (var, group), label in (categories or {}).items():
@@ -241,6 +246,8 @@ def conclusion_results(
         res["prepost|score"] = bool(prepost_p <= alpha_difference)
     if satisfaction_p is not None:
         res["satisfaction|satisfied"] = bool(satisfaction_p <= alpha_difference)
+    if satisfaction_diff is not None:
+        res["satisfaction_increase|satisfied"] = bool(satisfaction_diff > 0)
     return res
 
 

@@ -1,0 +1,86 @@
+"""Fast unit tests of the benchmark's helpers (no timed assertions), and of the cache contract
+the benchmark relies on: editing an input makes its stage (and only its downstream) rerun."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from p3md.bench import (
+    growth_exponent,
+    notebook_breakdown,
+    summarize,
+    verdict,
+    worse_than_nlogn,
+)
+
+
+def test_summarize_median_and_spread() -> None:
+    s = summarize([3.0, 1.0, 2.0, 10.0])
+    assert s["n"] == 4
+    assert s["median"] == 2.5
+    assert s["min"] == 1.0 and s["max"] == 10.0
+    assert s["q1"] <= s["median"] <= s["q3"]
+
+
+def test_summarize_single_and_empty() -> None:
+    assert summarize([4.2]) == {"n": 1, "median": 4.2, "min": 4.2, "max": 4.2, "q1": 4.2, "q3": 4.2}
+    assert summarize([None, float("nan")])["median"] is None
+
+
+@pytest.mark.parametrize("b", [0.0, 1.0, 2.0])
+def test_growth_exponent_recovers_power_law(b: float) -> None:
+    ns = [10, 100, 1000, 10000]
+    ts = [0.5 * n**b for n in ns]
+    g = growth_exponent(ns, ts)
+    assert g["exponent"] == pytest.approx(b, abs=1e-3)
+    assert g["r2"] == pytest.approx(1.0, abs=1e-6)
+
+
+def test_growth_exponent_nlogn_is_not_flagged_but_quadratic_is() -> None:
+    ns = [440, 4400, 44000]
+    nlogn = growth_exponent(ns, [n * math.log(n) * 1e-6 for n in ns])["exponent"]
+    quad = growth_exponent(ns, [n * n * 1e-9 for n in ns])["exponent"]
+    assert 1.0 < nlogn < 1.15
+    assert not worse_than_nlogn(nlogn)
+    assert worse_than_nlogn(quad)
+
+
+def test_growth_exponent_degenerate() -> None:
+    assert growth_exponent([10], [1.0])["exponent"] is None
+    assert growth_exponent([10, 10], [1.0, 2.0])["exponent"] is None
+    assert growth_exponent([10, 100, 1000], [0.0, 1.0, 10.0])["exponent"] == pytest.approx(1.0)
+
+
+def test_verdict() -> None:
+    assert verdict(12.0, 20.0)["status"] == "PASS"
+    v = verdict(25.0, 20.0)
+    assert v["status"] == "MISS" and v["gap"] == 5.0
+    assert verdict(None, 1.0)["status"] == "N/A"
+
+
+def _cell(src: str, duration: float, tags: list[str] | None = None) -> dict:
+    return {
+        "cell_type": "code",
+        "source": src,
+        "metadata": {"tags": tags or [], "papermill": {"duration": duration}},
+    }
+
+
+def test_notebook_breakdown_splits_startup_imports_compute() -> None:
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "source": "# t", "metadata": {}},
+            _cell("x = 1", 0.1, ["parameters"]),
+            _cell("x = 2", 0.1, ["injected-parameters"]),
+            _cell("from pathlib import Path\nimport pandas as pd", 3.0),
+            _cell("df = pd.DataFrame()", 1.5),
+            _cell("import math  # a later import is computation", 0.5),
+        ]
+    }
+    b = notebook_breakdown(nb, stage_wall=7.0)
+    assert b["imports"] == 3.0
+    assert b["computation"] == pytest.approx(2.2)
+    assert b["kernel_startup"] == pytest.approx(1.8)
+    assert b["wall"] == 7.0

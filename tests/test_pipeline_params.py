@@ -1,0 +1,101 @@
+"""Parameter validation happens before any notebook starts, with a message a student can act on."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from p3md.pipeline.params import ParameterError, RunParams, make_params
+from p3md.pipeline.stages import STAGES, topological_levels, upstream_closure
+
+
+def test_defaults_come_from_the_codebook():
+    p = make_params()
+    assert (p.alpha_validity, p.alpha_correlation, p.alpha_difference) == (0.05, 0.10, 0.05)
+    assert p.reliability_threshold == 0.61 and p.class_range == "theoretical" and p.lang == "id"
+    assert set(p.notebook_parameters()) == set(RunParams.model_fields)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "allowed"),
+    [
+        ("alpha_validity", 0, "strictly between 0 and 1"),
+        ("alpha_correlation", 1.0, "strictly between 0 and 1"),
+        ("alpha_difference", "abc", "strictly between 0 and 1"),
+        ("reliability_threshold", 1.5, "(0, 1]"),
+        ("reliability_threshold", 0, "(0, 1]"),
+        ("class_range", "empirical", '"theoretical" or "observed"'),
+        ("lang", "fr", '"id" or "en"'),
+        ("seed", "x1", "an integer"),
+        ("data_dir", "/nonexistent/folder", "an existing folder"),
+        ("colour", "red", "one of"),
+    ],
+)
+def test_bad_values_name_parameter_value_and_range(name, value, allowed):
+    with pytest.raises(ParameterError) as err:
+        make_params(**{name: value})
+    msg = str(err.value)
+    assert f"Invalid parameter {name} = {value!r}" in msg and allowed in msg
+
+
+def test_reliability_threshold_one_is_allowed():
+    assert make_params(reliability_threshold="1").reliability_threshold == 1.0
+
+
+def test_cli_bad_parameter_exits_2_before_any_notebook(tmp_path):
+    out = tmp_path / "reports"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "p3md",
+            "report",
+            "--out",
+            str(out),
+            "--set",
+            "alpha_validity=1.2",
+            "--set",
+            "lang=fr",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert "alpha_validity = '1.2'" in proc.stderr and "lang = 'fr'" in proc.stderr
+    assert not out.exists() and not list(tmp_path.glob(".p3md-staging-*"))
+
+
+def test_cli_unknown_stage_exits_2():
+    proc = subprocess.run(
+        [sys.executable, "-m", "p3md", "report", "--only", "nope"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2 and "unknown stage 'nope'" in proc.stderr
+
+
+def test_registry_matches_architecture():
+    names = [s.name for s in STAGES]
+    assert names == [
+        "sampling",
+        "scoring",
+        "instrument",
+        "descriptive",
+        "hypotheses",
+        "wioi",
+        "reproduction",
+        "audit",
+    ]
+    levels = [[s.name for s in level] for level in topological_levels(STAGES)]
+    assert levels == [
+        ["sampling", "scoring", "wioi", "audit"],
+        ["instrument", "descriptive", "hypotheses"],
+        ["reproduction"],
+    ]
+    assert upstream_closure(STAGES, ["instrument"]) == {"instrument", "scoring"}
+    for s in STAGES:
+        assert s.notebook.name.startswith(f"{names.index(s.name) + 1:02d}_")
