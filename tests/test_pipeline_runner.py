@@ -22,7 +22,7 @@ from pipeline_support import copy_notebooks, csv_reader, registry, tree_digest, 
 def _stable_package_hash(monkeypatch):
     # Other engineers edit src/p3md while tests run; the skip logic is tested against a fixed
     # package hash (that the hash enters the key is covered by test_package_change_reruns).
-    monkeypatch.setattr(runner_mod, "tree_hash", lambda root: "fixed-package-hash")
+    monkeypatch.setattr(runner_mod, "tree_hash", lambda *a, **k: "fixed-package-hash")
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def test_cache_skip_edit_input_and_force(project):
 
 def test_package_change_reruns(project, monkeypatch):
     assert run(project).success
-    monkeypatch.setattr(runner_mod, "tree_hash", lambda root: "another-package-hash")
+    monkeypatch.setattr(runner_mod, "tree_hash", lambda *a, **k: "another-package-hash")
     result = run(project)
     assert set(statuses(result).values()) == {"ran"}
     assert "package/p3md-source-tree" in result.manifest["changes_since_last_good_run"]["changed"]

@@ -178,7 +178,12 @@ def latin1_encoded(d: Path) -> None:
     header, rows = ed.read(p)
     notes = [""] * len(rows)
     notes[5] = "désa pesisir"  # row 7
-    ed.write(p, header + ["keterangan"], [r + [n] for r, n in zip(rows, notes)], encoding="latin-1")
+    ed.write(
+        p,
+        header + ["keterangan"],
+        [r + [n] for r, n in zip(rows, notes, strict=True)],
+        encoding="latin-1",
+    )
 
 
 @case(
@@ -362,9 +367,7 @@ def na_token_within_missing_share(d: Path) -> None:
     why="3 of 44 answers missing (6.8%) exceeds the tolerated missing share (5%)",
 )
 def missing_share_exceeded(d: Path) -> None:
-    ed.set_cells(
-        d / "facilitators.csv", {(10, "x7_3"): "", (11, "x7_3"): "-", (12, "x7_3"): "NA"}
-    )
+    ed.set_cells(d / "facilitators.csv", {(10, "x7_3"): "", (11, "x7_3"): "-", (12, "x7_3"): "NA"})
 
 
 @case(
@@ -470,7 +473,10 @@ def label_variants(d: Path) -> None:
     p = d / "facilitators.csv"
     header, rows = ed.read(p)
     j = header.index("role")
-    spell = {"PLD": ["Pendamping Lokal Desa", "p.l.d.", "pld"], "PDP": ["P D P", "pdp", "Pendamping Desa Pemberdaya"]}
+    spell = {
+        "PLD": ["Pendamping Lokal Desa", "p.l.d.", "pld"],
+        "PDP": ["P D P", "pdp", "Pendamping Desa Pemberdaya"],
+    }
     for i, r in enumerate(rows):
         r[j] = spell[r[j]][i % 3]
     ed.write(p, header, rows)

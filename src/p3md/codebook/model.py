@@ -133,6 +133,11 @@ class FileSpec(_Strict):
     question_columns: QuestionColumns | None = None
     references: dict[str, str] = Field(default_factory=dict)
     expected_rows: int | None = None
+    #: Fewer rows than this is an error (the statistics need them); ``expected_rows`` only warns.
+    min_rows: int | None = None
+    min_rows_note: str | None = None
+    #: Every item column must take at least two values (a constant item has no variance).
+    items_must_vary: bool = False
 
 
 class Codebook(BaseModel):

@@ -82,9 +82,18 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _table_from_rows(
-    name: str, records: list[tuple[int, list[str]]], decimal_comma: bool
+    name: str,
+    records: list[tuple[int, list[str]]],
+    decimal_comma: bool,
+    *,
+    pad_short_rows: bool = False,
 ) -> _Table:
-    """Header = first non-empty record; blank records are skipped but keep their numbers."""
+    """Header = first non-empty record; blank records are skipped but keep their numbers.
+
+    ``pad_short_rows`` is for spreadsheets, where trailing empty cells are simply absent. A CSV
+    writer always writes every delimiter, so a short CSV row means a truncated or mis-delimited
+    file and is rejected rather than padded with empty answers.
+    """
     nonblank = [(n, [c.strip() for c in r]) for n, r in records if any(c.strip() for c in r)]
     if not nonblank:
         raise RawDataError(
@@ -111,6 +120,25 @@ def _table_from_rows(
                 values=extra,
                 rule=f"the row has more cells ({len(record)}) than the header ({len(header)} columns)",
                 fix="remove the stray cells or add the missing column header",
+            )
+        if len(record) < len(header) and not pad_short_rows:
+            raise RawDataError(
+                name,
+                # One cell holding the whole line means another delimiter was used on it:
+                # name the column where the line landed; otherwise the first missing cell.
+                column=header[0] if len(record) == 1 else header[len(record)],
+                rows=[number],
+                values=record[-3:],
+                rule=(
+                    f"the row has fewer cells ({len(record)}) than the header "
+                    f"({len(header)} columns): "
+                    + (
+                        "the line uses another delimiter than the header"
+                        if len(record) == 1
+                        else "the file is truncated"
+                    )
+                ),
+                fix="export the file again in full, with one delimiter throughout",
             )
         cells.append(record[: len(header)] + [""] * (len(header) - len(record)))
         rows.append(number)
@@ -158,7 +186,7 @@ def _read_xlsx(path: Path, schema: FileSchema) -> _Table:
             found.append(sheet.title)
             try:
                 table = _table_from_rows(
-                    f"{path.name}[{sheet.title}]", records, decimal_comma=False
+                    f"{path.name}[{sheet.title}]", records, decimal_comma=False, pad_short_rows=True
                 )
             except RawDataError:
                 continue

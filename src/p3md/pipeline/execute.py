@@ -87,9 +87,11 @@ def execute_stage(
             str(output),
             parameters=parameters,
             kernel_name=kernel_name,
-            cwd=str(cwd),
             progress_bar=False,
             log_output=False,
+            # Not papermill's ``cwd=``: it os.chdir()s the whole process, which races when two
+            # stages run in threads. nbclient starts the kernel in ``resources.metadata.path``.
+            resources={"metadata": {"path": str(cwd)}},
         )
     except pm.PapermillExecutionError as exc:
         raise StageError(stage, exc.ename, _clean(exc.evalue), output, exc.exec_count) from None

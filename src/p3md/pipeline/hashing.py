@@ -33,13 +33,20 @@ def sha256_json(value: Any) -> str:
 
 
 def tree_hash(
-    root: Path, suffixes: Iterable[str] = (".py", ".yaml", ".yml", ".json", ".txt", ".mplstyle")
+    root: Path,
+    suffixes: Iterable[str] = (".py", ".yaml", ".yml", ".json", ".txt", ".mplstyle"),
+    exclude: Iterable[str] = ("bench.py",),
 ) -> str:
-    """Hash of the source files under ``root`` (relative names + contents, caches ignored)."""
+    """Hash of the source files under ``root`` (relative names + contents, caches ignored);
+    ``exclude`` lists relative paths (POSIX) left out: by default ``bench.py`` of the package,
+    which only measures the pipeline (editing it must not invalidate every stage's cache)."""
     wanted = tuple(suffixes)
+    skip = set(exclude)
     h = hashlib.sha256()
     for path in sorted(root.rglob("*")):
         if "__pycache__" in path.parts or not path.is_file() or not path.name.endswith(wanted):
+            continue
+        if path.relative_to(root).as_posix() in skip:
             continue
         h.update(path.relative_to(root).as_posix().encode())
         h.update(b"\0")

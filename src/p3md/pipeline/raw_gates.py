@@ -248,7 +248,19 @@ def build_raw_suite(
                 )
                 suite.pandas_checks.append(_numeric_check(item_id, r.type == "count", fname))
             other = [x for x in roles if x not in item.roles]
-            if not other:
+            if spec.items_must_vary:
+                specs.append(
+                    ExpectationSpec(
+                        "ExpectColumnUniqueValueCountToBeBetween",
+                        {"column": item_id, "min_value": 2},
+                        rule="every item must take at least two different answers "
+                        "(a constant item has no variance for validity and reliability)",
+                        fix=f"check the answers of {item_id}: all respondents gave the same one",
+                    )
+                )
+            if item.optional:
+                pass  # may be empty (e.g. a facilitator serving fewer villages)
+            elif not other:
                 specs.append(
                     ExpectationSpec(
                         "ExpectColumnValuesToNotBeNull",
@@ -258,7 +270,7 @@ def build_raw_suite(
                     )
                 )
             elif role_col is not None:
-                for own in item.roles:
+                for own in item.roles if not item.optional else []:
                     cond = f'{role_col}=="{own}"'
                     specs.append(
                         ExpectationSpec(
@@ -315,7 +327,16 @@ def build_raw_suite(
         if {"participant_id", "phase"} <= present:
             suite.pandas_checks.append(_both_phases_check(fname))
 
-    # -- file size (a warning: real data may legitimately differ) ------------------------
+    # -- file size (an error below what the statistics need; otherwise a warning) --------
+    if spec.min_rows is not None:
+        specs.append(
+            ExpectationSpec(
+                "ExpectTableRowCountToBeBetween",
+                {"min_value": spec.min_rows},
+                rule=f"{fname} needs at least {spec.min_rows} rows for its statistics",
+                fix=f"add respondents to {fname} (the study used {spec.expected_rows})",
+            )
+        )
     if spec.expected_rows is not None:
         specs.append(
             ExpectationSpec(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import inspect
 import shutil
 import sys
+import threading
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -331,16 +332,30 @@ class _Run:
         rec.gates = [dict(g, cached=True) for g in prev.get("gates", [])]
 
     def _run_level(self, to_run: list[Stage], number: dict[str, int], n: int) -> Exception | None:
-        # Input gates first, in this thread: GX is imported once and is not run concurrently.
-        for stage in to_run:
-            failure = self._input_gates(stage)
-            if failure is not None:
-                self._mark_failed(stage, failure, number, n)
-                return failure
+        parallel = len(to_run) > 1 and self.max_workers > 1
+        if not parallel:
+            # Input gates first, in this thread: GX is imported once.
+            for stage in to_run:
+                failure = self._input_gates(stage)
+                if failure is not None:
+                    self._mark_failed(stage, failure, number, n)
+                    return failure
         before = _snapshot(self.staging)
         results: dict[str, tuple[float, Exception | None]] = {}
+        # In parallel, each worker runs its stage's input gates right before the stage's
+        # notebook, so the gates (and the one GX import) overlap with the other worker's kernel
+        # instead of keeping both cores waiting. Gates never run concurrently (one lock): GX's
+        # shared context is not thread-safe. A stage still never starts when its gate failed.
+        gate_lock = threading.Lock()
+        input_failed: dict[str, GateFailure] = {}
 
         def work(stage: Stage) -> tuple[str, float, Exception | None]:
+            if parallel:
+                with gate_lock:
+                    failure = self._input_gates(stage)
+                if failure is not None:
+                    input_failed[stage.name] = failure
+                    return stage.name, 0.0, failure
             t0 = time.perf_counter()
             try:
                 self._execute(stage)
@@ -359,6 +374,10 @@ class _Run:
             with ThreadPoolExecutor(max_workers=min(self.max_workers, len(to_run))) as pool:
                 for name, secs, err in pool.map(work, to_run):
                     results[name] = (secs, err)
+        for stage in to_run:
+            if stage.name in input_failed:
+                self._mark_failed(stage, input_failed[stage.name], number, n)
+                return input_failed[stage.name]
         self._attribute_outputs(to_run, before)
         for stage in to_run:
             if stage.name not in results:
@@ -558,6 +577,7 @@ class _Run:
             previous=self.previous,
             package_sha=self.package_sha,
             extra={
+                "site": {"key": getattr(self, "site_key", None), "renderer": renderer},
                 "only": sorted(self.selected) if len(self.selected) < len(self.stages) else None,
                 "forced": self.force,
             },
@@ -618,10 +638,38 @@ class _Run:
             renderer=renderer_name,
         )
 
+    def _site_key(self) -> str:
+        """What the site is made of: every stage's key, the code and the hand-written pages."""
+        from p3md.pipeline.hashing import sha256_json
+
+        root = self.project_root
+        parts: dict[str, str] = {f"stage:{k}": v for k, v in self.keys.items()}
+        parts["package"] = self.package_sha
+        if (root / "pages").is_dir():
+            parts["pages"] = tree_hash(root / "pages", (".qmd", ".md", ".yml", ".yaml", ".bib"))
+        for name in ("_quarto.yml", "references.bib"):
+            if (root / name).is_file():
+                parts[name] = sha256_file(root / name)
+        parts["renderer"] = repr(self.renderer) if not callable(self.renderer) else "callable"
+        return sha256_json(parts)
+
     def _render(self) -> tuple[str | None, Path | None]:
         render = self.renderer
         if render is None:
             return None, None
+        self.site_key = self._site_key()
+        prev_site = (self.previous or {}).get("site") or {}
+        old_index = self.out_dir / "site" / "index.html"
+        if (
+            not self.force
+            and all(r.status in ("skipped", "kept") for r in self.records.values())
+            and prev_site.get("key") == self.site_key
+            and old_index.is_file()
+        ):
+            # Nothing the site is built from changed: reuse it (rendering costs seconds).
+            shutil.copytree(self.out_dir / "site", self.staging / "site")
+            self.echo("site ... skipped (unchanged)")
+            return prev_site.get("renderer"), self.staging / "site" / "index.html"
         if render == "auto":
             try:
                 from p3md.site import render_site as render  # type: ignore[attr-defined,no-redef]

@@ -128,13 +128,20 @@ def copy_inputs(
     cb_path = cb_path if cb_path.is_absolute() else project_dir / cb_path
     if cb_path.exists():
         shutil.copy2(cb_path, out / "codebook.yaml")
-    personal = {f.lower() for f in cb.personal_fields}
+    from p3md.io.pseudonymise import is_personal
+
+    # Publish a raw file only when every column is one the codebook knows: a personal field
+    # ("Alamat Rumah") or any unknown column (free text) keeps the whole file off the site.
+    known = {c.lower() for spec in cb.files.values() for c in spec.columns}
+    known |= {c.lower() for spec in cb.files.values() for c in cb.columns_for(spec.item_columns)}
+    known |= {f"q{i:02d}" for i in range(1, int(cb.wioi["questions"]) + 1)}
     copied, held = [], []
     data_dir = _data_dir(project_dir, manifest)
     for path in sorted(data_dir.glob("*")) if data_dir.is_dir() else []:
         if path.suffix.lower() not in (".csv", ".xlsx", ".tsv", ".txt"):
             continue
-        if _header(path) & personal:
+        headers = _header(path)
+        if any(is_personal(h, cb.personal_fields) for h in headers) or headers - known:
             held.append(path.name)
             continue
         shutil.copy2(path, out / "raw" / path.name)
