@@ -1,0 +1,26 @@
+"""Shared fixtures: one real run of the whole study, built once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from p3md import PROJECT_ROOT
+
+
+@pytest.fixture(scope="session")
+def pipeline_run(tmp_path_factory):
+    """The whole study on the shipped ``data/raw`` into a temporary ``reports/`` (cold cache).
+
+    Returns the :class:`~p3md.pipeline.runner.RunResult`; tests that need a built site or the
+    real tables share it instead of paying a cold run each.
+    """
+    from p3md.pipeline.params import make_params
+    from p3md.pipeline.runner import run_pipeline
+
+    out = Path(tmp_path_factory.mktemp("e2e")) / "reports"
+    params = make_params(data_dir=str(PROJECT_ROOT / "data" / "raw"), out_dir=str(out))
+    result = run_pipeline(params, derived_dir=None)
+    assert result.success, result.message
+    return result
