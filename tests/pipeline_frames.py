@@ -70,11 +70,14 @@ def valid_frames(cb: Codebook) -> dict[str, pd.DataFrame]:
             **_items(cb, ["Y3", "Y4"], roles),
         }
     )
+    # The pilot needs the codebook's minimum of rows, with every item varying.
+    n_pilot = max(len(roles), cb.files["pilot"].min_rows or 0)
+    pilot_roles = [roles[i % len(roles)] for i in range(n_pilot)]
     pilot = pd.DataFrame(
         {
-            "respondent_id": [f"P{i:03d}" for i in range(1, 5)],
-            "role": roles,
-            **_items(cb, list(cb.files["pilot"].item_columns), roles),
+            "respondent_id": [f"P{i:03d}" for i in range(1, n_pilot + 1)],
+            "role": pilot_roles,
+            **_items(cb, list(cb.files["pilot"].item_columns), pilot_roles),
         }
     )
     qcols = question_columns(cb, cb.files["wioi_tests"])

@@ -95,13 +95,18 @@ def test_x3_subscale_bands(cb):
 
 def test_x6_total_is_band_of_mean_km(cb):
     raw = pd.DataFrame(
-        {"x6_1": [5.0, 5.0, 20.0], "x6_2": [5.0, 6.0, 30.0], "x6_3": [6.0, 6.0, np.nan]}
+        {
+            "x6_1": [5.0, 5.0, 20.0, np.nan],
+            "x6_2": [5.0, 6.0, 30.0, 3.0],
+            "x6_3": [6.0, 6.0, np.nan, 3.0],
+        }
     )
-    roles = pd.Series(["PLD", "PLD", "PDP"])
+    roles = pd.Series(["PLD", "PLD", "PDP", "PLD"])
     scores = score_items(cb, raw, roles, ["X6"])
-    # means 5.33 (band 3) and 5.67 (gap -> band 2); one distance missing -> no total.
+    # means 5.33 (band 3) and 5.67 (gap -> band 2); a PDP serving two villages: mean of the
+    # answered distances 25 km (band 3); the required first distance missing -> no total.
     got = variable_total(cb, "X6", scores, roles, raw=raw)
-    np.testing.assert_array_equal(got, [3, 2, np.nan])
+    np.testing.assert_array_equal(got, [3, 2, 3, np.nan])
 
 
 def test_missing_item_gives_missing_total(cb):

@@ -42,7 +42,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -106,7 +106,12 @@ def growth_exponent(ns: Sequence[float], ts: Sequence[float]) -> dict[str, Any]:
     ss_tot = sum((y - my) ** 2 for _, y in pts)
     ss_res = sum((y - (a + b * x)) ** 2 for x, y in pts)
     r2 = 1.0 - ss_res / ss_tot if ss_tot > 0 else 1.0
-    return {"exponent": round(b, 3), "intercept": round(a, 3), "r2": round(r2, 3), "points": len(pts)}
+    return {
+        "exponent": round(b, 3),
+        "intercept": round(a, 3),
+        "r2": round(r2, 3),
+        "points": len(pts),
+    }
 
 
 def worse_than_nlogn(exponent: float | None, limit: float = NLOGN_EXPONENT) -> bool:
@@ -234,7 +239,9 @@ class TreeSampler(threading.Thread):
                     info = self.procs.get(p.pid)
                     if info is None:
                         cmd = " ".join(p.cmdline())
-                        kind = "kernel" if "ipykernel" in cmd else ("runner" if p is root else "other")
+                        kind = (
+                            "kernel" if "ipykernel" in cmd else ("runner" if p is root else "other")
+                        )
                         info = self.procs[p.pid] = {
                             "kind": kind,
                             "created": p.create_time(),
@@ -303,7 +310,9 @@ def run_once(
     timing_file = out.parent / f".bench-timing-{out.name}.json"
     cmd += ["--timing", str(timing_file)]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cmd, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     sampler = TreeSampler(proc.pid) if sample else None
     if sampler:
         sampler.start()
@@ -314,6 +323,19 @@ def run_once(
     result: dict[str, Any] = {"wall": round(wall, 3), "exit_code": proc.returncode}
     if proc.returncode != 0:
         result["error"] = (stderr or stdout)[-3000:]
+        failed = out.parent / f".p3md-failed-{out.name}" / "manifest.json"
+        if failed.is_file():  # what ran before the failure, and how long it took
+            fm = json.loads(failed.read_text())
+            result["failed_stages"] = {
+                s["name"]: {
+                    "status": s["status"],
+                    "wall": s["seconds"],
+                    "gates": round(sum(g.get("seconds", 0) or 0 for g in s.get("gates", [])), 3),
+                }
+                for s in fm.get("stages", [])
+            }
+        if sampler:
+            result["peak_rss_tree"] = sampler.peak_total
         return result
     timing = json.loads(timing_file.read_text()) if timing_file.is_file() else {}
     timing_file.unlink(missing_ok=True)
@@ -385,7 +407,9 @@ def _driver(argv: Sequence[str]) -> int:
         renderer.__name__ = "render_site"
     params = make_params(data_dir=args.data, out_dir=args.out)
     t1 = time.perf_counter()
-    result = run_pipeline(params, renderer=renderer, stages=stages, max_workers=args.jobs, echo=lambda _: None)
+    result = run_pipeline(
+        params, renderer=renderer, stages=stages, max_workers=args.jobs, echo=lambda _: None
+    )
     t2 = time.perf_counter()
     from p3md.pipeline import gx_runtime
 
@@ -456,30 +480,69 @@ def run_naive(data: Path, out: Path) -> dict[str, Any]:
     for stage in topological_order(STAGES):
         s0 = time.perf_counter()
         for key in stage.raw_inputs:
-            subprocess.run([py, "-m", "p3md.bench", "_gate", "--data", str(data), "--key", key],
-                           cwd=PROJECT_ROOT, check=False, capture_output=True)
+            subprocess.run(
+                [py, "-m", "p3md.bench", "_gate", "--data", str(data), "--key", key],
+                cwd=PROJECT_ROOT,
+                check=False,
+                capture_output=True,
+            )
             counts["gates"] += 1
         nb_out = out / "notebooks" / stage.notebook.name
         nb_out.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            [papermill, str(stage.notebook), str(nb_out), "-k", "p3md", "--cwd", str(PROJECT_ROOT),
-             "-p", "data_dir", str(data), "-p", "out_dir", str(out), "--no-progress-bar"],
-            cwd=PROJECT_ROOT, check=True, capture_output=True,
+            [
+                papermill,
+                str(stage.notebook),
+                str(nb_out),
+                "-k",
+                "p3md",
+                "--cwd",
+                str(PROJECT_ROOT),
+                "-p",
+                "data_dir",
+                str(data),
+                "-p",
+                "out_dir",
+                str(out),
+                "--no-progress-bar",
+            ],
+            cwd=PROJECT_ROOT,
+            check=True,
+            capture_output=True,
         )
         counts["notebooks"] += 1
         now = {p.relative_to(out).as_posix() for p in out.rglob("*.csv")}
         for rel in sorted(now - before):
             if rel.startswith("tables/"):
-                subprocess.run([py, "-m", "p3md.bench", "_gate", "--csv", str(out / rel),
-                                "--rules", ",".join(stage.output_gates)],
-                               cwd=PROJECT_ROOT, check=False, capture_output=True)
+                subprocess.run(
+                    [
+                        py,
+                        "-m",
+                        "p3md.bench",
+                        "_gate",
+                        "--csv",
+                        str(out / rel),
+                        "--rules",
+                        ",".join(stage.output_gates),
+                    ],
+                    cwd=PROJECT_ROOT,
+                    check=False,
+                    capture_output=True,
+                )
                 counts["gates"] += 1
         before = now
         per[stage.name] = round(time.perf_counter() - s0, 3)
     r0 = time.perf_counter()
-    subprocess.run([py, "-m", "p3md.site", str(out)], cwd=PROJECT_ROOT, check=False, capture_output=True)
+    subprocess.run(
+        [py, "-m", "p3md.site", str(out)], cwd=PROJECT_ROOT, check=False, capture_output=True
+    )
     render = time.perf_counter() - r0
-    return {"wall": round(time.perf_counter() - t0, 3), "render": round(render, 3), "stages": per, **counts}
+    return {
+        "wall": round(time.perf_counter() - t0, 3),
+        "render": round(render, 3),
+        "stages": per,
+        **counts,
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -489,8 +552,14 @@ def _edit_notebook(path: Path) -> None:
     """Append a harmless code cell (changes the notebook's hash, not its results)."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     nb["cells"].append(
-        {"cell_type": "code", "execution_count": None, "id": "bench-edit", "metadata": {},
-         "outputs": [], "source": ["_bench_edit = 1  # added by p3md.bench on a copy\n"]}
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "bench-edit",
+            "metadata": {},
+            "outputs": [],
+            "source": ["_bench_edit = 1  # added by p3md.bench on a copy\n"],
+        }
     )
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -503,8 +572,10 @@ def _agg_stages(runs: list[dict[str, Any]], fields: Sequence[str]) -> dict[str, 
                 names.append(n)
     out: dict[str, Any] = {}
     for n in names:
-        out[n] = {f: summarize([r["stages"][n].get(f) for r in runs if n in r.get("stages", {})])
-                  for f in fields}
+        out[n] = {
+            f: summarize([r["stages"][n].get(f) for r in runs if n in r.get("stages", {})])
+            for f in fields
+        }
     return out
 
 
@@ -551,9 +622,14 @@ def measure_cold_noop_edit(data: Path, repeats: int, tmp: Path) -> dict[str, Any
             "render": summarize([r.get("render") for r in cold_ok]),
             "gates_total": summarize([r.get("gates_total") for r in cold_ok]),
             "gx_import": summarize([r.get("gx_import") for r in cold_ok]),
-            "driver_startup": summarize([r.get("driver", {}).get("startup_seconds") for r in cold_ok]),
+            "driver_startup": summarize(
+                [r.get("driver", {}).get("startup_seconds") for r in cold_ok]
+            ),
             "peak_rss_tree": summarize([r.get("peak_rss_tree") for r in cold_ok]),
-            "stages": _agg_stages(cold_ok, ("wall", "kernel_startup", "imports", "computation", "gates", "peak_rss_kernel")),
+            "stages": _agg_stages(
+                cold_ok,
+                ("wall", "kernel_startup", "imports", "computation", "gates", "peak_rss_kernel"),
+            ),
             "failures": [r.get("error") for r in cold if r.get("exit_code") != 0],
             "runs": cold,
         },
@@ -572,8 +648,11 @@ def measure_cold_noop_edit(data: Path, repeats: int, tmp: Path) -> dict[str, Any
     }
     # Target for the edit: the edited stage + its downstream (their cold wall times) + 2 s.
     if cold_ok:
-        base = sum(res["cold"]["stages"][n]["wall"]["median"] or 0 for n in expected
-                   if n in res["cold"]["stages"])
+        base = sum(
+            res["cold"]["stages"][n]["wall"]["median"] or 0
+            for n in expected
+            if n in res["cold"]["stages"]
+        )
         res["edit"]["target_s"] = round(base + TARGETS["edit_slack_s"], 3)
     return res
 
@@ -601,7 +680,10 @@ def measure_naive(data: Path, repeats: int, tmp: Path) -> dict[str, Any]:
         "render": summarize([r["render"] for r in good]),
         "gate_processes": good[0]["gates"] if good else None,
         "notebook_processes": good[0]["notebooks"] if good else None,
-        "stages": {n: summarize([r["stages"][n] for r in good]) for n in (good[0]["stages"] if good else {})},
+        "stages": {
+            n: summarize([r["stages"][n] for r in good])
+            for n in (good[0]["stages"] if good else {})
+        },
         "runs": runs,
     }
 
@@ -630,20 +712,36 @@ def measure_scale(scales: Sequence[int], repeats: int, tmp: Path) -> dict[str, A
             out = tmp / f"scale-x{k}-{i}" / "reports"
             r = run_once(data, out)
             runs.append(r)
-            _log(f"  {r['wall']:.1f} s, peak {r.get('peak_rss_tree', 0) / 1024**2:.0f} MiB"
-                 + ("" if r["exit_code"] == 0 else " FAILED"))
+            _log(
+                f"  {r['wall']:.1f} s, peak {r.get('peak_rss_tree', 0) / 1024**2:.0f} MiB"
+                + ("" if r["exit_code"] == 0 else " FAILED")
+            )
             shutil.rmtree(out.parent, ignore_errors=True)
         ok = _ok(runs)
-        series.append({
-            "scale": k,
-            "n_facilitators": n,
-            "generate_seconds": round(gen, 3),
-            "wall": summarize([r["wall"] for r in ok]),
-            "peak_rss_tree": summarize([r.get("peak_rss_tree") for r in ok]),
-            "render": summarize([r.get("render") for r in ok]),
-            "stages": _agg_stages(ok, ("wall", "computation", "imports", "gates", "peak_rss_kernel", "peak_rss_tree")),
-            "failures": [r.get("error") for r in runs if r.get("exit_code") != 0],
-        })
+        series.append(
+            {
+                "scale": k,
+                "n_facilitators": n,
+                "generate_seconds": round(gen, 3),
+                "wall": summarize([r["wall"] for r in ok]),
+                "peak_rss_tree": summarize([r.get("peak_rss_tree") for r in ok]),
+                "render": summarize([r.get("render") for r in ok]),
+                "stages": _agg_stages(
+                    ok,
+                    ("wall", "computation", "imports", "gates", "peak_rss_kernel", "peak_rss_tree"),
+                ),
+                "failures": [r.get("error") for r in runs if r.get("exit_code") != 0],
+                "failed_runs": [
+                    {
+                        "wall": r["wall"],
+                        "peak_rss_tree": r.get("peak_rss_tree"),
+                        "stages": r.get("failed_stages"),
+                    }
+                    for r in runs
+                    if r.get("exit_code") != 0
+                ],
+            }
+        )
         shutil.rmtree(data, ignore_errors=True)
     growth: dict[str, Any] = {}
     stage_names = {n for p in series for n in p["stages"]}
@@ -659,7 +757,9 @@ def measure_scale(scales: Sequence[int], repeats: int, tmp: Path) -> dict[str, A
             "computation_plus_gates": g_comp,
             "flag_worse_than_nlogn": worse_than_nlogn(g_comp["exponent"]),
         }
-    total = growth_exponent([p["n_facilitators"] for p in series], [p["wall"]["median"] or 0 for p in series])
+    total = growth_exponent(
+        [p["n_facilitators"] for p in series], [p["wall"]["median"] or 0 for p in series]
+    )
     return {"series": series, "growth": growth, "total_growth": total}
 
 
@@ -673,8 +773,13 @@ def measure_setup(tmp: Path) -> dict[str, Any]:
     proc = subprocess.run(["make", "setup"], cwd=clone, capture_output=True, text=True, env=env)
     secs = time.perf_counter() - t0
     shutil.rmtree(clone, ignore_errors=True)
-    return {"seconds": round(secs, 3), "exit_code": proc.returncode, "uv_cache_warm": warm,
-            "uv_cache_dir": str(uv_cache), "stderr_tail": proc.stderr[-1500:]}
+    return {
+        "seconds": round(secs, 3),
+        "exit_code": proc.returncode,
+        "uv_cache_warm": warm,
+        "uv_cache_dir": str(uv_cache),
+        "stderr_tail": proc.stderr[-1500:],
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -697,15 +802,21 @@ def verdicts(results: dict[str, Any]) -> dict[str, Any]:
     cold, naive = m(results, "cold", "wall", "median"), m(results, "naive", "wall", "median")
     if cold and naive:
         ratio = naive / cold
-        v["naive_ratio"] = {"value": round(ratio, 3), "target": TARGETS["naive_ratio"],
-                            "status": "PASS" if ratio >= TARGETS["naive_ratio"] else "MISS",
-                            "gap": round(ratio - TARGETS["naive_ratio"], 3), "unit": "x (>=)"}
+        v["naive_ratio"] = {
+            "value": round(ratio, 3),
+            "target": TARGETS["naive_ratio"],
+            "status": "PASS" if ratio >= TARGETS["naive_ratio"] else "MISS",
+            "gap": round(ratio - TARGETS["naive_ratio"], 3),
+            "unit": "x (>=)",
+        }
     else:
         v["naive_ratio"] = verdict(None, TARGETS["naive_ratio"])
     big = next((p for p in (m(results, "scale", "series") or []) if p["scale"] == 1000), None)
     v["scale1000_time"] = verdict(m(big, "wall", "median") if big else None, TARGETS["scale1000_s"])
     rss = m(big, "peak_rss_tree", "max") if big else None
-    v["scale1000_rss_gib"] = verdict(rss / 1024**3 if rss else None, TARGETS["scale1000_rss"] / 1024**3, "GiB")
+    v["scale1000_rss_gib"] = verdict(
+        rss / 1024**3 if rss else None, TARGETS["scale1000_rss"] / 1024**3, "GiB"
+    )
     v["setup"] = verdict(m(results, "setup", "seconds"), TARGETS["setup_s"])
     v["edit_reruns_only_stage_and_downstream"] = m(results, "edit", "only_stage_and_downstream")
     return v
@@ -729,35 +840,49 @@ def summary_text(results: dict[str, Any]) -> str:
     )
     cold = results.get("cold")
     if cold and cold["wall"]["n"]:
-        lines.append(f"\nCold run: median {cold['wall']['median']:.1f} s "
-                     f"(min {cold['wall']['min']:.1f}, max {cold['wall']['max']:.1f}); "
-                     f"render {cold['render']['median']} s; gates {cold['gates_total']['median']} s "
-                     f"(GX import {cold['gx_import']['median']} s); peak RSS "
-                     f"{(cold['peak_rss_tree']['median'] or 0) / 1024**2:.0f} MiB")
-        lines.append(f"  {'stage':<14}{'wall':>8}{'kernel':>8}{'imports':>9}{'compute':>9}{'gates':>8}")
+        lines.append(
+            f"\nCold run: median {cold['wall']['median']:.1f} s "
+            f"(min {cold['wall']['min']:.1f}, max {cold['wall']['max']:.1f}); "
+            f"render {cold['render']['median']} s; gates {cold['gates_total']['median']} s "
+            f"(GX import {cold['gx_import']['median']} s); peak RSS "
+            f"{(cold['peak_rss_tree']['median'] or 0) / 1024**2:.0f} MiB"
+        )
+        lines.append(
+            f"  {'stage':<14}{'wall':>8}{'kernel':>8}{'imports':>9}{'compute':>9}{'gates':>8}"
+        )
         for name, s in cold["stages"].items():
-            def g(f: str) -> str:
+
+            def g(f: str, s: dict[str, Any] = s) -> str:
                 val = s[f]["median"]
                 return f"{val:.2f}" if val is not None else "-"
-            lines.append(f"  {name:<14}{g('wall'):>8}{g('kernel_startup'):>8}{g('imports'):>9}"
-                         f"{g('computation'):>9}{g('gates'):>8}")
+
+            lines.append(
+                f"  {name:<14}{g('wall'):>8}{g('kernel_startup'):>8}{g('imports'):>9}"
+                f"{g('computation'):>9}{g('gates'):>8}"
+            )
     elif cold:
         lines.append("\nCold run FAILED: " + str((cold.get("failures") or ["?"])[0])[-800:])
     if results.get("edit"):
         e = results["edit"]
-        lines.append(f"\nEdit of {e['stage']}: re-executed {[c['reran'] for c in e['checks']]}; "
-                     f"only stage + downstream: {e['only_stage_and_downstream']}")
+        lines.append(
+            f"\nEdit of {e['stage']}: re-executed {[c['reran'] for c in e['checks']]}; "
+            f"only stage + downstream: {e['only_stage_and_downstream']}"
+        )
     sc = results.get("scale")
     if sc:
         lines.append("\nScale series:")
         for p in sc["series"]:
             rss = (p["peak_rss_tree"]["max"] or 0) / 1024**2
-            lines.append(f"  x{p['scale']:<5} n={p['n_facilitators']:<7} wall {p['wall']['median']} s, "
-                         f"peak RSS {rss:.0f} MiB")
+            lines.append(
+                f"  x{p['scale']:<5} n={p['n_facilitators']:<7} wall {p['wall']['median']} s, "
+                f"peak RSS {rss:.0f} MiB"
+            )
         for name, g in sc["growth"].items():
             flag = "  <-- worse than n log n" if g["flag_worse_than_nlogn"] else ""
-            lines.append(f"  {name:<14} exponent wall {g['wall']['exponent']}, "
-                         f"compute+gates {g['computation_plus_gates']['exponent']}{flag}")
+            lines.append(
+                f"  {name:<14} exponent wall {g['wall']['exponent']}, "
+                f"compute+gates {g['computation_plus_gates']['exponent']}{flag}"
+            )
     lines.append("\nTargets:")
     v = results["verdicts"]
     lines.append(_fmt_verdict("cold full pipeline", v["cold"]))
@@ -765,8 +890,10 @@ def summary_text(results: dict[str, Any]) -> str:
     lines.append(_fmt_verdict(f"one-stage edit ({EDIT_STAGE})", v["edit"]))
     nr = v["naive_ratio"]
     if nr["status"] != "N/A":
-        lines.append(f"  {'naive / pipeline (cold)':<34} {nr['value']:>9.2f}x  target >= 2.00x  {nr['status']}"
-                     + (f" (gap {nr['gap']:+.2f}x)" if nr["status"] == "MISS" else ""))
+        lines.append(
+            f"  {'naive / pipeline (cold)':<34} {nr['value']:>9.2f}x  target >= 2.00x  {nr['status']}"
+            + (f" (gap {nr['gap']:+.2f}x)" if nr["status"] == "MISS" else "")
+        )
     else:
         lines.append(f"  {'naive / pipeline (cold)':<34} {'n/a':>10}")
     lines.append(_fmt_verdict("x1000 wall", v["scale1000_time"]))
@@ -786,8 +913,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="one repeat of everything")
     ap.add_argument("--scales", default="10,100,1000")
     ap.add_argument("--setup", action="store_true", help="also time `make setup` in a fresh clone")
-    ap.add_argument("--only", default="cold,naive,scale",
-                    help="comma list of: cold (with no-op and edit), naive, scale")
+    ap.add_argument(
+        "--only",
+        default="cold,naive,scale",
+        help="comma list of: cold (with no-op and edit), naive, scale",
+    )
     ap.add_argument("--data", type=Path, default=PROJECT_ROOT / "data" / "raw")
     ap.add_argument("--json", type=Path, default=PROJECT_ROOT / "reports" / "bench.json")
     args = ap.parse_args(argv)

@@ -111,6 +111,7 @@ def _table_from_rows(
             fix="add the data rows below the header",
         )
     cells, rows = [], []
+    short: list[tuple[int, list[str]]] = []  # reported together after the loop
     for number, record in body:
         extra = [c for c in record[len(header) :] if c]
         if extra:
@@ -122,26 +123,26 @@ def _table_from_rows(
                 fix="remove the stray cells or add the missing column header",
             )
         if len(record) < len(header) and not pad_short_rows:
-            raise RawDataError(
-                name,
-                # One cell holding the whole line means another delimiter was used on it:
-                # name the column where the line landed; otherwise the first missing cell.
-                column=header[0] if len(record) == 1 else header[len(record)],
-                rows=[number],
-                values=record[-3:],
-                rule=(
-                    f"the row has fewer cells ({len(record)}) than the header "
-                    f"({len(header)} columns): "
-                    + (
-                        "the line uses another delimiter than the header"
-                        if len(record) == 1
-                        else "the file is truncated"
-                    )
-                ),
-                fix="export the file again in full, with one delimiter throughout",
-            )
+            short.append((number, record))
         cells.append(record[: len(header)] + [""] * (len(header) - len(record)))
         rows.append(number)
+    if short:
+        # One cell holding the whole line means another delimiter was used on it: name the
+        # column where the line landed; otherwise the first missing cell (a truncated row).
+        widths = {len(r) for _, r in short}
+        one_cell = widths == {1}
+        raise RawDataError(
+            name,
+            column=header[0] if one_cell else header[min(widths)],
+            rows=[n for n, _ in short],
+            values=[r[0] if one_cell else ",".join(r[-2:]) for _, r in short],
+            rule=(
+                f"rows have fewer cells ({', '.join(map(str, sorted(widths)))}) than the header "
+                f"({len(header)} columns): "
+                + ("they use another delimiter than the header" if one_cell else "the file is truncated")
+            ),
+            fix="export the file again in full, with one delimiter throughout",
+        )
     return _Table(name, header, cells, rows, decimal_comma)
 
 

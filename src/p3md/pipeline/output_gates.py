@@ -108,7 +108,9 @@ def build_output_suite(
             specs.append(
                 ExpectationSpec(
                     "ExpectColumnValuesToBeBetween",
-                    {"column": col, "min_value": 0, "max_value": 100},
+                    # 1e-9: a share computed as k/n*100 can overshoot 100 in binary floating
+                    # point (seen at 44,000 rows); a real excess is far larger.
+                    {"column": col, "min_value": -1e-9, "max_value": 100 + 1e-9},
                     rule="a percentage must lie in [0, 100]",
                     fix="check the percentage computation",
                 )

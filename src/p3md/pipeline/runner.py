@@ -92,6 +92,12 @@ class RunResult:
         return next(s.status for s in self.stages if s.name == name)
 
 
+#: What :func:`p3md.site.render_site` writes into a run folder besides ``site/``.
+RENDER_PROJECT_FILES = (
+    "_quarto.yml", "index.qmd", "references.bib", "apa.csl", "pages", "_generated", "downloads",
+)
+
+
 class PipelineSafetyError(RuntimeError):
     """The run would write where it must not (the data folder)."""
 
@@ -668,6 +674,16 @@ class _Run:
         ):
             # Nothing the site is built from changed: reuse it (rendering costs seconds).
             shutil.copytree(self.out_dir / "site", self.staging / "site")
+            # Also the render project the site module left in the run folder, so that
+            # `quarto render reports/` still rebuilds the site after a no-op run.
+            for name in RENDER_PROJECT_FILES:
+                src, dst = self.out_dir / name, self.staging / name
+                if dst.exists() or not src.exists():
+                    continue
+                if src.is_dir():
+                    shutil.copytree(src, dst)
+                else:
+                    shutil.copy2(src, dst)
             self.echo("site ... skipped (unchanged)")
             return prev_site.get("renderer"), self.staging / "site" / "index.html"
         if render == "auto":
