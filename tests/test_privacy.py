@@ -33,7 +33,7 @@ def _digest(folder: Path) -> dict[str, str]:
 def _names(prefix: str, n: int) -> list[str]:
     first = ["Siti", "Budi", "Wayan", "Ratna", "Agus", "Dewi", "Hendra", "Lestari"]
     last = ["Rahmawati", "Santoso", "Saputra", "Kurniasih", "Wibowo", "Anggraini"]
-    return [f"{prefix}{first[i % 8]} {last[i % 6]} Zq{i:03d}" for i in range(n)]
+    return [f"{prefix}{first[i % 8]} {last[i % 6]} ZqPrivat{i:03d}" for i in range(n)]
 
 
 def plant(data: Path) -> dict[str, list[str]]:
@@ -49,15 +49,15 @@ def plant(data: Path) -> dict[str, list[str]]:
 
     add("facilitators.csv", "Nama Pendamping", lambda i: _names("", 200)[i])
     add("facilitators.csv", "no_hp", lambda i: f"0812-7733-{i:04d}")
-    add("facilitators.csv", "catatan", lambda i: f"rumah di belakang masjid Al-Ikhlas gang Zq{i}")
+    add("facilitators.csv", "catatan", lambda i: f"rumah di belakang masjid Al-Ikhlas gang ZqPrivat{i}")
     add("official_ratings.csv", "nama", lambda i: _names("Pak ", 200)[i])
     add("official_ratings.csv", "Telepon", lambda i: f"+62 813 5544 {i:04d}")
-    add("expert_ratings.csv", "keterangan", lambda i: f"catatan TA: sering terlambat rapat Zq{i}")
+    add("expert_ratings.csv", "keterangan", lambda i: f"catatan TA: sering terlambat rapat ZqPrivat{i}")
     add("pilot.csv", "NIK", lambda i: f"18090112038{i:05d}")
     add("pilot.csv", "Nama Lengkap", lambda i: _names("Bu ", 200)[i])
-    add("village_frame.csv", "alamat", lambda i: f"Jl. Cempaka Zq{i} RT 03 RW 01")
+    add("village_frame.csv", "alamat", lambda i: f"Jl. Cempaka ZqPrivat{i} RT 03 RW 01")
     add("wioi_tests.csv", "email", lambda i: f"aparatur.wioi.{i}@contoh.id")
-    add("wioi_satisfaction.csv", "Alamat Rumah", lambda i: f"Dusun Mawar Zq{i} Wioi")
+    add("wioi_satisfaction.csv", "Alamat Rumah", lambda i: f"Dusun Mawar ZqPrivat{i} Wioi")
     return planted
 
 
@@ -132,6 +132,7 @@ def test_personal_fields_never_reach_any_output(tmp_path):
     assert not found, "personal values leaked into:\n" + "\n".join(
         f"{rel}: {len(hits)} value(s), e.g. {hits[:3]}" for rel, hits in sorted(found.items())
     )
-    # The seed of the planted names too (catches a value split or re-cased on the way).
+    # The marker of the planted values too (catches a value split or re-cased on the way). It
+    # is long enough that base64 images in executed notebooks cannot contain it by chance.
     for path in searched:
-        assert b"Zq0" not in path.read_bytes() and b"zq0" not in path.read_bytes().lower(), path
+        assert b"zqprivat" not in path.read_bytes().lower(), path
