@@ -22,6 +22,8 @@
 # kecamatan diambil dari buku kode (Tabel 2), dan jumlah desa sampel dalam kerangka sampel
 # (`village_frame`) ditampilkan di sampingnya. Kerangka sampel adalah **data rekonstruksi**,
 # bukan data asli penelitian.
+#
+# Perbandingan hasil hitung ulang dengan Tabel 8 tesis disajikan pada @tbl-sampel-kecamatan.
 
 # %% tags=["parameters"]
 # Parameter tahap (disuntikkan oleh papermill / pipeline; nilai di bawah adalah bawaan).

@@ -22,6 +22,8 @@
 # per pendamping (median per butir, dibulatkan setengah ke atas), lalu menjumlahkan skor
 # total dan kategorinya. Tabel turunan ditulis ke folder `derived/` dan dipakai oleh bab-bab
 # berikutnya. Semua data di sini adalah **data rekonstruksi**, bukan jawaban kuesioner asli.
+#
+# Jumlah pendamping dan penilaian ada pada @tbl-skoring-peran-kecamatan dan @tbl-skoring-penilai, sebaran modus butir pada @tbl-skoring-modus-x dan @tbl-skoring-modus-y, dan kategori skor total pada @tbl-skoring-kategori.
 
 # %% tags=["parameters"]
 # Parameter tahap (disuntikkan oleh papermill / pipeline; nilai di bawah adalah bawaan).

@@ -22,6 +22,8 @@
 # pada df = n - 2 (Tabel 9 dan 10), serta reliabilitas Alpha Cronbach dengan selang
 # kepercayaan 95% dan ambang dari parameter (Tabel 11). Data uji coba adalah **data
 # rekonstruksi**, bukan jawaban responden asli.
+#
+# Validitas butir disajikan pada @tbl-validitas-x dan @tbl-validitas-y, reliabilitas pada @tbl-reliabilitas.
 
 # %% tags=["parameters"]
 # Parameter tahap (disuntikkan oleh papermill / pipeline; nilai di bawah adalah bawaan).

@@ -22,6 +22,8 @@
 # PLD): jumlah, persentase, median dan modus, seperti Tabel 13-28 tesis. Tabel 21, 22, 24 dan
 # 25 menampilkan sebaran modus per sub indikator. Skor berasal dari **data rekonstruksi**,
 # bukan data asli penelitian.
+#
+# Sebaran kelas setiap variabel dimulai dari @tbl-kelas-x1 hingga @tbl-kelas-y; sebarannya menurut peran digambarkan pada @fig-sebaran-x-peran dan @fig-sebaran-y-peran.
 
 # %% tags=["parameters"]
 # Parameter tahap (disuntikkan oleh papermill / pipeline; nilai di bawah adalah bawaan).

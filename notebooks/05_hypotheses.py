@@ -22,6 +22,8 @@
 # (Tabel 30), dan perbedaan kinerja menurut status desa per peran dengan rata-rata ranking
 # (Tabel 31-35). Sebagai tambahan, uji lanjut Dunn (koreksi Holm) dan koreksi perbandingan
 # berganda Holm dan Benjamini-Hochberg ditampilkan. Semua skor adalah **data rekonstruksi**.
+#
+# Korelasi Rank Spearman disajikan pada @tbl-spearman, uji beda PDP dan PLD pada @tbl-beda-peran, uji menurut status desa pada @tbl-kw-status-pdp dan @tbl-kw-status-pld (lihat juga @fig-kinerja-status), uji lanjut Dunn pada @tbl-dunn-status, dan nilai p terkoreksi pada @tbl-p-koreksi.
 
 # %% tags=["parameters"]
 # Parameter tahap (disuntikkan oleh papermill / pipeline; nilai di bawah adalah bawaan).

@@ -23,6 +23,8 @@
 # selang kepercayaan selisih rata-rata, d_z), uji Wilcoxon dengan korelasi rank-biserial,
 # N-gain, persentase lulus per aspek dengan uji McNemar eksak, dan uji kepuasan masyarakat.
 # Skor dan survei adalah **data rekonstruksi** yang dibuat agar sesuai dengan angka artikel.
+#
+# Hasil uji berpasangan ada pada @tbl-wioi-uji-berpasangan dan @fig-wioi-berpasangan, kelulusan per aspek pada @tbl-wioi-aspek, dan kepuasan masyarakat pada @tbl-wioi-kepuasan.
 
 # %% tags=["parameters"]
 # Parameter tahap (disuntikkan oleh papermill / pipeline; nilai di bawah adalah bawaan).

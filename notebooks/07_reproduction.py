@@ -23,6 +23,8 @@
 # membuktikan benar atau salahnya penelitian asli; yang diuji adalah apakah analisis yang
 # dijelaskan sumber, bila diterapkan pada data dengan rancangan yang sama, memberikan angka dan
 # kesimpulan yang sama.
+#
+# Perbandingan nilai disajikan pada @tbl-reproduksi-nilai dan perbandingan kesimpulan pada @tbl-reproduksi-kesimpulan.
 
 # %% tags=["parameters"]
 # Parameter tahap (disuntikkan oleh papermill / pipeline; nilai di bawah adalah bawaan).

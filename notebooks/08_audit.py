@@ -22,6 +22,8 @@
 # uji GRIM, rasio pendamping, dan rujukan silang antara teks dan tabel). Setiap baris
 # menampilkan perhitungannya. Karena audit hanya memakai angka terbitan, hasilnya tidak
 # bergantung pada **data rekonstruksi** yang dipakai bab-bab lain.
+#
+# Setiap inkonsistensi beserta perhitungannya tercantum pada @tbl-audit, ringkasannya pada @tbl-audit-ringkasan.
 
 # %% tags=["parameters"]
 # Parameter tahap (disuntikkan oleh papermill / pipeline; nilai di bawah adalah bawaan).

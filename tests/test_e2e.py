@@ -63,3 +63,17 @@ def test_second_run_with_nothing_changed_reexecutes_nothing(pipeline_run):
     again = run_pipeline(params, derived_dir=None)
     assert again.success, again.message
     assert {s.status for s in again.stages} == {"skipped"}
+
+
+def test_cross_references_in_the_text_resolve_to_numbered_tables(pipeline_run):
+    site = pipeline_run.out_dir / "site"
+    links = 0
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r"@(tbl|fig)-[a-z0-9]", html), f"unresolved reference in {page.name}"
+        for href in re.findall(r'href="([^"]*#(?:tbl|fig)-[a-z0-9-]+)"', html):
+            path, anchor = href.split("#")
+            target = (page.parent / path) if path else page
+            assert f'id="{anchor}"' in target.read_text(encoding="utf-8"), (page.name, href)
+            links += 1
+    assert links >= 20  # every chapter's introduction refers to its tables and figures
