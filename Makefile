@@ -47,7 +47,7 @@ bench: $(STAMP)  ## Measure cold, no-op, one-stage-edit, naive and scaled runs i
 
 lab: $(STAMP)  ## Open JupyterLab with the project's kernel
 	@$(BIN)/uv pip install --quiet --python $(BIN)/python -r $(LAB_LOCK)
-	@$(BIN)/jupyter lab --notebook-dir=notebooks $(ARGS)
+	@$(BIN)/jupyter lab --notebook-dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(ARGS)
 
 data: $(STAMP)  ## Regenerate the reconstructed raw data (seeded) into data/raw
 	@$(BIN)/python -m p3md generate --out data/raw

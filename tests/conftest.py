@@ -10,6 +10,23 @@ from p3md import PROJECT_ROOT
 
 
 @pytest.fixture(scope="session")
+def cb():
+    """The validated codebook (modules may override with their own)."""
+    from p3md.codebook import load_codebook
+
+    return load_codebook()
+
+
+@pytest.fixture(scope="session")
+def scored(cb):
+    """The shipped reconstruction, read and scored (no notebooks involved)."""
+    from p3md.io.readers import read_raw_dir
+    from p3md.scoring import score_study
+
+    return score_study(read_raw_dir(PROJECT_ROOT / "data" / "raw", cb), cb)
+
+
+@pytest.fixture(scope="session")
 def pipeline_run(tmp_path_factory):
     """The whole study on the shipped ``data/raw`` into a temporary ``reports/`` (cold cache).
 

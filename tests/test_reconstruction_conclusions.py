@@ -13,22 +13,8 @@ import pingouin as pg
 import pytest
 from scipy import stats
 
-from p3md import PROJECT_ROOT
-from p3md.codebook import load_codebook
-from p3md.io.readers import read_raw_dir
 from p3md.reconstruction.params import WIOI_TARGETS
 from p3md.reconstruction.wioi import nearest_count
-from p3md.scoring import score_study
-
-
-@pytest.fixture(scope="module")
-def cb():
-    return load_codebook()
-
-
-@pytest.fixture(scope="module")
-def scored(cb):
-    return score_study(read_raw_dir(PROJECT_ROOT / "data" / "raw", cb), cb)
 
 
 def _instrument(scored, var):

@@ -6,22 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from p3md import PROJECT_ROOT
-from p3md.codebook import load_codebook
-from p3md.io.readers import read_raw_dir
-from p3md.scoring import score_item, score_study, variable_total
+from p3md.scoring import score_item, variable_total
 from p3md.scoring.aggregate import aggregate_items, modal_scores, round_half_up
 from p3md.scoring.items import score_items
-
-
-@pytest.fixture(scope="module")
-def cb():
-    return load_codebook()
-
-
-@pytest.fixture(scope="module")
-def scored(cb):
-    return score_study(read_raw_dir(PROJECT_ROOT / "data" / "raw", cb), cb)
 
 
 def _score(cb, item_id, values, role):
