@@ -77,3 +77,9 @@ def test_cross_references_in_the_text_resolve_to_numbered_tables(pipeline_run):
             assert f'id="{anchor}"' in target.read_text(encoding="utf-8"), (page.name, href)
             links += 1
     assert links >= 20  # every chapter's introduction refers to its tables and figures
+
+
+def test_chapters_hide_the_run_plumbing(pipeline_run):
+    # The parameter cells are tagged remove-cell in executed copies: no staging path shows.
+    for page in (pipeline_run.out_dir / "site").rglob("*.html"):
+        assert ".p3md-staging" not in page.read_text(encoding="utf-8"), page.name

@@ -97,6 +97,24 @@ def execute_stage(
         raise StageError(stage, exc.ename, _clean(exc.evalue), output, exc.exec_count) from None
     except Exception as exc:  # kernel death, missing kernel, unreadable notebook
         raise StageError(stage, type(exc).__name__, _clean(str(exc)), output) from None
+    hide_parameter_cells(output)
+
+
+def hide_parameter_cells(executed: Path) -> None:
+    """Tag the parameter cells of an executed copy ``remove-cell`` for the rendered report.
+
+    Reviewers read results, not run plumbing: the injected cell holds this run's absolute
+    staging paths, and the parameters are listed on the reproducibility page. Quarto and
+    smalldocs both honour the tag; the source notebooks keep their documented cell.
+    """
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    for cell in nb.cells:
+        tags = cell.metadata.setdefault("tags", [])
+        if {"parameters", "injected-parameters"} & set(tags) and "remove-cell" not in tags:
+            tags.append("remove-cell")
+    nbformat.write(nb, executed)
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
