@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # Bab 1. Sampel penelitian: rumus Slovin dan alokasi proporsional
+# # Sampel penelitian: rumus Slovin dan alokasi proporsional
 #
 # Bab ini menghitung ulang ukuran sampel desa dengan rumus Slovin (N = 144 desa, e = 10%) dan
 # membaginya secara proporsional ke sebelas kecamatan, lalu membandingkan hasilnya dengan
