@@ -90,7 +90,7 @@ def plot_categories_by_role(
             order=order,
             ax=ax,
             palette=ROLE_PALETTE,
-            hue_order=[r for r in ROLE_PALETTE if r in set(sub[role])],
+            hue_order=_roles_present(sub[role]),
         )
         ax.set_title((titles or {}).get(var, var), fontsize=10)
         ax.set_xlabel("Kategori")
@@ -105,6 +105,12 @@ def plot_categories_by_role(
     return fig
 
 
+def _roles_present(roles: pd.Series) -> list[str]:
+    """The palette's roles that occur in ``roles``, in the palette's order (stable colours)."""
+    present = set(roles)
+    return [r for r in ROLE_PALETTE if r in present]
+
+
 def plot_scores_by_role(
     scores: pd.DataFrame,
     variables: Sequence[str],
@@ -116,7 +122,7 @@ def plot_scores_by_role(
     """Box plot with the individual points of each variable's total score, by role."""
     set_style()
     fig, axes = _grid(len(variables), ncols)
-    roles = [r for r in ROLE_PALETTE if r in set(scores[role])]
+    roles = _roles_present(scores[role])
     for ax, var in zip(axes, variables, strict=True):
         sns.boxplot(
             data=scores,
@@ -152,7 +158,7 @@ def plot_scores_by_status(
 ) -> plt.Figure:
     """Box plot of a score by village status, side by side for PDP and PLD."""
     set_style()
-    roles = [r for r in ROLE_PALETTE if r in set(data[role])]
+    roles = _roles_present(data[role])
     order = list(status_order) if status_order else list(dict.fromkeys(data[status]))
     order = [s for s in order if s in set(data[status])]
     fig, ax = plt.subplots(figsize=(7.5, 3.8))
