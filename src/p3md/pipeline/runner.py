@@ -92,6 +92,12 @@ class RunResult:
         return next(s.status for s in self.stages if s.name == name)
 
 
+#: Files of the run folder that no stage makes but that belong to the report: the benchmark's
+#: measurements (``make bench``, see :mod:`p3md.bench`) are carried from the last good run into
+#: every new one, so a rerun of the study never loses them, and their hash is part of the
+#: site's key, so the site's benchmark page is re-rendered when they change.
+CARRIED_FILES = ("bench.json",)
+
 #: What :func:`p3md.site.render_site` writes into a run folder besides ``site/``.
 RENDER_PROJECT_FILES = (
     "_quarto.yml", "index.qmd", "references.bib", "apa.csl", "pages", "_generated", "downloads",
@@ -620,6 +626,9 @@ class _Run:
         )
 
     def _succeed(self) -> RunResult:
+        for name in CARRIED_FILES:
+            if (self.out_dir / name).is_file() and not (self.staging / name).exists():
+                shutil.copy2(self.out_dir / name, self.staging / name)
         manifest = self._manifest(True, None)
         write_manifest(self.staging, manifest)
         renderer_name, site_index = self._render()
@@ -656,6 +665,9 @@ class _Run:
         for name in ("_quarto.yml", "references.bib"):
             if (root / name).is_file():
                 parts[name] = sha256_file(root / name)
+        for name in CARRIED_FILES:
+            if (self.staging / name).is_file():
+                parts[name] = sha256_file(self.staging / name)
         parts["renderer"] = repr(self.renderer) if not callable(self.renderer) else "callable"
         return sha256_json(parts)
 
