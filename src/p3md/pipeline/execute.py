@@ -6,7 +6,10 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from p3md.pipeline.kernels import ForkServer
 
 KERNEL_NAME = "p3md"
 _LABEL = re.compile(r"^#\|\s*label:\s*['\"]?((?:tbl|fig)-[\w-]+)", re.M)
@@ -76,10 +79,21 @@ def execute_stage(
     parameters: dict[str, Any],
     cwd: Path,
     kernel_name: str = KERNEL_NAME,
+    kernel_server: ForkServer | None = None,
 ) -> None:
-    """Run ``notebook`` with papermill into ``output``; raise :class:`StageError` on failure."""
+    """Run ``notebook`` with papermill into ``output``; raise :class:`StageError` on failure.
+
+    With a ``kernel_server`` the kernel is forked from it (imports already done, see
+    :mod:`p3md.pipeline.kernels`); without one, or when it has died, jupyter_client starts the
+    kernel the usual way.
+    """
     import papermill as pm  # heavy import, only when a stage really runs
 
+    from p3md.pipeline.kernels import kernel_manager_class
+
+    engine: dict[str, Any] = {}
+    if kernel_server is not None and kernel_server.alive():
+        engine["kernel_manager_class"] = kernel_manager_class(kernel_server)
     output.parent.mkdir(parents=True, exist_ok=True)
     try:
         pm.execute_notebook(
@@ -92,6 +106,10 @@ def execute_stage(
             # Not papermill's ``cwd=``: it os.chdir()s the whole process, which races when two
             # stages run in threads. nbclient starts the kernel in ``resources.metadata.path``.
             resources={"metadata": {"path": str(cwd)}},
+            # One write at the end instead of one after every cell (papermill's default):
+            # the executed copy is still written when a cell fails.
+            request_save_on_cell_execute=False,
+            **engine,
         )
     except pm.PapermillExecutionError as exc:
         raise StageError(stage, exc.ename, _clean(exc.evalue), output, exc.exec_count) from None

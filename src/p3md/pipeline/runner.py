@@ -5,11 +5,11 @@ One run, in order:
 1. refuse to write under ``data_dir``; take the run lock; remove staging folders of dead runs;
 2. hash every input (raw files, codebook, published values, notebooks, the ``p3md`` sources)
    and compute each stage's cache key;
-3. per level of the stage graph (stages of one level are independent): skip unchanged stages
-   (their outputs are copied over from the last good ``reports/``), run the input gates of the
-   others, execute their notebooks with papermill (up to ``max_workers`` at once), then run the
-   output gates on the CSVs they wrote. The first failure stops the run: later stages never
-   start;
+3. skip unchanged stages (their outputs are copied over from the last good ``reports/``); run
+   the others as soon as their own upstream stages are done (up to ``max_workers`` at once,
+   longest chain first, :mod:`p3md.pipeline.schedule`): input gates, the notebook with
+   papermill in a fresh kernel (:mod:`p3md.pipeline.kernels`), output gates on the CSVs it
+   wrote. After the first failure no further stage starts;
 4. on success write ``manifest.json``, render the site into the staging folder and swap it in
    for ``reports/``; copy ``derived/`` to ``data/derived``. On failure keep the staging folder
    as ``.p3md-failed-<out>`` (with ``gates/failures.json``) and leave ``reports/`` untouched.
@@ -24,7 +24,6 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,7 +36,7 @@ from p3md.pipeline.gates import FailureItem, GateFailure, GateResult
 from p3md.pipeline.hashing import raw_files_by_key, sha256_file, stage_key, tree_hash
 from p3md.pipeline.manifest import build_manifest, now_iso, read_manifest, write_manifest
 from p3md.pipeline.params import RunParams
-from p3md.pipeline.stages import Stage, topological_levels, upstream_closure
+from p3md.pipeline.stages import Stage, topological_order, upstream_closure
 
 Echo = Callable[[str], None]
 Reader = Callable[[Path, Any], dict[str, Any]]
@@ -100,7 +99,13 @@ CARRIED_FILES = ("bench.json",)
 
 #: What :func:`p3md.site.render_site` writes into a run folder besides ``site/``.
 RENDER_PROJECT_FILES = (
-    "_quarto.yml", "index.qmd", "references.bib", "apa.csl", "pages", "_generated", "downloads",
+    "_quarto.yml",
+    "index.qmd",
+    "references.bib",
+    "apa.csl",
+    "pages",
+    "_generated",
+    "downloads",
 )
 
 
@@ -212,8 +217,7 @@ class _Run:
         self.force, self.renderer, self.stages = force, renderer, stages
         self.project_root, self.derived_dir = project_root, derived_dir
         self.max_workers, self.echo = max(1, max_workers), echo
-        self.levels = topological_levels(stages)
-        self.order = [s for level in self.levels for s in level]
+        self.order = topological_order(stages)
         names = [only] if isinstance(only, str) else list(only or [])
         self.selected = upstream_closure(stages, names) if names else {s.name for s in stages}
         self.previous = atomic_previous(out_dir)
@@ -278,26 +282,24 @@ class _Run:
     def execute(self) -> RunResult:
         self._hash_inputs()
         n = len(self.order)
-        number = {s.name: i + 1 for i, s in enumerate(self.order)}
+        self.number = {s.name: i + 1 for i, s in enumerate(self.order)}
+        # Every key is known before anything runs (a key depends on the upstream keys, never on
+        # outputs), so what must run is decided up front and the kernels can be prepared.
+        to_run: list[Stage] = []
+        for stage in self.order:
+            rec = self.records[stage.name]
+            self.keys[stage.name] = rec.cache_key = self._key(stage)
+            if stage.name not in self.selected:
+                self._keep(stage, rec, self.number[stage.name], n)
+            elif self._can_skip(stage):
+                self._carry(stage, rec)
+                rec.status = "skipped"
+                self.echo(f"[{self.number[stage.name]}/{n}] {stage.name} ... skipped (unchanged)")
+            else:
+                to_run.append(stage)
         failure: Exception | None = None
-        for level in self.levels:
-            to_run: list[Stage] = []
-            for stage in level:
-                rec = self.records[stage.name]
-                self.keys[stage.name] = rec.cache_key = self._key(stage)
-                if stage.name not in self.selected:
-                    self._keep(stage, rec, number[stage.name], n)
-                elif self._can_skip(stage):
-                    self._carry(stage, rec)
-                    rec.status = "skipped"
-                    self.echo(f"[{number[stage.name]}/{n}] {stage.name} ... skipped (unchanged)")
-                else:
-                    to_run.append(stage)
-            if not to_run:
-                continue
-            failure = self._run_level(to_run, number, n)
-            if failure is not None:
-                break
+        if to_run:
+            failure = self._run_stages(to_run)
         if failure is None:
             failure = self._check_data_untouched()
         if failure is not None:
@@ -343,68 +345,70 @@ class _Run:
         rec.outputs = list(prev.get("outputs", []))
         rec.gates = [dict(g, cached=True) for g in prev.get("gates", [])]
 
-    def _run_level(self, to_run: list[Stage], number: dict[str, int], n: int) -> Exception | None:
-        parallel = len(to_run) > 1 and self.max_workers > 1
-        if not parallel:
-            # Input gates first, in this thread: GX is imported once.
-            for stage in to_run:
-                failure = self._input_gates(stage)
-                if failure is not None:
-                    self._mark_failed(stage, failure, number, n)
-                    return failure
+    def _run_stages(self, to_run: list[Stage]) -> Exception | None:
+        """Run ``to_run``, each stage as soon as its upstream stages are done (see
+        :mod:`p3md.pipeline.schedule`): input gates, notebook, output gates.
+
+        Gates never run concurrently (one lock): GX's shared context is not thread-safe. While
+        one worker validates, the other's kernel computes, so the cores stay busy. Kernels are
+        forked from a server that has the notebooks' imports done (:mod:`p3md.pipeline.kernels`)
+        where that is supported; its imports run while the first gates do.
+        """
+        from p3md.pipeline.kernels import ForkServer, fork_supported, notebook_imports
+        from p3md.pipeline.schedule import run_ready_first
+
+        n = len(self.order)
         before = _snapshot(self.staging)
-        results: dict[str, tuple[float, Exception | None]] = {}
-        # In parallel, each worker runs its stage's input gates right before the stage's
-        # notebook, so the gates (and the one GX import) overlap with the other worker's kernel
-        # instead of keeping both cores waiting. Gates never run concurrently (one lock): GX's
-        # shared context is not thread-safe. A stage still never starts when its gate failed.
-        gate_lock = threading.Lock()
-        input_failed: dict[str, GateFailure] = {}
+        self.claimed: set[str] = set()
+        self.declared = {s.name: self._declared(s) for s in self.stages}
+        gate_lock, claim_lock = threading.Lock(), threading.Lock()
 
-        def work(stage: Stage) -> tuple[str, float, Exception | None]:
-            if parallel:
-                with gate_lock:
-                    failure = self._input_gates(stage)
-                if failure is not None:
-                    input_failed[stage.name] = failure
-                    return stage.name, 0.0, failure
-            t0 = time.perf_counter()
-            try:
-                self._execute(stage)
-                err: Exception | None = None
-            except StageError as exc:
-                err = exc
-            return stage.name, time.perf_counter() - t0, err
-
-        if len(to_run) == 1 or self.max_workers == 1:
-            for stage in to_run:
-                name, secs, err = work(stage)
-                results[name] = (secs, err)
-                if err is not None:
-                    break
-        else:
-            with ThreadPoolExecutor(max_workers=min(self.max_workers, len(to_run))) as pool:
-                for name, secs, err in pool.map(work, to_run):
-                    results[name] = (secs, err)
-        for stage in to_run:
-            if stage.name in input_failed:
-                self._mark_failed(stage, input_failed[stage.name], number, n)
-                return input_failed[stage.name]
-        self._attribute_outputs(to_run, before)
-        for stage in to_run:
-            if stage.name not in results:
-                continue
-            secs, err = results[stage.name]
+        def work(stage: Stage) -> Exception | None:
             rec = self.records[stage.name]
-            rec.seconds = secs
-            if err is None:
-                err = self._output_gates(stage)
-            if err is not None:
-                self._mark_failed(stage, err, number, n)
-                return err
+            with gate_lock:
+                failure: Exception | None = self._input_gates(stage)
+            if failure is None:
+                t0 = time.perf_counter()
+                try:
+                    self._execute(stage)
+                except StageError as exc:
+                    failure = exc
+                rec.seconds = time.perf_counter() - t0
+                with claim_lock:
+                    self._attribute_outputs(stage, before)
+            if failure is None:
+                with gate_lock:
+                    failure = self._output_gates(stage)
+            if failure is not None:
+                self._mark_failed(stage, failure, self.number, n)
+                return failure
             rec.status = "ran"
-            self.echo(f"[{number[stage.name]}/{n}] {stage.name} ... ran in {secs:.1f} s")
-        return None
+            k = self.number[stage.name]
+            self.echo(f"[{k}/{n}] {stage.name} ... ran in {rec.seconds:.1f} s")
+            return None
+
+        weights = {}
+        for stage in self.stages:
+            prev = self._prev_stage(stage.name) or {}
+            if prev.get("seconds"):
+                gates = sum(g.get("seconds") or 0 for g in prev.get("gates", []))
+                weights[stage.name] = float(prev["seconds"]) + float(gates)
+        self.kernel_server = None
+        if fork_supported():
+            self.kernel_server = ForkServer(notebook_imports(s.notebook for s in to_run))
+        try:
+            failure = run_ready_first(
+                self.stages,
+                [s.name for s in to_run],
+                work,
+                max_workers=self.max_workers,
+                weights=weights,
+            )
+        finally:
+            if self.kernel_server is not None:
+                self.kernel_server.close()
+        self._attribute_leftovers(to_run, before)
+        return failure
 
     def _mark_failed(
         self, stage: Stage, failure: Exception, number: dict[str, int], n: int
@@ -523,42 +527,52 @@ class _Run:
             output,
             self.params.notebook_parameters(out_dir=self.staging),
             self.project_root,
+            kernel_server=getattr(self, "kernel_server", None),
         )
 
-    def _attribute_outputs(self, stages: list[Stage], before: set[str]) -> None:
-        """Assign the files written by this level's stages to the stage that owns them.
-
-        Labels in each notebook (``tables/<tbl-label>.csv``, ``figures/<fig-label>.*``) and the
-        registry's globs decide; a file neither claims goes to the stage whose notebook
-        mentions its name, else to the first stage of the level (only possible when stages
-        ran in parallel, and then the attribution matters only for the cache).
-        """
-        new = sorted(_snapshot(self.staging) - before)
-        claimed: dict[str, str] = {}
-        texts: dict[str, str] = {}
-        for stage in stages:
-            rec = self.records[stage.name]
-            nb_rel = f"notebooks/{stage.notebook.name}"
-            if (self.staging / nb_rel).is_file():
-                rec.outputs.append(nb_rel)
-                claimed[nb_rel] = stage.name
-            if not stage.notebook.is_file():
-                continue
-            texts[stage.name] = stage.notebook.read_text(encoding="utf-8", errors="replace")
+    def _declared(self, stage: Stage) -> set[str]:
+        """The files a stage's notebook declares: itself executed, and its labelled outputs."""
+        wanted = {f"notebooks/{stage.notebook.name}"}
+        if stage.notebook.is_file():
             decl = declared_outputs(stage.notebook)
-            wanted = {f"tables/{t}.csv" for t in decl.tables}
+            wanted |= {f"tables/{t}.csv" for t in decl.tables}
             wanted |= {f"figures/{f}.{ext}" for f in decl.figures for ext in ("png", "svg", "pdf")}
-            for rel in new:
-                if rel in claimed:
-                    continue
-                if rel in wanted or any(Path(rel).match(g) for g in stage.outputs):
-                    claimed[rel] = stage.name
-                    rec.outputs.append(rel)
-        for rel in new:
-            if rel in claimed or rel.split("/")[0] in {"gates", "site"}:
+        return wanted
+
+    def _attribute_outputs(self, stage: Stage, before: set[str]) -> None:
+        """Give ``stage`` the files it wrote (called when it finishes, under a lock).
+
+        Other stages may be writing into the same folder at the same moment, so a new file is
+        the stage's only if the stage claims it: its executed notebook or a label in the
+        notebook (``tables/<tbl-label>.csv``, ``figures/<fig-label>.*``), a glob of the
+        registry, or else a file name the notebook's source mentions that no other stage
+        declares.
+        """
+        rec = self.records[stage.name]
+        wanted = self.declared[stage.name]
+        others = set().union(*(d for n, d in self.declared.items() if n != stage.name))
+        text = ""
+        if stage.notebook.is_file():
+            text = stage.notebook.read_text(encoding="utf-8", errors="replace")
+        for rel in sorted(_snapshot(self.staging) - before - self.claimed):
+            if rel.split("/")[0] in {"gates", "site"}:
                 continue
-            owner = next((s for s in stages if Path(rel).name in texts.get(s.name, "")), stages[0])
-            self.records[owner.name].outputs.append(rel)
+            if (
+                rel in wanted
+                or any(Path(rel).match(g) for g in stage.outputs)
+                or (rel not in others and Path(rel).name in text)
+            ):
+                self.claimed.add(rel)
+                rec.outputs.append(rel)
+
+    def _attribute_leftovers(self, ran: list[Stage], before: set[str]) -> None:
+        """Files no stage claimed go to the first stage that ran: they belong to the run
+        (so the cache carries them over), only their owner is unknown."""
+        new = sorted(_snapshot(self.staging) - before - self.claimed)
+        for rel in new:
+            if rel.split("/")[0] not in {"gates", "site"}:
+                self.records[ran[0].name].outputs.append(rel)
+                self.claimed.add(rel)
 
     # -- end of run ---------------------------------------------------------------------------
     def _check_data_untouched(self) -> Exception | None:
