@@ -215,6 +215,43 @@ def test_manifest_completeness(project):
     assert "alpha__village_frame.csv" in gate_files
 
 
+def test_unchanged_run_leaves_reports_untouched_and_bench_file_is_carried(project):
+    calls = []
+
+    class Rendered:
+        renderer = "fake-renderer"
+
+    def fake_render(project_dir, out_dir):
+        calls.append(out_dir)
+        out_dir.mkdir(parents=True)
+        (out_dir / "index.html").write_text(f"<html>{len(calls)}</html>")
+        return Rendered()
+
+    assert run(project, renderer=fake_render).success and len(calls) == 1
+    before = tree_digest(project["out"])
+    lines: list[str] = []
+    again = run(project, renderer=fake_render, lines=lines)
+    assert again.success and again.message == "ok (unchanged)" and len(calls) == 1
+    assert set(statuses(again).values()) == {"skipped"}
+    assert again.site_index == project["out"] / "site" / "index.html"
+    assert tree_digest(project["out"]) == before  # not one byte rewritten, manifest included
+    assert not list(project["out"].parent.glob(".p3md-staging-*"))
+    assert any(line.startswith("Nothing changed since the run of") for line in lines)
+
+    # The benchmark's file is no stage's output: it is carried into the next runs, and a new
+    # one re-renders the site (its page is built from it) without rerunning any stage.
+    (project["out"] / "bench.json").write_text('{"schema": 1}')
+    third = run(project, renderer=fake_render)
+    assert third.success and len(calls) == 2 and set(statuses(third).values()) == {"skipped"}
+    assert (project["out"] / "bench.json").read_text() == '{"schema": 1}'
+    assert (project["out"] / "site" / "index.html").read_text() == "<html>2</html>"
+    fourth = run(project, renderer=fake_render, force=True)
+    assert fourth.success and (project["out"] / "bench.json").is_file()
+
+    # Without a renderer the site would be dropped: that is a change, not an unchanged run.
+    assert run(project).message == "ok"
+
+
 def test_only_runs_selected_and_keeps_others(project):
     assert run(project).success
     nb_c = project["nb"] / "fx_c.ipynb"

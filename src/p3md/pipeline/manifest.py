@@ -8,6 +8,7 @@ also answers "what changed since the last good run?" by comparing with the previ
 
 from __future__ import annotations
 
+import functools
 import json
 import platform
 import subprocess
@@ -44,7 +45,14 @@ def now_iso() -> str:
 
 
 def package_versions() -> dict[str, str | None]:
-    """Installed versions, read from package metadata (no imports, so it is instant)."""
+    """Installed versions, read from package metadata (no imports)."""
+    return dict(_package_versions())
+
+
+@functools.cache
+def _package_versions() -> dict[str, str | None]:
+    # Cached: parsing every package's METADATA took a tenth of a second, and a run writes
+    # its manifest twice (before and after rendering); the environment does not change.
     versions: dict[str, str | None] = {"python": platform.python_version()}
     for name in PACKAGES:
         key = name.replace("-", "_")
@@ -132,8 +140,10 @@ def build_manifest(
     previous: dict[str, Any] | None,
     package_sha: str,
     extra: dict[str, Any] | None = None,
+    git: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The manifest as a dict (see the module docstring for the fields)."""
+    """The manifest as a dict (see the module docstring for the fields); ``git`` is
+    :func:`git_info` of ``project_root``, asked here when not given."""
     manifest = {
         "schema": SCHEMA,
         "success": success,
@@ -143,7 +153,7 @@ def build_manifest(
         "package_source_sha256": package_sha,
         "parameters": parameters,
         "versions": package_versions(),
-        "git": git_info(project_root),
+        "git": git if git is not None else git_info(project_root),
         "stages": stages,
         "gates": gates,
         "renderer": renderer,

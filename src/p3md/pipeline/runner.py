@@ -26,17 +26,19 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import p3md
 from p3md import PROJECT_ROOT
 from p3md.pipeline import atomic
 from p3md.pipeline.execute import StageError, declared_outputs, execute_stage
-from p3md.pipeline.gates import FailureItem, GateFailure, GateResult
 from p3md.pipeline.hashing import raw_files_by_key, sha256_file, stage_key, tree_hash
-from p3md.pipeline.manifest import build_manifest, now_iso, read_manifest, write_manifest
+from p3md.pipeline.manifest import build_manifest, git_info, now_iso, read_manifest, write_manifest
 from p3md.pipeline.params import RunParams
 from p3md.pipeline.stages import Stage, topological_order, upstream_closure
+
+if TYPE_CHECKING:  # gates import pandas; a run that skips every stage never needs them
+    from p3md.pipeline.gates import GateFailure, GateResult
 
 Echo = Callable[[str], None]
 Reader = Callable[[Path, Any], dict[str, Any]]
@@ -287,8 +289,11 @@ class _Run:
         # outputs), so what must run is decided up front and the kernels can be prepared.
         to_run: list[Stage] = []
         for stage in self.order:
+            self.keys[stage.name] = self.records[stage.name].cache_key = self._key(stage)
+        if self._up_to_date():
+            return self._unchanged()
+        for stage in self.order:
             rec = self.records[stage.name]
-            self.keys[stage.name] = rec.cache_key = self._key(stage)
             if stage.name not in self.selected:
                 self._keep(stage, rec, self.number[stage.name], n)
             elif self._can_skip(stage):
@@ -305,6 +310,56 @@ class _Run:
         if failure is not None:
             return self._fail(failure)
         return self._succeed()
+
+    def _up_to_date(self) -> bool:
+        """Whether the last good ``reports/`` is already this run's result: every stage
+        unchanged with its outputs in place, and the same site from the same sources."""
+        if self.force or not self.previous or len(self.selected) < len(self.stages):
+            return False
+        if not all(self._can_skip(s) for s in self.stages):
+            return False
+        prev_site = self.previous.get("site") or {}
+        if self.renderer is None:
+            return not prev_site.get("key")
+        return (
+            prev_site.get("key") == self._site_key(self.out_dir)
+            and (self.out_dir / "site" / "index.html").is_file()
+        )
+
+    def _unchanged(self) -> RunResult:
+        """Nothing changed: leave ``reports/`` exactly as it is (as ``make`` does), and say so.
+
+        Its manifest keeps describing the run that made it. Only ``data/derived`` is refreshed,
+        in case it was deleted.
+        """
+        shutil.rmtree(self.staging, ignore_errors=True)
+        n = len(self.order)
+        for stage in self.order:
+            rec = self.records[stage.name]
+            rec.status = "skipped"
+            rec.outputs = list((self._prev_stage(stage.name) or {}).get("outputs", []))
+            self.echo(f"[{self.number[stage.name]}/{n}] {stage.name} ... skipped (unchanged)")
+        if self.derived_dir is not None and (self.out_dir / "derived").is_dir():
+            _replace_folder(self.out_dir / "derived", self.derived_dir)
+        site_index = self.out_dir / "site" / "index.html"
+        renderer = (self.previous or {}).get("renderer")
+        if self.renderer is not None:
+            self.echo("site ... skipped (unchanged)")
+            self.echo(f"Site: {_rel(site_index)} (rendered with {renderer})")
+        self.echo(
+            f"Nothing changed since the run of {(self.previous or {}).get('finished')}; "
+            f"{_rel(self.out_dir)} is left as it is."
+        )
+        return RunResult(
+            True,
+            0,
+            self.out_dir,
+            [self.records[s.name] for s in self.order],
+            message="ok (unchanged)",
+            manifest=self.previous,
+            site_index=site_index if self.renderer is not None else None,
+            renderer=renderer if self.renderer is not None else None,
+        )
 
     def _keep(self, stage: Stage, rec: StageRecord, k: int, n: int) -> None:
         prev = self._prev_stage(stage.name)
@@ -430,7 +485,7 @@ class _Run:
     def _input_gates(self, stage: Stage) -> GateFailure | None:
         if not stage.raw_inputs:
             return None
-        from p3md.pipeline.gates import run_gate
+        from p3md.pipeline.gates import FailureItem, GateFailure, GateResult, run_gate
         from p3md.pipeline.raw_gates import build_raw_suite
 
         try:
@@ -474,7 +529,7 @@ class _Run:
     def _output_gates(self, stage: Stage) -> GateFailure | None:
         import pandas as pd
 
-        from p3md.pipeline.gates import run_gate
+        from p3md.pipeline.gates import FailureItem, GateFailure, run_gate
         from p3md.pipeline.output_gates import build_output_suite
 
         rec = self.records[stage.name]
@@ -590,7 +645,10 @@ class _Run:
         return None
 
     def _manifest(self, success: bool, renderer: str | None) -> dict[str, Any]:
+        if not hasattr(self, "git"):  # asked once: a run writes its manifest twice
+            self.git = git_info(self.project_root)
         return build_manifest(
+            git=self.git,
             started=self.started,
             finished=now_iso(),
             success=success,
@@ -610,6 +668,8 @@ class _Run:
         )
 
     def _fail(self, failure: Exception) -> RunResult:
+        from p3md.pipeline.gates import GateFailure
+
         if isinstance(failure, GateFailure):
             failure.write(self.staging / "gates" / "failures.json")
         else:
@@ -667,8 +727,9 @@ class _Run:
             renderer=renderer_name,
         )
 
-    def _site_key(self) -> str:
-        """What the site is made of: every stage's key, the code and the hand-written pages."""
+    def _site_key(self, run_dir: Path) -> str:
+        """What the site is made of: every stage's key, the code, the hand-written pages and
+        the carried files of ``run_dir``."""
         from p3md.pipeline.hashing import sha256_json
 
         root = self.project_root
@@ -680,8 +741,8 @@ class _Run:
             if (root / name).is_file():
                 parts[name] = sha256_file(root / name)
         for name in CARRIED_FILES:
-            if (self.staging / name).is_file():
-                parts[name] = sha256_file(self.staging / name)
+            if (run_dir / name).is_file():
+                parts[name] = sha256_file(run_dir / name)
         parts["renderer"] = repr(self.renderer) if not callable(self.renderer) else "callable"
         return sha256_json(parts)
 
@@ -689,7 +750,7 @@ class _Run:
         render = self.renderer
         if render is None:
             return None, None
-        self.site_key = self._site_key()
+        self.site_key = self._site_key(self.staging)
         prev_site = (self.previous or {}).get("site") or {}
         old_index = self.out_dir / "site" / "index.html"
         if (

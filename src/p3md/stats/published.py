@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from p3md import PROJECT_ROOT
+from p3md.codebook import read_yaml
 from p3md.stats.errors import StatsInputError
 
 DEFAULT_PUBLISHED = PROJECT_ROOT / "data" / "published.yaml"
@@ -48,8 +48,7 @@ def printed_decimals(printed: str, decimal: str = ",") -> int:
 
 def load_published(path: str | Path | None = None) -> Published:
     """Load ``data/published.yaml`` and check that every ``value`` is its ``printed`` parsed."""
-    with open(path or DEFAULT_PUBLISHED, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = read_yaml(path or DEFAULT_PUBLISHED)
     ids = [r["id"] for r in data.get("values", [])] + [c["id"] for c in data.get("conclusions", [])]
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:
