@@ -3,13 +3,16 @@ the benchmark relies on: editing an input makes its stage (and only its downstre
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
 
 from p3md.bench import (
     growth_exponent,
+    main,
     notebook_breakdown,
+    render_report,
     summarize,
     verdict,
     worse_than_nlogn,
@@ -84,3 +87,42 @@ def test_notebook_breakdown_splits_startup_imports_compute() -> None:
     assert b["computation"] == pytest.approx(2.2)
     assert b["kernel_startup"] == pytest.approx(1.8)
     assert b["wall"] == 7.0
+
+
+# ---------------------------------------------------------------- the end of main(): re-render
+@pytest.fixture
+def fake_report(tmp_path, monkeypatch):
+    """``reports/`` in tmp_path and a recording stand-in for ``python -m p3md report``."""
+    import p3md.cli
+    import p3md.pipeline.params
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    calls: list[list[str]] = []
+
+    def fake_main(argv):
+        calls.append(list(argv))
+        (reports / "manifest.json").write_text(json.dumps({"renderer": "smalldocs"}))
+        return 0
+
+    monkeypatch.setattr(p3md.pipeline.params, "DEFAULT_OUT_DIR", reports)
+    monkeypatch.setattr(p3md.cli, "main", fake_main)
+    return reports, calls
+
+
+def test_bench_json_in_reports_rerenders_the_report(fake_report, capsys) -> None:
+    reports, calls = fake_report
+    assert main(["--only", "none", "--json", str(reports / "bench.json")]) == 0
+    assert calls == [["report"]]
+    out = capsys.readouterr().out
+    assert "Site rendered with smalldocs" in out and "kinerja-komputasi.html" in out
+    assert json.loads((reports / "bench.json").read_text())["verdicts"]["cold"]["status"] == "N/A"
+
+
+def test_no_render_or_json_elsewhere_only_writes(fake_report, tmp_path) -> None:
+    reports, calls = fake_report
+    assert main(["--only", "none", "--json", str(reports / "bench.json"), "--no-render"]) == 0
+    assert main(["--only", "none", "--json", str(tmp_path / "b.json")]) == 0
+    assert render_report(tmp_path / "elsewhere" / "bench.json") == 0
+    assert calls == []
+    assert (reports / "bench.json").is_file() and (tmp_path / "b.json").is_file()

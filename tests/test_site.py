@@ -54,7 +54,8 @@ def test_chapter_numbers_skip_index_and_unnumbered(tmp_path):
     numbers = dict(book_pages(yaml.safe_load((run / "_quarto.yml").read_text()), run))
     assert numbers["index.qmd"] == "" and numbers["pages/daftar-pustaka.qmd"] == ""
     assert numbers["pages/pendahuluan.qmd"] == "1" and numbers["notebooks/01_sampling.ipynb"] == "3"
-    assert numbers["pages/kamus-data.qmd"] == "A" and numbers["pages/summary-en.qmd"] == "E"
+    assert numbers["pages/kamus-data.qmd"] == "A" and numbers["pages/kinerja-komputasi.qmd"] == "D"
+    assert numbers["pages/summary-en.qmd"] == "F"
 
 
 def test_renderer_choice(monkeypatch):
@@ -245,6 +246,7 @@ def test_fake_site_is_complete(built):
         "pages/validasi.html",
         "pages/kamus-data.html",
         "pages/reproduksibilitas.html",
+        "pages/kinerja-komputasi.html",
         "pages/menyesuaikan.html",
         "pages/summary-en.html",
         "notebooks/03_instrument.html",

@@ -13,10 +13,12 @@ every path in ``_quarto.yml`` is relative to the run folder::
                                                  index.qmd beside _quarto.yml)
     <run>/pages/*.qmd                            copied from pages/
     <run>/_generated/*.qmd                       written from the run: title-page facts, gates,
-                                                 manifest, codebook tables, data dictionary;
+                                                 manifest, codebook tables, data dictionary,
+                                                 benchmark (bench.json, see bench_page);
                                                  included as {{< include /_generated/x.qmd >}}
     <run>/notebooks/NN_*.ipynb                   the pipeline's executed notebooks (chapters)
-    <run>/tables/, figures/, derived/            the pipeline's outputs
+    <run>/tables/, figures/, derived/            the pipeline's outputs (figures/ also gets the
+                                                 benchmark's fig-kinerja-skala, see bench_figure)
     <run>/downloads/                             raw data files and the codebook (copied here)
     <run>/site/                                  the website (project output-dir)
 

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from p3md.codebook import load_codebook
-from p3md.site import pages, readers
+from p3md.site import bench_figure, bench_page, pages, readers
 from p3md.site.bib import parse_bib
 from p3md.site.postprocess import add_download_links, resolve_references
 
@@ -164,7 +164,8 @@ def _header(path: Path) -> set[str]:
 
 
 def write_generated(project_dir: Path, run_dir: Path, renderer: str) -> list[str]:
-    """Write ``<run>/_generated/*.qmd`` from the manifest, the gates and the codebook."""
+    """Write ``<run>/_generated/*.qmd`` from the manifest, the gates, the codebook and
+    ``bench.json`` (with the benchmark's figure in ``<run>/figures/``)."""
     manifest = readers.load_manifest(run_dir)
     cb_path = readers._first(manifest, "codebook_path", "parameters.codebook_path")
     cb_file = Path(cb_path) if cb_path else project_dir / "data" / "codebook.yaml"
@@ -174,6 +175,10 @@ def write_generated(project_dir: Path, run_dir: Path, renderer: str) -> list[str
     gen = run_dir / pages.GENERATED
     gen.mkdir(exist_ok=True)
     captions = pages.notebook_captions(run_dir)
+    bench = bench_page.load_bench(run_dir)
+    figure = bench_figure.write_scale_figure(bench, run_dir)
+    if figure:
+        captions[bench_page.FIGURE_LABEL] = bench_page.FIGURE_CAPTION
     parts = {
         "run-info.qmd": pages.run_info(manifest, renderer),
         "validasi.qmd": pages.validation(suites, warnings),
@@ -181,6 +186,7 @@ def write_generated(project_dir: Path, run_dir: Path, renderer: str) -> list[str
         "metode-kodebuku.qmd": pages.codebook_tables(cb),
         "kamus-data.qmd": pages.data_dictionary(cb) + pages.downloads(run_dir, raw, held, captions),
         "varian-label.qmd": pages.label_variants(cb),
+        "kinerja-komputasi.qmd": bench_page.bench_part(bench, figure),
     }
     for name, text in parts.items():
         (gen / name).write_text(text, encoding="utf-8")

@@ -1,0 +1,467 @@
+"""The appendix *Kinerja komputasi*: ``<run>/bench.json`` as a generated page part.
+
+``make bench`` (:mod:`p3md.bench`) writes ``reports/bench.json``; the pipeline carries it into
+every new run folder. :func:`bench_part` turns it into Markdown for
+``<render>/_generated/kinerja-komputasi.qmd`` (included by ``pages/kinerja-komputasi.qmd``):
+when and where it was measured, every target with median, spread and verdict, the cold run
+per stage, the one-stage edit, the naive baseline and the scale series with growth exponents.
+The figure of the scale series is drawn by :mod:`p3md.site.bench_figure`; this module only
+refers to it. Without ``bench.json`` the part says that nothing was measured yet and how to
+measure. Cross-references (``@tbl-kinerja-...``) live in this generated text only, so that a
+page without measurements has no dangling reference.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from p3md.bench import EDIT_STAGE, NLOGN_EXPONENT
+from p3md.bench import verdicts as compute_verdicts
+from p3md.site.pages import cell, md_table
+
+BENCH_FILE = "bench.json"
+FIGURE_LABEL = "fig-kinerja-skala"
+FIGURE_CAPTION = (
+    "Waktu proses (median) terhadap jumlah pendamping n, per tahap dan untuk seluruh proses, "
+    "pada skala log–log; kemiringan garis adalah eksponen pertumbuhan, garis titik-titik abu-abu "
+    "menunjukkan pertumbuhan linier (∝ n) sebagai acuan"
+)
+STATUS_WORDS = {"PASS": "TERCAPAI", "MISS": "**TIDAK TERCAPAI**", "N/A": "tidak diukur"}
+MISSING = "–"
+GIB = 1024**3
+MIB = 1024**2
+
+
+# ------------------------------------------------------------------------- reading
+def load_bench(run_dir: Path) -> dict[str, Any] | None:
+    """The run's measurements, ``None`` without ``bench.json``; ``{"error": ...}`` if unreadable."""
+    path = Path(run_dir) / BENCH_FILE
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return {"error": f"{type(exc).__name__}: {exc}"}
+    return data if isinstance(data, dict) else {"error": "bench.json is not a JSON object"}
+
+
+def _dig(d: Any, *keys: str | int) -> Any:
+    for k in keys:
+        if isinstance(d, dict) and k in d:
+            d = d[k]
+        elif isinstance(d, list) and isinstance(k, int) and -len(d) <= k < len(d):
+            d = d[k]
+        else:
+            return None
+    return d
+
+
+# ------------------------------------------------------------------------- formatting
+def num(value: Any, decimals: int = 2) -> str:
+    """A number with Indonesian separators (``1.234,56``); ``–`` when missing."""
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return MISSING
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def secs(value: Any, decimals: int = 2) -> str:
+    return MISSING if not isinstance(value, (int, float)) else f"{num(value, decimals)} s"
+
+
+def mib(value: Any) -> str:
+    return MISSING if not isinstance(value, (int, float)) else f"{num(value / MIB, 0)} MiB"
+
+
+def stage_memory(s: dict[str, Any] | None) -> str:
+    """A stage's peak memory: its kernel's, else (†) the whole process tree's during the stage."""
+    kernel = _dig(s, "peak_rss_kernel", "median")
+    if isinstance(kernel, (int, float)) and kernel > 0:
+        return mib(kernel)
+    tree = _dig(s, "peak_rss_tree", "median")
+    return f"{mib(tree)} †" if isinstance(tree, (int, float)) and tree > 0 else MISSING
+
+
+MEMORY_NOTE = (
+    "Memori tahap adalah puncak RSS kernel buku catatannya; † menandai tahap yang kernelnya "
+    "tidak tercatat, dengan puncak seluruh pohon proses selama tahap itu (termasuk tahap lain "
+    "yang berjalan bersamaan)."
+)
+
+
+def _range(s: dict[str, Any] | None, lo: str, hi: str, fmt=secs) -> str:
+    if not s or s.get(lo) is None or s.get(hi) is None:
+        return MISSING
+    a, b = fmt(s[lo]), fmt(s[hi])
+    unit = b.rpartition(" ")[2] if " " in b else ""
+    if unit and a.endswith(" " + unit):  # "18,00–21,00 s", the unit once
+        a = a[: -len(unit) - 1]
+    return f"{a}–{b}"
+
+
+def status_word(status: Any) -> str:
+    return STATUS_WORDS.get(str(status), STATUS_WORDS["N/A"])
+
+
+def _when(iso: Any) -> str:
+    """``2026-11-23T13:27:09+00:00`` -> ``2026-11-23 13:27:09+00:00``."""
+    return str(iso).replace("T", " ", 1) if iso else "?"
+
+
+# ------------------------------------------------------------------------- sections
+def _machine(bench: dict[str, Any]) -> str:
+    m = bench.get("machine") or {}
+    load = [
+        (when, " / ".join(num(x) for x in m[key]))
+        for when, key in (("mulai", "load_average_at_start"), ("selesai", "load_average_at_end"))
+        if isinstance(m.get(key), list)
+    ]
+    quarto = m.get("quarto")
+    rows = [
+        [
+            "Waktu pengukuran",
+            cell(f"{_when(bench.get('started'))} sampai {_when(bench.get('finished'))}"),
+        ],
+        [
+            "Inti CPU (logis / fisik)",
+            f"{m.get('cores_logical', MISSING)} / {m.get('cores_physical', MISSING)}",
+        ],
+        ["RAM", f"{num(m.get('ram_gib'))} GiB"],
+        ["Python", cell(f"{m.get('python', '?')} ({m.get('implementation', '?')})")],
+        ["Sistem", cell(m.get("platform", MISSING), code=True)],
+        ["Prosesor", cell(m.get("processor", MISSING))],
+    ]
+    rows += [[f"Beban rata-rata 1/5/15 menit saat {when}", v] for when, v in load]
+    rows += [
+        ["Ulangan setiap ukuran", str(bench.get("repeats", MISSING))],
+        ["Quarto", cell(quarto, code=True) if quarto else "tidak ada (situs: smalldocs)"],
+        ["*Bytecode* pustaka sudah dikompilasi", "ya" if m.get("bytecode_compiled") else "tidak"],
+    ]
+    return (
+        "## Kapan dan di mana diukur {.unnumbered}\n\n"
+        + md_table(["", ""], rows)
+        + "\nMedian dan sebaran (rentang min–maks, rentang antarkuartil IQR) dihitung dari "
+        "ulangan di atas. Waktu bergantung pada mesin dan bebannya: bandingkan hanya "
+        "pengukuran dari mesin yang sama.\n"
+    )
+
+
+def _target_rows(bench: dict[str, Any], v: dict[str, Any]) -> list[list[str]]:
+    cold, naive = _dig(bench, "cold", "wall"), _dig(bench, "naive", "wall")
+    big = next((p for p in _dig(bench, "scale", "series") or [] if p.get("scale") == 1000), None)
+    rows: list[list[str]] = []
+
+    def row(what: str, s: Any, key: str, target: str, fmt=secs) -> None:
+        s = s if isinstance(s, dict) else {}
+        rows.append(
+            [
+                what,
+                fmt(s.get("median")),
+                _range(s, "min", "max", fmt),
+                _range(s, "q1", "q3", fmt) if (s.get("n") or 0) > 1 else MISSING,
+                str(s.get("n") or 0),
+                target,
+                status_word(_dig(v, key, "status")),
+            ]
+        )
+
+    row("Proses dingin penuh (folder keluaran baru)", cold, "cold", "≤ 20 s")
+    row("Proses ulang tanpa perubahan", _dig(bench, "noop", "wall"), "noop", "≤ 1 s")
+    edit_target = _dig(bench, "edit", "target_s")
+    row(
+        f"Suntingan satu tahap (`{_dig(bench, 'edit', 'stage') or EDIT_STAGE}`)",
+        _dig(bench, "edit", "wall"),
+        "edit",
+        f"≤ {secs(edit_target)} (tahap + hilir + 2 s)" if edit_target else "tahap + hilir + 2 s",
+    )
+    only = _dig(v, "edit_reruns_only_stage_and_downstream")
+    checks = _dig(bench, "edit", "checks") or []
+    rows.append(
+        [
+            "Suntingan hanya menjalankan ulang tahap itu dan hilirnya",
+            MISSING if only is None else ("ya" if only else "tidak"),
+            MISSING,
+            MISSING,
+            str(len(checks)),
+            "ya",
+            status_word(None if only is None else ("PASS" if only else "MISS")),
+        ]
+    )
+    ratio = _dig(v, "naive_ratio", "value")
+    spread = MISSING
+    if cold and naive and cold.get("min") and cold.get("max") and naive.get("min") is not None:
+        spread = f"{num(naive['min'] / cold['max'])}×–{num(naive['max'] / cold['min'])}×"
+    rows.append(
+        [
+            "Cara naif dibagi proses dingin (rasio waktu)",
+            f"{num(ratio)}×" if ratio is not None else MISSING,
+            spread,
+            MISSING,
+            str(min((cold or {}).get("n") or 0, (naive or {}).get("n") or 0)),
+            "≥ 2×",
+            status_word(_dig(v, "naive_ratio", "status")),
+        ]
+    )
+    row("Data ×1000: waktu proses", _dig(big, "wall"), "scale1000_time", "≤ 120 s")
+    row(
+        "Data ×1000: memori puncak (maksimum ulangan)",
+        _dig(big, "peak_rss_tree"),
+        "scale1000_rss_gib",
+        "≤ 4 GiB",
+        lambda x: MISSING if x is None else f"{num(x / GIB)} GiB",
+    )
+    setup = _dig(bench, "setup", "seconds")
+    row(
+        "Set-up dari klon baru (`make setup`)",
+        {"n": 1, "median": setup, "min": setup, "max": setup} if setup is not None else None,
+        "setup",
+        "≤ 120 s",
+    )
+    return rows
+
+
+def _targets(bench: dict[str, Any], v: dict[str, Any]) -> str:
+    rows = _target_rows(bench, v)
+    reached = sum(r[-1] == STATUS_WORDS["PASS"] for r in rows)
+    measured = sum(r[-1] != STATUS_WORDS["N/A"] for r in rows)
+    return (
+        "## Ringkasan terhadap target {.unnumbered}\n\n"
+        f"@tbl-kinerja-target membandingkan setiap ukuran dengan targetnya: {reached} dari "
+        f"{measured} target yang diukur tercapai"
+        + (
+            f"; {len(rows) - measured} tidak diukur pada pengukuran ini"
+            if measured < len(rows)
+            else ""
+        )
+        + ". Rasio cara naif memakai rentang terburuk–terbaik (naif min / dingin maks sampai "
+        "naif maks / dingin min); memori ×1000 dinilai pada maksimum ulangan.\n\n"
+        + md_table(
+            ["ukuran", "median", "min–maks", "IQR", "ulangan", "target", "status"],
+            rows,
+            "Hasil pengukuran kinerja terhadap target",
+            "tbl-kinerja-target",
+        )
+    )
+
+
+def _cold(bench: dict[str, Any]) -> str:
+    cold = bench.get("cold") or {}
+    head = "## Proses dingin per tahap {.unnumbered}\n\n"
+    stages = cold.get("stages") or {}
+    if not stages:
+        fail = (cold.get("failures") or [None])[0]
+        if fail:
+            return head + f"Proses dingin gagal: {cell(str(fail)[-300:])}\n"
+        return head + "Proses dingin tidak diukur pada pengukuran ini.\n"
+    fields = ("wall", "kernel_startup", "imports", "computation", "gates")
+    rows = [
+        [cell(name, code=True)] + [secs(_dig(s, f, "median")) for f in fields] + [stage_memory(s)]
+        for name, s in stages.items()
+    ]
+    rows.append(["**perenderan situs**", secs(_dig(cold, "render", "median"))] + [MISSING] * 5)
+    return (
+        head + "Proses dingin menjalankan semua tahap ke folder keluaran baru (tanpa *cache*), dua "
+        f"tahap sekaligus bila tidak saling bergantung. Median seluruh proses "
+        f"{secs(_dig(cold, 'wall', 'median'))}; perenderan situs "
+        f"{secs(_dig(cold, 'render', 'median'))}; semua gerbang validasi "
+        f"{secs(_dig(cold, 'gates_total', 'median'))} (termasuk impor great-expectations "
+        f"{secs(_dig(cold, 'gx_import', 'median'))}); memori puncak seluruh proses "
+        f"{mib(_dig(cold, 'peak_rss_tree', 'median'))}. @tbl-kinerja-dingin merinci waktu "
+        "setiap tahap: waktu tahap = *start-up* kernel (waktu tahap dikurangi durasi sel) + "
+        "impor pustaka (sel impor buku catatan) + komputasi (sel lainnya); gerbang validasi "
+        "tahap itu dicatat terpisah.\n\n"
+        + md_table(
+            [
+                "tahap",
+                "waktu tahap",
+                "*start-up* kernel",
+                "impor",
+                "komputasi",
+                "gerbang",
+                "memori puncak",
+            ],
+            rows,
+            "Rincian waktu proses dingin per tahap (median)",
+            "tbl-kinerja-dingin",
+        )
+        + ("\n" + MEMORY_NOTE + "\n" if any("†" in c for r in rows for c in r) else "")
+    )
+
+
+def _edit(bench: dict[str, Any]) -> str:
+    head = "## Suntingan satu tahap {.unnumbered}\n\n"
+    edit = bench.get("edit") or {}
+    checks = edit.get("checks") or []
+    if not checks:
+        return head + "Suntingan satu tahap tidak diukur pada pengukuran ini.\n"
+    stage = edit.get("stage") or EDIT_STAGE
+    expected = ", ".join(f"`{n}`" for n in checks[0].get("expected", []))
+    lines = [
+        f"Satu sel tak berdampak ditambahkan ke salinan buku catatan tahap `{stage}`, lalu "
+        f"proses dijalankan ulang. Yang seharusnya dijalankan ulang: tahap itu dan tahap "
+        f"hilirnya ({expected}); tahap lain diambil dari *cache*. Median waktu "
+        f"{secs(_dig(edit, 'wall', 'median'))}, target {secs(edit.get('target_s'))}.\n"
+    ]
+    for i, c in enumerate(checks, 1):
+        reran = ", ".join(f"`{n}`" for n in c.get("reran", [])) or "tidak ada"
+        verdict = "sesuai harapan" if c.get("ok") else "**tidak sesuai harapan**"
+        lines.append(f"- Ulangan {i}: dijalankan ulang {reran} ({verdict}).")
+    return head + "\n".join(lines) + "\n"
+
+
+def _naive(bench: dict[str, Any], v: dict[str, Any]) -> str:
+    head = "## Dibandingkan cara naif {.unnumbered}\n\n"
+    naive = bench.get("naive") or {}
+    if not _dig(naive, "wall", "n"):
+        return head + "Cara naif tidak diukur pada pengukuran ini.\n"
+    ratio = _dig(v, "naive_ratio", "value")
+    return head + (
+        "Cara naif menjalankan buku catatan yang sama dengan perintah `papermill` satu per "
+        "satu, masing-masing dalam prosesnya sendiri, dengan setiap gerbang (satu berkas "
+        f"mentah atau satu CSV keluaran) juga dalam proses sendiri: "
+        f"{naive.get('notebook_processes', MISSING)} proses buku catatan dan "
+        f"{naive.get('gate_processes', MISSING)} proses gerbang, lalu situs. Median "
+        f"{secs(_dig(naive, 'wall', 'median'))} (rentang "
+        f"{_range(naive.get('wall'), 'min', 'max')}), dibandingkan proses dingin *pipeline* "
+        f"{secs(_dig(bench, 'cold', 'wall', 'median'))}: rasio "
+        f"{num(ratio) + '×' if ratio is not None else MISSING} (target ≥ 2×, "
+        f"{status_word(_dig(v, 'naive_ratio', 'status'))}).\n"
+    )
+
+
+def _scale(bench: dict[str, Any], figure: bool) -> str:
+    head = "## Data yang diperbesar {.unnumbered}\n\n"
+    scale = bench.get("scale") or {}
+    series = scale.get("series") or []
+    if not series:
+        return head + "Seri skala tidak diukur pada pengukuran ini.\n"
+    rows = [
+        [
+            f"×{p.get('scale')}",
+            num(p.get("n_facilitators"), 0),
+            secs(_dig(p, "wall", "median")),
+            _range(p.get("wall"), "min", "max"),
+            mib(_dig(p, "peak_rss_tree", "max")),
+            secs(_dig(p, "render", "median")),
+            "gagal" if p.get("failures") else "berhasil",
+        ]
+        for p in series
+    ]
+    out = [
+        head,
+        "Data rekonstruksi dibangkitkan ulang dengan jumlah pendamping n dikalikan (`--scales`), "
+        "lalu seluruh *pipeline* dijalankan padanya. @tbl-kinerja-skala memuat waktu dan "
+        "memori puncak seluruh proses, @tbl-kinerja-skala-tahap setiap tahap, dan "
+        "@tbl-kinerja-pertumbuhan eksponen pertumbuhan b dari kecocokan kuadrat terkecil "
+        "log waktu = b · log n + a"
+        + (" (digambar pada @fig-kinerja-skala)" if figure else "")
+        + f". Eksponen komputasi + gerbang di atas {num(NLOGN_EXPONENT)} ditandai: tahap itu "
+        "tumbuh lebih cepat dari n log n.\n",
+        md_table(
+            [
+                "skala",
+                "n pendamping",
+                "waktu (median)",
+                "min–maks",
+                "memori puncak",
+                "situs",
+                "status",
+            ],
+            rows,
+            "Seri skala: waktu dan memori puncak seluruh proses",
+            "tbl-kinerja-skala",
+        ),
+    ]
+    names = list(dict.fromkeys(n for p in series for n in p.get("stages") or {}))
+    headers = ["tahap"]
+    for p in series:
+        headers += [f"×{p.get('scale')} waktu", f"×{p.get('scale')} memori"]
+    stage_rows = []
+    for name in names:
+        r = [cell(name, code=True)]
+        for p in series:
+            s = _dig(p, "stages", name) or {}
+            r += [secs(_dig(s, "wall", "median")), stage_memory(s)]
+        stage_rows.append(r)
+    out.append(
+        md_table(
+            headers,
+            stage_rows,
+            "Seri skala per tahap: waktu (median) dan memori puncak",
+            "tbl-kinerja-skala-tahap",
+        )
+    )
+    if any("†" in c for r in stage_rows for c in r):
+        out.append(MEMORY_NOTE + "\n")
+    growth = scale.get("growth") or {}
+    g_rows = [
+        [
+            cell(name, code=True),
+            num(_dig(g, "wall", "exponent")),
+            num(_dig(g, "computation_plus_gates", "exponent")),
+            num(_dig(g, "computation_plus_gates", "r2")),
+            "**ya**" if g.get("flag_worse_than_nlogn") else "tidak",
+        ]
+        for name, g in growth.items()
+    ]
+    total = scale.get("total_growth") or {}
+    g_rows.append(
+        ["**seluruh proses**", num(total.get("exponent")), MISSING, num(total.get("r2")), MISSING]
+    )
+    out.append(
+        md_table(
+            [
+                "tahap",
+                "b (waktu tahap)",
+                "b (komputasi + gerbang)",
+                "R²",
+                "lebih cepat dari n log n",
+            ],
+            g_rows,
+            "Eksponen pertumbuhan waktu terhadap n",
+            "tbl-kinerja-pertumbuhan",
+        )
+    )
+    if figure:
+        out.append(
+            f"![{FIGURE_CAPTION}](../figures/{FIGURE_LABEL}.png){{#{FIGURE_LABEL} "
+            'fig-alt="Grafik garis log-log waktu proses terhadap jumlah pendamping"}\n'
+        )
+    return "\n".join(out)
+
+
+# ------------------------------------------------------------------------- the part
+def absent_part() -> str:
+    return (
+        "::: {.callout-note}\n## Belum ada pengukuran\n\n"
+        "Belum ada pengukuran kinerja untuk laporan ini: folder laporan tidak memuat "
+        "`bench.json`. Untuk mengukur, jalankan dari akar repositori:\n\n"
+        "```bash\nmake bench                  # ukuran lengkap, tiga ulangan\n"
+        'make bench ARGS="--quick"   # satu ulangan, lebih cepat\n```\n\n'
+        "Perintah itu menulis `reports/bench.json` lalu membuat ulang situs, sehingga "
+        "hasilnya tampil di halaman ini.\n:::\n"
+    )
+
+
+def bench_part(bench: dict[str, Any] | None, figure: bool = False) -> str:
+    """Markdown of the page part; ``figure`` = the scale figure was saved for this run."""
+    if bench is None:
+        return absent_part()
+    if "error" in bench and "machine" not in bench:
+        return (
+            "::: {.callout-warning}\n`bench.json` tidak dapat dibaca "
+            f"({cell(bench['error'])}). Jalankan `make bench` lagi.\n:::\n"
+        )
+    v = bench.get("verdicts") or compute_verdicts(bench)
+    return "\n".join(
+        [
+            _machine(bench),
+            _targets(bench, v),
+            _cold(bench),
+            _edit(bench),
+            _naive(bench, v),
+            _scale(bench, figure),
+        ]
+    )

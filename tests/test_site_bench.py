@@ -1,0 +1,311 @@
+"""The appendix *Kinerja komputasi* from a small synthetic ``bench.json`` (no measurement runs)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from p3md import PROJECT_ROOT
+from p3md.bench import growth_exponent, summarize, verdicts
+from p3md.site import render_site
+from p3md.site.bench_figure import scale_points, write_scale_figure
+from p3md.site.bench_page import FIGURE_LABEL, bench_part, load_bench, num
+from p3md.site.demo import make_fake_run
+
+STAGES = ("sampling", "scoring", "instrument", "reproduction")
+
+
+def _stage(wall: float, rss: int = 200 * 1024**2) -> dict[str, Any]:
+    return {
+        "wall": summarize([wall, wall + 0.5, wall + 1.0]),
+        "kernel_startup": summarize([1.25] * 3),
+        "imports": summarize([2.5] * 3),
+        "computation": summarize([wall - 3.75] * 3),
+        "gates": summarize([0.75] * 3),
+        "peak_rss_kernel": summarize([rss] * 3),
+    }
+
+
+def _point(scale: int, n: int, walls: dict[str, float], rss: int) -> dict[str, Any]:
+    return {
+        "scale": scale,
+        "n_facilitators": n,
+        "wall": summarize([sum(walls.values())] * 2),
+        "peak_rss_tree": summarize([rss, rss + 1024**2]),
+        "render": summarize([2.0, 2.0]),
+        "stages": {
+            k: {
+                "wall": summarize([w]),
+                "computation": summarize([w / 2]),
+                "gates": summarize([0.5]),
+                "peak_rss_kernel": summarize([rss / 4]),
+            }
+            for k, w in walls.items()
+        },
+        "failures": [],
+    }
+
+
+@pytest.fixture
+def bench() -> dict[str, Any]:
+    series = [
+        _point(10, 440, {"sampling": 4.0, "scoring": 5.0, "instrument": 6.0}, 700 * 1024**2),
+        _point(100, 4400, {"sampling": 4.5, "scoring": 9.0, "instrument": 90.0}, 900 * 1024**2),
+        _point(1000, 44000, {"sampling": 5.0, "scoring": 40.0, "instrument": 1350.0}, 5 * 1024**3),
+    ]
+    growth = {}
+    for name in ("sampling", "scoring", "instrument"):
+        ns = [p["n_facilitators"] for p in series]
+        ts = [p["stages"][name]["wall"]["median"] for p in series]
+        g = growth_exponent(ns, ts)
+        growth[name] = {
+            "wall": g,
+            "computation_plus_gates": g,
+            "flag_worse_than_nlogn": g["exponent"] > 1.15,
+        }
+    results: dict[str, Any] = {
+        "schema": 1,
+        "started": "2026-11-23T10:00:00+07:00",
+        "finished": "2026-11-23T10:40:00+07:00",
+        "repeats": 3,
+        "machine": {
+            "cores_logical": 8,
+            "cores_physical": 4,
+            "ram_gib": 15.5,
+            "python": "3.11.7",
+            "implementation": "CPython",
+            "platform": "Linux-6.1-x86_64",
+            "processor": "x86_64",
+            "quarto": None,
+            "bytecode_compiled": True,
+            "load_average_at_start": [0.5, 0.75, 1.0],
+            "load_average_at_end": [3.25, 2.0, 1.5],
+        },
+        "cold": {
+            "wall": summarize([18.0, 19.0, 21.0]),
+            "render": summarize([2.25, 2.5, 2.75]),
+            "gates_total": summarize([6.0, 6.0, 6.0]),
+            "gx_import": summarize([4.5, 4.5, 4.5]),
+            "peak_rss_tree": summarize([700 * 1024**2] * 3),
+            "stages": {name: _stage(5.0 + i) for i, name in enumerate(STAGES)},
+            "failures": [],
+        },
+        "noop": {"wall": summarize([1.25, 1.5, 1.75])},
+        "edit": {
+            "stage": "instrument",
+            "wall": summarize([9.0, 9.5, 10.0]),
+            "target_s": 14.0,
+            "checks": [
+                {
+                    "reran": ["instrument", "reproduction"],
+                    "expected": ["instrument", "reproduction"],
+                    "ok": True,
+                }
+            ]
+            * 3,
+            "only_stage_and_downstream": True,
+        },
+        "naive": {
+            "wall": summarize([47.5, 48.0, 50.0]),
+            "notebook_processes": 8,
+            "gate_processes": 31,
+        },
+        "scale": {
+            "series": series,
+            "growth": growth,
+            "total_growth": growth_exponent(
+                [p["n_facilitators"] for p in series], [p["wall"]["median"] for p in series]
+            ),
+        },
+    }
+    results["verdicts"] = verdicts(results)
+    return results
+
+
+def _row(text: str, start: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith(f"| {start}"))
+
+
+# ---------------------------------------------------------------- no measurement
+def test_absent_bench_says_how_to_measure(tmp_path):
+    assert load_bench(tmp_path) is None
+    text = bench_part(None)
+    assert "Belum ada pengukuran" in text and "make bench" in text
+    assert "`bench.json`" in text
+    assert "@tbl-" not in text and "@fig-" not in text  # nothing to refer to
+
+
+def test_unreadable_bench_is_reported(tmp_path):
+    (tmp_path / "bench.json").write_text("{not json")
+    bench = load_bench(tmp_path)
+    assert bench is not None and "error" in bench
+    text = bench_part(bench)
+    assert "tidak dapat dibaca" in text and "make bench" in text
+
+
+# ---------------------------------------------------------------- content
+def test_machine_facts_are_shown(bench):
+    text = bench_part(bench)
+    assert "2026-11-23 10:00:00+07:00 sampai 2026-11-23 10:40:00+07:00" in text
+    assert "| 8 / 4 |" in text and "15,50 GiB" in text and "3.11.7 (CPython)" in text
+    assert "0,50 / 0,75 / 1,00" in text and "3,25 / 2,00 / 1,50" in text
+    assert "| Ulangan setiap ukuran | 3 |" in text
+    assert "tidak ada (situs: smalldocs)" in text
+
+
+def test_every_target_with_median_spread_and_verdict(bench):
+    text = bench_part(bench)
+    assert "{#tbl-kinerja-target}" in text and "@tbl-kinerja-target" in text
+    cold = _row(text, "Proses dingin")
+    assert "19,00 s" in cold and "18,00–21,00 s" in cold and "18,50–20,00 s" in cold
+    assert "≤ 20 s" in cold and cold.endswith("| TERCAPAI |")
+    noop = _row(text, "Proses ulang")
+    assert "1,50 s" in noop and "TIDAK TERCAPAI" in noop
+    edit = _row(text, "Suntingan satu tahap")
+    assert "9,50 s" in edit and "≤ 14,00 s" in edit and edit.endswith("| TERCAPAI |")
+    assert _row(text, "Suntingan hanya").endswith("| TERCAPAI |")
+    naive = _row(text, "Cara naif")
+    assert f"{num(48.0 / 19.0)}×" in naive and "≥ 2×" in naive
+    assert f"{num(47.5 / 21.0)}×–{num(50.0 / 18.0)}×" in naive
+    assert naive.endswith("| TERCAPAI |")
+    big = _row(text, "Data ×1000: waktu")
+    assert "1.395,00 s" in big and "TIDAK TERCAPAI" in big
+    rss = _row(text, "Data ×1000: memori")
+    assert "5,00 GiB" in rss and "≤ 4 GiB" in rss and "TIDAK TERCAPAI" in rss
+    setup = _row(text, "Set-up")
+    assert "≤ 120 s" in setup and setup.endswith("| tidak diukur |")
+    assert "4 dari 7 target yang diukur tercapai; 1 tidak diukur" in text
+
+
+def test_missing_verdicts_are_computed(bench):
+    del bench["verdicts"]
+    assert _row(bench_part(bench), "Proses dingin").endswith("| TERCAPAI |")
+
+
+def test_cold_breakdown_per_stage(bench):
+    text = bench_part(bench)
+    assert "{#tbl-kinerja-dingin}" in text and "@tbl-kinerja-dingin" in text
+    row = _row(text, "`instrument`")
+    # wall 7 (median of 7, 7.5, 8 -> 7.5), start-up 1.25, imports 2.5, computation 3.25, gates
+    assert row.startswith("| `instrument` | 7,50 s | 1,25 s | 2,50 s | 3,25 s | 0,75 s | 200 MiB")
+    assert "| **perenderan situs** | 2,50 s |" in text
+    assert "impor great-expectations 4,50 s" in text and "700 MiB" in text
+
+
+def test_edit_lists_the_stages_that_reran(bench):
+    text = bench_part(bench)
+    assert "Ulangan 3: dijalankan ulang `instrument`, `reproduction` (sesuai harapan)" in text
+    bad = copy.deepcopy(bench)
+    bad["edit"]["checks"] = [
+        {
+            "reran": ["instrument", "reproduction", "scoring"],
+            "expected": ["instrument", "reproduction"],
+            "ok": False,
+        }
+    ]
+    bad["verdicts"] = verdicts(bad | {"edit": bad["edit"] | {"only_stage_and_downstream": False}})
+    text = bench_part(bad)
+    assert "`scoring` (**tidak sesuai harapan**)" in text
+    assert "TIDAK TERCAPAI" in _row(text, "Suntingan hanya")
+
+
+def test_naive_baseline_sentence(bench):
+    text = bench_part(bench)
+    assert "8 proses buku catatan dan 31 proses gerbang" in text
+    assert "48,00 s" in text and f"rasio {num(48.0 / 19.0)}×" in text
+
+
+def test_scale_series_growth_and_nlogn_flag(bench):
+    text = bench_part(bench, figure=True)
+    for label in ("tbl-kinerja-skala", "tbl-kinerja-skala-tahap", "tbl-kinerja-pertumbuhan"):
+        assert f"{{#{label}}}" in text and f"@{label}" in text
+    row = _row(text, "×1000")
+    assert "44.000" in row and "1.395,00 s" in row and "5.121 MiB" in row
+    assert "| tahap | ×10 waktu | ×10 memori | ×100 waktu" in text
+    assert "| `instrument` | 6,00 s | 175 MiB | 90,00 s |" in text
+    growth = bench["scale"]["growth"]
+    instrument = _row(text, "`instrument` | " + num(growth["instrument"]["wall"]["exponent"]))
+    assert instrument.endswith("| **ya** |")  # 6 s -> 1350 s over n x100: exponent 1.18
+    assert _row(text, "`sampling` | " + num(growth["sampling"]["wall"]["exponent"])).endswith(
+        "| tidak |"
+    )
+    assert "**seluruh proses**" in text
+    assert f"{{#{FIGURE_LABEL}" in text and f"@{FIGURE_LABEL}" in text
+    assert f"](../figures/{FIGURE_LABEL}.png)" in text
+    # without a figure there is no reference to it
+    assert f"@{FIGURE_LABEL}" not in bench_part(bench, figure=False)
+
+
+def test_partial_measurement_says_what_was_not_measured(bench):
+    only_cold = {k: v for k, v in bench.items() if k not in ("naive", "scale", "verdicts")}
+    text = bench_part(only_cold)
+    assert "Cara naif tidak diukur" in text and "Seri skala tidak diukur" in text
+    assert "@tbl-kinerja-skala" not in text
+    assert _row(text, "Cara naif").endswith("| tidak diukur |")
+
+
+# ---------------------------------------------------------------- figure
+def test_scale_figure_is_saved_and_removed_when_stale(bench, tmp_path):
+    points = scale_points(bench)
+    assert {p["stage"] for p in points} == {"sampling", "scoring", "instrument", "seluruh proses"}
+    assert write_scale_figure(bench, tmp_path)
+    for ext in ("png", "svg"):
+        assert (tmp_path / "figures" / f"{FIGURE_LABEL}.{ext}").stat().st_size > 1000
+    assert not write_scale_figure({"cold": bench["cold"]}, tmp_path)
+    assert not (tmp_path / "figures" / f"{FIGURE_LABEL}.png").exists()
+
+
+# ---------------------------------------------------------------- the rendered page
+def _render(root: Path, bench: dict[str, Any] | None) -> Path:
+    run = make_fake_run(root / "run", root / "data")
+    if bench is not None:
+        (run / "bench.json").write_text(json.dumps(bench))
+    render_site(PROJECT_ROOT, run, renderer="smalldocs")
+    return run / "site"
+
+
+def test_rendered_page_with_measurements(bench, tmp_path):
+    site = _render(tmp_path, bench)
+    html = (site / "pages" / "kinerja-komputasi.html").read_text(encoding="utf-8")
+    assert "Kinerja komputasi" in html and "TIDAK TERCAPAI" in html
+    for label in (
+        "tbl-kinerja-target",
+        "tbl-kinerja-dingin",
+        "tbl-kinerja-pertumbuhan",
+        FIGURE_LABEL,
+    ):
+        assert f'id="{label}"' in html, label
+        assert f'href="#{label}"' in html, label  # the reference in the text resolved
+    assert not re.search(r"@(tbl|fig)-[a-z0-9]", html)
+    assert (site / "figures" / f"{FIGURE_LABEL}.png").exists()
+    assert f"../figures/{FIGURE_LABEL}.png" in html
+    # appendix D: kamus-data, validasi, reproduksibilitas, kinerja-komputasi
+    assert "Tabel D.1" in html or "Tabel&nbsp;D.1" in html
+    kamus = (site / "pages" / "kamus-data.html").read_text(encoding="utf-8")
+    assert f"{FIGURE_LABEL}.svg" in kamus  # offered as a download with the other figures
+
+
+def test_rendered_page_without_measurements(tmp_path):
+    site = _render(tmp_path, None)
+    html = (site / "pages" / "kinerja-komputasi.html").read_text(encoding="utf-8")
+    assert "Belum ada pengukuran" in html and "make bench" in html
+    repro = (site / "pages" / "reproduksibilitas.html").read_text(encoding="utf-8")
+    assert 'href="kinerja-komputasi.html"' in repro
+    summary = (site / "pages" / "summary-en.html").read_text(encoding="utf-8")
+    assert 'href="kinerja-komputasi.html"' in summary
+
+
+def test_stage_memory_falls_back_to_the_process_tree(bench):
+    for p in bench["scale"]["series"]:
+        for s in p["stages"].values():
+            s["peak_rss_kernel"] = summarize([0])  # the kernel was not sampled
+            s["peak_rss_tree"] = summarize([300 * 1024**2])
+    text = bench_part(bench)
+    assert "| `instrument` | 6,00 s | 300 MiB † | 90,00 s |" in text
+    assert "† menandai tahap yang kernelnya tidak tercatat" in text
+    assert "| 0 MiB" not in text
