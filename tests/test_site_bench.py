@@ -309,3 +309,10 @@ def test_stage_memory_falls_back_to_the_process_tree(bench):
     assert "| `instrument` | 6,00 s | 300 MiB † | 90,00 s |" in text
     assert "† menandai tahap yang kernelnya tidak tercatat" in text
     assert "| 0 MiB" not in text
+
+
+def test_runner_keeps_the_figure_when_it_reuses_the_site():
+    from p3md.pipeline.runner import RENDER_PROJECT_FILES
+
+    for ext in ("png", "svg"):
+        assert f"figures/{FIGURE_LABEL}.{ext}" in RENDER_PROJECT_FILES

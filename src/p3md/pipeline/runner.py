@@ -100,6 +100,8 @@ class RunResult:
 CARRIED_FILES = ("bench.json",)
 
 #: What :func:`p3md.site.render_site` writes into a run folder besides ``site/``.
+#: The benchmark page's figure is drawn at render time (``p3md.site.bench_page.FIGURE_LABEL``;
+#: not imported here, the site package is heavy for a no-op run; a test keeps them equal).
 RENDER_PROJECT_FILES = (
     "_quarto.yml",
     "index.qmd",
@@ -108,6 +110,8 @@ RENDER_PROJECT_FILES = (
     "pages",
     "_generated",
     "downloads",
+    "figures/fig-kinerja-skala.png",
+    "figures/fig-kinerja-skala.svg",
 )
 
 
