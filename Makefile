@@ -42,8 +42,8 @@ test: $(STAMP) browser-deps  ## Run the test suite
 test-fast: $(STAMP)  ## Run the tests that do not run the whole pipeline
 	@$(BIN)/python -m pytest -m "not e2e and not browser" $(ARGS)
 
-bench: $(STAMP)  ## Measure cold, no-op, one-stage-edit, naive and scaled runs into reports/bench.json
-	@$(BIN)/python -m p3md.bench $(ARGS)
+bench: $(STAMP)  ## Measure cold, no-op, edit, naive, scaled runs and set-up; reports/bench.json + its page
+	@$(BIN)/python -m p3md.bench --setup $(ARGS)
 
 lab: $(STAMP)  ## Open JupyterLab with the project's kernel
 	@$(BIN)/uv pip install --quiet --python $(BIN)/python -r $(LAB_LOCK)

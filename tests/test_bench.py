@@ -126,3 +126,30 @@ def test_no_render_or_json_elsewhere_only_writes(fake_report, tmp_path) -> None:
     assert render_report(tmp_path / "elsewhere" / "bench.json") == 0
     assert calls == []
     assert (reports / "bench.json").is_file() and (tmp_path / "b.json").is_file()
+
+
+def test_process_kind_tells_forked_kernels_from_their_server():
+    from p3md.bench import process_kind
+
+    server = "/venv/bin/python -m p3md.pipeline.kernels pandas p3md.stats"
+    runner = "/venv/bin/python -m p3md.bench _run --data d --out o"
+    assert process_kind(runner, "make", True) == "runner"
+    assert process_kind(server, runner, False) == "kernel-server"
+    assert process_kind(server, server, False) == "kernel"  # forked: the server's command line
+    assert process_kind("python -m ipykernel_launcher -f k.json", runner, False) == "kernel"
+    assert process_kind("git status", runner, False) == "other"
+
+
+def test_process_memory_is_pss_where_available():
+    import os
+
+    import psutil
+
+    from p3md.bench import process_memory
+
+    me = psutil.Process(os.getpid())
+    mem = process_memory(me)
+    full = me.memory_full_info()
+    assert 0 < mem <= me.memory_info().rss * 1.05
+    if hasattr(full, "pss"):
+        assert abs(mem - full.pss) <= 0.2 * full.pss  # sampled a moment apart

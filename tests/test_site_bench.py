@@ -27,7 +27,7 @@ def _stage(wall: float, rss: int = 200 * 1024**2) -> dict[str, Any]:
         "imports": summarize([2.5] * 3),
         "computation": summarize([wall - 3.75] * 3),
         "gates": summarize([0.75] * 3),
-        "peak_rss_kernel": summarize([rss] * 3),
+        "peak_mem_kernel": summarize([rss] * 3),
     }
 
 
@@ -36,14 +36,14 @@ def _point(scale: int, n: int, walls: dict[str, float], rss: int) -> dict[str, A
         "scale": scale,
         "n_facilitators": n,
         "wall": summarize([sum(walls.values())] * 2),
-        "peak_rss_tree": summarize([rss, rss + 1024**2]),
+        "peak_mem_tree": summarize([rss, rss + 1024**2]),
         "render": summarize([2.0, 2.0]),
         "stages": {
             k: {
                 "wall": summarize([w]),
                 "computation": summarize([w / 2]),
                 "gates": summarize([0.5]),
-                "peak_rss_kernel": summarize([rss / 4]),
+                "peak_mem_kernel": summarize([rss / 4]),
             }
             for k, w in walls.items()
         },
@@ -91,7 +91,7 @@ def bench() -> dict[str, Any]:
             "render": summarize([2.25, 2.5, 2.75]),
             "gates_total": summarize([6.0, 6.0, 6.0]),
             "gx_import": summarize([4.5, 4.5, 4.5]),
-            "peak_rss_tree": summarize([700 * 1024**2] * 3),
+            "peak_mem_tree": summarize([700 * 1024**2] * 3),
             "stages": {name: _stage(5.0 + i) for i, name in enumerate(STAGES)},
             "failures": [],
         },
@@ -303,8 +303,8 @@ def test_rendered_page_without_measurements(tmp_path):
 def test_stage_memory_falls_back_to_the_process_tree(bench):
     for p in bench["scale"]["series"]:
         for s in p["stages"].values():
-            s["peak_rss_kernel"] = summarize([0])  # the kernel was not sampled
-            s["peak_rss_tree"] = summarize([300 * 1024**2])
+            s["peak_mem_kernel"] = summarize([0])  # the kernel was not sampled
+            s["peak_mem_tree"] = summarize([300 * 1024**2])
     text = bench_part(bench)
     assert "| `instrument` | 6,00 s | 300 MiB † | 90,00 s |" in text
     assert "† menandai tahap yang kernelnya tidak tercatat" in text

@@ -15,8 +15,9 @@ One invocation measures, repeating each measurement (``--repeats``, default 3; `
   sequence, each in its own process, and every gate (one raw file or one output CSV) in its own
   process, then the site; reported as a ratio against the pipeline's cold run.
 - **scale**: the reconstruction generated at x10, x100, x1000 (``--scales``) and the pipeline run
-  on each; wall time and peak RSS (runner + kernel children, sampled by a psutil thread) per
-  stage, and a least-squares growth exponent of time against n (facilitators) per stage.
+  on each; wall time and peak memory per stage (PSS of the runner, the kernel server and the
+  kernels, sampled by a psutil thread, :func:`process_memory`), and a least-squares growth
+  exponent of time against n (facilitators) per stage.
 - **setup** (``--setup``): ``make setup`` in a fresh ``git clone`` of the repository.
 
 Results go to ``reports/bench.json`` (``--json`` to change) with medians, min/max and IQR and
@@ -58,7 +59,7 @@ TARGETS = {
     "edit_slack_s": 2.0,
     "naive_ratio": 2.0,
     "scale1000_s": 120.0,
-    "scale1000_rss": 4 * 1024**3,
+    "scale1000_mem": 4 * 1024**3,
     "setup_s": 120.0,
 }
 #: A stage whose time grows faster than this exponent of n is flagged (n log n over
@@ -209,15 +210,46 @@ def machine_facts() -> dict[str, Any]:
     }
 
 
+def process_memory(p: Any) -> int:
+    """A process's memory for summing over a process tree: PSS where the system reports it.
+
+    Forked kernels share the pages their server imported (copy-on-write), and RSS counts such
+    a page once per process that maps it, so a sum of RSS over the tree overstates the memory
+    in use; PSS divides each shared page among the processes sharing it, so the sum is exact.
+    """
+    try:
+        pss = getattr(p.memory_full_info(), "pss", None)
+    except Exception:  # AccessDenied or no smaps: fall back to RSS (an upper bound)
+        pss = None
+    return int(pss) if pss is not None else int(p.memory_info().rss)
+
+
+def process_kind(cmd: str, parent_cmd: str, is_root: bool) -> str:
+    """runner (the pipeline), kernel-server (p3md.pipeline.kernels), kernel (spawned by
+    jupyter_client or forked by the server), or other."""
+    if is_root:
+        return "runner"
+    if "ipykernel" in cmd:
+        return "kernel"
+    if KERNEL_SERVER_MODULE in cmd:
+        # A forked kernel keeps its server's command line; the server's parent is the runner.
+        return "kernel" if KERNEL_SERVER_MODULE in parent_cmd else "kernel-server"
+    return "other"
+
+
+KERNEL_SERVER_MODULE = "p3md.pipeline.kernels"
+
+
 class TreeSampler(threading.Thread):
-    """Samples the RSS of a process and all its descendants every ``interval`` seconds."""
+    """Samples the memory (:func:`process_memory`) of a process and all its descendants every
+    ``interval`` seconds, and the peak of each process."""
 
     def __init__(self, pid: int, interval: float = 0.1) -> None:
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.stop_event = threading.Event()
         self.peak_total = 0
-        #: pid -> {kind, created, last_seen, peak_rss}
+        #: pid -> {kind, created, last_seen, peak_mem}
         self.procs: dict[int, dict[str, Any]] = {}
         self.samples: list[tuple[float, int]] = []
 
@@ -237,21 +269,23 @@ class TreeSampler(threading.Thread):
                 break
             for p in procs:
                 try:
-                    rss = p.memory_info().rss
+                    mem = process_memory(p)
                     info = self.procs.get(p.pid)
                     if info is None:
-                        cmd = " ".join(p.cmdline())
-                        kind = (
-                            "kernel" if "ipykernel" in cmd else ("runner" if p is root else "other")
+                        parent = p.parent()
+                        kind = process_kind(
+                            " ".join(p.cmdline()),
+                            " ".join(parent.cmdline()) if parent else "",
+                            p is root,
                         )
                         info = self.procs[p.pid] = {
                             "kind": kind,
                             "created": p.create_time(),
-                            "peak_rss": 0,
+                            "peak_mem": 0,
                         }
                     info["last_seen"] = now
-                    info["peak_rss"] = max(info["peak_rss"], rss)
-                    total += rss
+                    info["peak_mem"] = max(info["peak_mem"], mem)
+                    total += mem
                 except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
                     continue
             self.samples.append((now, total))
@@ -266,14 +300,14 @@ class TreeSampler(threading.Thread):
         return max((tot for t, tot in self.samples if t0 <= t <= t1), default=0)
 
     def kernel_peak(self, t0: float, t1: float) -> int:
-        """Peak RSS of the kernel process that overlaps ``[t0, t1]`` most."""
+        """Peak memory of the kernel process that overlaps ``[t0, t1]`` most."""
         best, overlap = 0, 0.0
         for info in self.procs.values():
             if info["kind"] != "kernel":
                 continue
             ov = min(t1, info.get("last_seen", 0)) - max(t0, info["created"])
             if ov > overlap:
-                best, overlap = info["peak_rss"], ov
+                best, overlap = info["peak_mem"], ov
         return best
 
 
@@ -302,7 +336,7 @@ def run_once(
     jobs: int = 2,
     sample: bool = True,
 ) -> dict[str, Any]:
-    """Run the pipeline in a child process; wall time, peak RSS, per-stage breakdown."""
+    """Run the pipeline in a child process; wall time, peak memory (PSS), per-stage breakdown."""
     cmd = [_python(), "-m", "p3md.bench", "_run", "--data", str(data), "--out", str(out)]
     cmd += ["--jobs", str(jobs)]
     if notebooks is not None:
@@ -337,7 +371,7 @@ def run_once(
                 for s in fm.get("stages", [])
             }
         if sampler:
-            result["peak_rss_tree"] = sampler.peak_total
+            result["peak_mem_tree"] = sampler.peak_total
         return result
     timing = json.loads(timing_file.read_text()) if timing_file.is_file() else {}
     timing_file.unlink(missing_ok=True)
@@ -357,8 +391,8 @@ def run_once(
             pm = nb.get("metadata", {}).get("papermill", {})
             t_start, t_end = _iso_ts(pm.get("start_time")), _iso_ts(pm.get("end_time"))
             if sampler and t_start and t_end:
-                entry["peak_rss_tree"] = sampler.peak_between(t_start - 0.5, t_end + 0.5)
-                entry["peak_rss_kernel"] = sampler.kernel_peak(t_start, t_end)
+                entry["peak_mem_tree"] = sampler.peak_between(t_start - 0.5, t_end + 0.5)
+                entry["peak_mem_kernel"] = sampler.kernel_peak(t_start, t_end)
         stages[s["name"]] = entry
     result["stages"] = stages
     result["render"] = timing.get("render_seconds")
@@ -366,11 +400,11 @@ def run_once(
     result["gx_import"] = timing.get("gx_import_seconds")
     result["renderer"] = manifest.get("renderer")
     if sampler:
-        result["peak_rss_tree"] = sampler.peak_total
-        kernels = [i["peak_rss"] for i in sampler.procs.values() if i["kind"] == "kernel"]
+        result["peak_mem_tree"] = sampler.peak_total
+        kernels = [i["peak_mem"] for i in sampler.procs.values() if i["kind"] == "kernel"]
         result["kernels_started"] = len(kernels)
-        result["peak_rss_runner"] = max(
-            (i["peak_rss"] for i in sampler.procs.values() if i["kind"] == "runner"), default=0
+        result["peak_mem_runner"] = max(
+            (i["peak_mem"] for i in sampler.procs.values() if i["kind"] == "runner"), default=0
         )
     return result
 
@@ -627,10 +661,10 @@ def measure_cold_noop_edit(data: Path, repeats: int, tmp: Path) -> dict[str, Any
             "driver_startup": summarize(
                 [r.get("driver", {}).get("startup_seconds") for r in cold_ok]
             ),
-            "peak_rss_tree": summarize([r.get("peak_rss_tree") for r in cold_ok]),
+            "peak_mem_tree": summarize([r.get("peak_mem_tree") for r in cold_ok]),
             "stages": _agg_stages(
                 cold_ok,
-                ("wall", "kernel_startup", "imports", "computation", "gates", "peak_rss_kernel"),
+                ("wall", "kernel_startup", "imports", "computation", "gates", "peak_mem_kernel"),
             ),
             "failures": [r.get("error") for r in cold if r.get("exit_code") != 0],
             "runs": cold,
@@ -715,7 +749,7 @@ def measure_scale(scales: Sequence[int], repeats: int, tmp: Path) -> dict[str, A
             r = run_once(data, out)
             runs.append(r)
             _log(
-                f"  {r['wall']:.1f} s, peak {r.get('peak_rss_tree', 0) / 1024**2:.0f} MiB"
+                f"  {r['wall']:.1f} s, peak {r.get('peak_mem_tree', 0) / 1024**2:.0f} MiB"
                 + ("" if r["exit_code"] == 0 else " FAILED")
             )
             shutil.rmtree(out.parent, ignore_errors=True)
@@ -726,17 +760,17 @@ def measure_scale(scales: Sequence[int], repeats: int, tmp: Path) -> dict[str, A
                 "n_facilitators": n,
                 "generate_seconds": round(gen, 3),
                 "wall": summarize([r["wall"] for r in ok]),
-                "peak_rss_tree": summarize([r.get("peak_rss_tree") for r in ok]),
+                "peak_mem_tree": summarize([r.get("peak_mem_tree") for r in ok]),
                 "render": summarize([r.get("render") for r in ok]),
                 "stages": _agg_stages(
                     ok,
-                    ("wall", "computation", "imports", "gates", "peak_rss_kernel", "peak_rss_tree"),
+                    ("wall", "computation", "imports", "gates", "peak_mem_kernel", "peak_mem_tree"),
                 ),
                 "failures": [r.get("error") for r in runs if r.get("exit_code") != 0],
                 "failed_runs": [
                     {
                         "wall": r["wall"],
-                        "peak_rss_tree": r.get("peak_rss_tree"),
+                        "peak_mem_tree": r.get("peak_mem_tree"),
                         "stages": r.get("failed_stages"),
                     }
                     for r in runs
@@ -818,9 +852,9 @@ def verdicts(results: dict[str, Any]) -> dict[str, Any]:
         v["naive_ratio"] = verdict(None, TARGETS["naive_ratio"])
     big = next((p for p in (m(results, "scale", "series") or []) if p["scale"] == 1000), None)
     v["scale1000_time"] = verdict(m(big, "wall", "median") if big else None, TARGETS["scale1000_s"])
-    rss = m(big, "peak_rss_tree", "max") if big else None
-    v["scale1000_rss_gib"] = verdict(
-        rss / 1024**3 if rss else None, TARGETS["scale1000_rss"] / 1024**3, "GiB"
+    mem = m(big, "peak_mem_tree", "max") if big else None
+    v["scale1000_mem_gib"] = verdict(
+        mem / 1024**3 if mem else None, TARGETS["scale1000_mem"] / 1024**3, "GiB"
     )
     v["setup"] = verdict(m(results, "setup", "seconds"), TARGETS["setup_s"])
     v["edit_reruns_only_stage_and_downstream"] = m(results, "edit", "only_stage_and_downstream")
@@ -850,8 +884,8 @@ def summary_text(results: dict[str, Any]) -> str:
             f"\nCold run: median {cold['wall']['median']:.1f} s "
             f"(min {cold['wall']['min']:.1f}, max {cold['wall']['max']:.1f}); "
             f"render {cold['render']['median']} s; gates {cold['gates_total']['median']} s "
-            f"(GX import {cold['gx_import']['median']} s); peak RSS "
-            f"{(cold['peak_rss_tree']['median'] or 0) / 1024**2:.0f} MiB"
+            f"(GX import {cold['gx_import']['median']} s); peak memory (PSS) "
+            f"{(cold['peak_mem_tree']['median'] or 0) / 1024**2:.0f} MiB"
         )
         lines.append(
             f"  {'stage':<14}{'wall':>8}{'kernel':>8}{'imports':>9}{'compute':>9}{'gates':>8}"
@@ -878,10 +912,10 @@ def summary_text(results: dict[str, Any]) -> str:
     if sc:
         lines.append("\nScale series:")
         for p in sc["series"]:
-            rss = (p["peak_rss_tree"]["max"] or 0) / 1024**2
+            rss = (p["peak_mem_tree"]["max"] or 0) / 1024**2
             lines.append(
                 f"  x{p['scale']:<5} n={p['n_facilitators']:<7} wall {p['wall']['median']} s, "
-                f"peak RSS {rss:.0f} MiB"
+                f"peak memory (PSS) {rss:.0f} MiB"
             )
         for name, g in sc["growth"].items():
             flag = "  <-- worse than n log n" if g["flag_worse_than_nlogn"] else ""
@@ -904,7 +938,7 @@ def summary_text(results: dict[str, Any]) -> str:
     else:
         lines.append(f"  {'naive / pipeline (cold)':<34} {'n/a':>10}")
     lines.append(_fmt_verdict("x1000 wall", v["scale1000_time"]))
-    lines.append(_fmt_verdict("x1000 peak RSS", v["scale1000_rss_gib"], "GiB"))
+    lines.append(_fmt_verdict("x1000 peak memory (PSS)", v["scale1000_mem_gib"], "GiB"))
     lines.append(_fmt_verdict("set-up from a fresh clone", v["setup"]))
     return "\n".join(lines)
 

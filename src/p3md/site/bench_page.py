@@ -77,15 +77,17 @@ def mib(value: Any) -> str:
 
 def stage_memory(s: dict[str, Any] | None) -> str:
     """A stage's peak memory: its kernel's, else (†) the whole process tree's during the stage."""
-    kernel = _dig(s, "peak_rss_kernel", "median")
+    kernel = _dig(s, "peak_mem_kernel", "median")
     if isinstance(kernel, (int, float)) and kernel > 0:
         return mib(kernel)
-    tree = _dig(s, "peak_rss_tree", "median")
+    tree = _dig(s, "peak_mem_tree", "median")
     return f"{mib(tree)} †" if isinstance(tree, (int, float)) and tree > 0 else MISSING
 
 
 MEMORY_NOTE = (
-    "Memori tahap adalah puncak RSS kernel buku catatannya; † menandai tahap yang kernelnya "
+    "Memori adalah PSS (halaman bersama dibagi rata antarproses, sehingga jumlahnya tidak "
+    "menghitung ganda kernel yang di-fork). Memori tahap adalah puncak kernel buku catatannya; "
+    "† menandai tahap yang kernelnya "
     "tidak tercatat, dengan puncak seluruh pohon proses selama tahap itu (termasuk tahap lain "
     "yang berjalan bersamaan)."
 )
@@ -207,8 +209,8 @@ def _target_rows(bench: dict[str, Any], v: dict[str, Any]) -> list[list[str]]:
     row("Data ×1000: waktu proses", _dig(big, "wall"), "scale1000_time", "≤ 120 s")
     row(
         "Data ×1000: memori puncak (maksimum ulangan)",
-        _dig(big, "peak_rss_tree"),
-        "scale1000_rss_gib",
+        _dig(big, "peak_mem_tree"),
+        "scale1000_mem_gib",
         "≤ 4 GiB",
         lambda x: MISSING if x is None else f"{num(x / GIB)} GiB",
     )
@@ -268,7 +270,7 @@ def _cold(bench: dict[str, Any]) -> str:
         f"{secs(_dig(cold, 'render', 'median'))}; semua gerbang validasi "
         f"{secs(_dig(cold, 'gates_total', 'median'))} (termasuk impor great-expectations "
         f"{secs(_dig(cold, 'gx_import', 'median'))}); memori puncak seluruh proses "
-        f"{mib(_dig(cold, 'peak_rss_tree', 'median'))}. @tbl-kinerja-dingin merinci waktu "
+        f"{mib(_dig(cold, 'peak_mem_tree', 'median'))}. @tbl-kinerja-dingin merinci waktu "
         "setiap tahap: waktu tahap = *start-up* kernel (waktu tahap dikurangi durasi sel) + "
         "impor pustaka (sel impor buku catatan) + komputasi (sel lainnya); gerbang validasi "
         "tahap itu dicatat terpisah.\n\n"
@@ -343,7 +345,7 @@ def _scale(bench: dict[str, Any], figure: bool) -> str:
             num(p.get("n_facilitators"), 0),
             secs(_dig(p, "wall", "median")),
             _range(p.get("wall"), "min", "max"),
-            mib(_dig(p, "peak_rss_tree", "max")),
+            mib(_dig(p, "peak_mem_tree", "max")),
             secs(_dig(p, "render", "median")),
             "gagal" if p.get("failures") else "berhasil",
         ]
