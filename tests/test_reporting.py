@@ -83,11 +83,16 @@ def test_save_figure_writes_png_and_svg(tmp_path):
 
     fig, ax = plt.subplots()
     ax.plot([0, 1], [1, 2])
+    fig.set_size_inches(4, 3)
     returned = save_figure(fig, "fig-wioi-berpasangan", tmp_path)
-    assert returned is fig
+    assert returned.figure is fig
     png = tmp_path / "figures" / "fig-wioi-berpasangan.png"
     svg = tmp_path / "figures" / "fig-wioi-berpasangan.svg"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # The notebook shows the saved file (no third render), at the size of a 100-dpi render.
+    data, size = returned._repr_png_()
+    assert data == png.read_bytes()
+    assert 0.8 * 400 <= size["width"] <= 400 and 0.8 * 300 <= size["height"] <= 300
     assert "<svg" in svg.read_text(encoding="utf-8")
     with pytest.raises(ValueError):
         save_figure(fig, "tbl-bukan-gambar", tmp_path)

@@ -452,6 +452,12 @@ class _Run:
             if prev.get("seconds"):
                 gates = sum(g.get("seconds") or 0 for g in prev.get("gates", []))
                 weights[stage.name] = float(prev["seconds"]) + float(gates)
+        if any(s.raw_inputs or s.output_gates for s in to_run):
+            # great-expectations takes seconds to import; start now, beside the kernel server's
+            # imports, rather than when the first gate needs it.
+            from p3md.pipeline import gx_runtime
+
+            threading.Thread(target=gx_runtime.gx, name="gx-import", daemon=True).start()
         self.kernel_server = None
         if fork_supported():
             self.kernel_server = ForkServer(notebook_imports(s.notebook for s in to_run))

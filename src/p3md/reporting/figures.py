@@ -9,6 +9,7 @@ matplotlib ``Figure`` and computes nothing statistical (the counts/percentages c
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -30,8 +31,32 @@ def set_style() -> None:
     sns.set_theme(style="whitegrid", context="notebook", font_scale=0.95)
 
 
-def save_figure(fig: plt.Figure, label: str, out_dir: str | Path) -> plt.Figure:
-    """Write ``<out_dir>/figures/<label>.png`` (dpi 150) and ``.svg``; return ``fig`` for display.
+@dataclass(frozen=True)
+class SavedFigure:
+    """What :func:`save_figure` returns: the figure, and its saved PNG as the cell's output.
+
+    Shown as the cell's value, it displays the PNG file just written instead of letting the
+    notebook backend draw the figure a third time (a full render of a faceted figure costs
+    about 0.7 s here), and readers see exactly the PNG they can download. The display size is
+    that of a 100-dpi render, so the 150-dpi file is sharp without being shown larger.
+    """
+
+    figure: plt.Figure
+    png: Path
+
+    def _repr_png_(self) -> tuple[bytes, dict[str, int]]:
+        from PIL import Image  # pillow, a matplotlib dependency
+
+        with Image.open(self.png) as img:
+            width, height = img.size
+        scale = 100 / DPI
+        size = {"width": round(width * scale), "height": round(height * scale)}
+        return self.png.read_bytes(), size
+
+
+def save_figure(fig: plt.Figure, label: str, out_dir: str | Path) -> SavedFigure:
+    """Write ``<out_dir>/figures/<label>.png`` (dpi 150) and ``.svg``; return what the notebook
+    shows (:class:`SavedFigure`).
 
     The figure is closed from pyplot's registry, so the notebook shows it once (as the cell's
     value) instead of twice.
@@ -39,13 +64,14 @@ def save_figure(fig: plt.Figure, label: str, out_dir: str | Path) -> plt.Figure:
     validate_label(label, "fig")
     figures = Path(out_dir) / "figures"
     figures.mkdir(parents=True, exist_ok=True)
-    fig.savefig(figures / f"{label}.png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+    png = figures / f"{label}.png"
+    fig.savefig(png, dpi=DPI, bbox_inches="tight", metadata={"Software": None})
     with matplotlib.rc_context({"svg.hashsalt": label}):
         fig.savefig(
             figures / f"{label}.svg", bbox_inches="tight", metadata={"Date": None, "Creator": None}
         )
     plt.close(fig)
-    return fig
+    return SavedFigure(fig, png)
 
 
 def _grid(n: int, ncols: int = 3, size: tuple[float, float] = (3.4, 2.8)):
