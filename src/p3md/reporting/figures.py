@@ -117,6 +117,7 @@ def plot_categories_by_role(
             ax=ax,
             palette=ROLE_PALETTE,
             hue_order=_roles_present(sub[role]),
+            errorbar=None,  # one percentage per bar: nothing to bootstrap
         )
         ax.set_title((titles or {}).get(var, var), fontsize=10)
         ax.set_xlabel("Kategori")
