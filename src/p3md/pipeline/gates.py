@@ -24,7 +24,12 @@ from typing import Any
 
 import pandas as pd
 
-from p3md.pipeline.gx_runtime import ExpectationOutcome, ExpectationSpec, run_expectations
+from p3md.pipeline.gx_runtime import (
+    ExpectationOutcome,
+    ExpectationSpec,
+    bare_frame,
+    run_expectations,
+)
 
 #: How many offending rows/values a message spells out.
 SHOWN = 8
@@ -344,8 +349,11 @@ def run_gate(stage: str, file: str, kind: str, df: pd.DataFrame, suite: GateSuit
     if suite.specs:
         outcomes = run_expectations(df, suite.specs, name=f"{stage}-{file}")
         records.extend(_record_from_outcome(df, o) for o in outcomes)
+    # The checks see the frame without ``attrs`` (see ``bare_frame``: pandas would copy the
+    # source row list into every Series they derive); rows are looked up in ``df``.
+    bare = bare_frame(df)
     for check in suite.pandas_checks:
-        records.append(_run_pandas_check(df, check))
+        records.append(_run_pandas_check(df, bare, check))
     return GateResult(
         stage=stage, file=file, kind=kind, records=records, seconds=time.perf_counter() - t0
     )
@@ -378,12 +386,13 @@ def _record_from_outcome(df: pd.DataFrame, o: ExpectationOutcome) -> CheckRecord
     )
 
 
-def _run_pandas_check(df: pd.DataFrame, check: PandasCheck) -> CheckRecord:
-    mask = check.offending(df).fillna(False).astype(bool)
-    bad = df.index[mask.to_numpy()]
+def _run_pandas_check(df: pd.DataFrame, bare: pd.DataFrame, check: PandasCheck) -> CheckRecord:
+    """Run ``check`` on ``bare`` (``df`` without attrs); rows are numbered from ``df``."""
+    mask = check.offending(bare).fillna(False).astype(bool)
+    bad = bare.index[mask.to_numpy()]
     rows = file_rows(df, list(bad))
-    if check.column and check.column in df.columns:
-        values = list(df.loc[bad, check.column])
+    if check.column and check.column in bare.columns:
+        values = list(bare.loc[bad, check.column])
     else:
         values = []
     return CheckRecord(

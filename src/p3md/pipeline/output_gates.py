@@ -80,7 +80,8 @@ def build_output_suite(
                         "ExpectColumnValuesToBeBetween",
                         {"column": col, "min_value": 0, "max_value": 1},
                         rule="a p-value must lie in [0, 1]",
-                        fix="the notebook computed or copied a wrong p-value; check its source cell",
+                        fix="the notebook computed or copied a wrong p-value; check its source "
+                        "cell",
                     )
                 )
             elif ALPHA_RE.match(name):

@@ -1,0 +1,221 @@
+"""How the gates run great-expectations: two passes, row conditions, frames without attrs.
+
+The shortcuts in :mod:`p3md.pipeline.gx_runtime` must not change what a gate reports. Each
+test compares with what GX reports when asked directly, or checks the spreadsheet rows and
+values of a failure found by the cheap first pass.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from p3md.pipeline import gx_runtime
+from p3md.pipeline.gates import GateFailure, GateSuite, run_gate
+from p3md.pipeline.gx_runtime import ExpectationSpec, bare_frame, run_expectations
+
+
+def spec(expectation: str, **kwargs: Any) -> ExpectationSpec:
+    return ExpectationSpec(expectation, kwargs, rule=f"rule of {expectation}", fix="fix it")
+
+
+def reported(outcomes: list[gx_runtime.ExpectationOutcome]) -> list[tuple]:
+    """What a record is made of, with NaN as None (NaN != NaN would hide equal results)."""
+
+    def plain(v: Any) -> Any:
+        return None if isinstance(v, float) and v != v else v
+
+    return [
+        (o.success, o.unexpected_index, [plain(v) for v in o.unexpected_values], o.observed)
+        for o in outcomes
+    ]
+
+
+@pytest.fixture
+def frame() -> pd.DataFrame:
+    """Six rows as a reader returns them: spreadsheet rows 2, 3, 5, 6, 8, 9 (blank lines)."""
+    df = pd.DataFrame(
+        {
+            "id": ["A1", "A2", "A3", "A4", "A5", "A6"],
+            "role": ["PLD", "PDP", "PLD", "PDP", "PLD", "PDP"],
+            "score": [1.0, 2.0, 3.0, 7.0, 2.0, None],
+            "pld_only": [1.0, None, 2.0, 3.0, None, None],
+        }
+    )
+    df.attrs["source_rows"] = [2, 3, 5, 6, 8, 9]
+    return df
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int, int]]:
+    """Every GX validation as (result format, number of expectations, number of rows)."""
+    seen: list[tuple[str, int, int]] = []
+    real = gx_runtime._validate
+
+    def spy(df: pd.DataFrame, specs: list[ExpectationSpec], name: str, fmt: str):
+        assert not df.attrs, "GX must get the frame without attrs"
+        seen.append((fmt, len(specs), len(df)))
+        return real(df, specs, name, fmt)
+
+    monkeypatch.setattr(gx_runtime, "_validate", spy)
+    return seen
+
+
+def test_clean_suite_is_validated_once_in_the_cheap_format(frame, calls):
+    specs = [
+        spec("ExpectColumnValuesToNotBeNull", column="id"),
+        spec("ExpectColumnValuesToBeBetween", column="score", min_value=0, max_value=10),
+    ]
+    outcomes = run_expectations(frame, specs, "clean")
+    assert [o.success for o in outcomes] == [True, True]
+    assert calls == [(gx_runtime.FIRST_PASS_FORMAT, 2, 6)]
+    # The cheap format still gives the observed counts the validation page shows.
+    assert outcomes[1].observed["element_count"] == 6
+    assert outcomes[1].observed["unexpected_count"] == 0
+
+
+def test_failure_of_the_cheap_pass_reports_spreadsheet_rows_and_values(frame, calls):
+    specs = [
+        spec("ExpectColumnValuesToNotBeNull", column="id"),
+        spec("ExpectColumnValuesToBeInSet", column="score", value_set=[1.0, 2.0, 3.0]),
+        spec("ExpectColumnValuesToMatchRegex", column="id", regex=r"^A\d$"),
+    ]
+    suite = GateSuite("f", specs=specs)
+    result = run_gate("scoring", "f.csv", "input", frame, suite)
+    # All three in the cheap pass, then only the failed one again with COMPLETE.
+    assert calls == [(gx_runtime.FIRST_PASS_FORMAT, 3, 6), ("COMPLETE", 1, 6)]
+    (failure,) = result.failures()
+    assert failure.column == "score" and failure.check == "ExpectColumnValuesToBeInSet"
+    assert failure.rows == [6] and failure.values == [7.0] and failure.count == 1
+    msg = GateFailure(result.failures()).message()
+    assert "file f.csv, column 'score': row 6 (header = row 1) with value(s) 7.0" in msg
+    assert "Rule: rule of ExpectColumnValuesToBeInSet" in msg and "Fix: fix it" in msg
+    # Records come back in suite order, whatever order the passes ran them in.
+    assert [r.check for r in result.records] == [s.expectation for s in specs]
+
+
+def test_single_pass_and_two_passes_report_the_same(frame, monkeypatch):
+    specs = [
+        spec("ExpectColumnValuesToBeBetween", column="score", min_value=0, max_value=3),
+        spec("ExpectColumnValuesToNotBeNull", column="pld_only", mostly=0.4),
+        spec("ExpectColumnValuesToNotBeNull", column="score"),
+        spec("ExpectColumnValuesToBeUnique", column="role"),
+    ]
+    two = run_expectations(frame, specs, "two")
+    monkeypatch.setattr(gx_runtime, "FIRST_PASS_FORMAT", "COMPLETE")
+    one = run_expectations(frame, specs, "one")
+    assert reported(two) == reported(one)
+    assert [o.success for o in two] == [False, True, False, False]
+    assert two[1].unexpected_index == [1, 4, 5]  # passed within ``mostly``: rows kept
+
+
+def test_pass_within_mostly_keeps_its_rows(frame, calls):
+    # 3 of 6 empty, half may be: a pass, but its record still names the empty rows.
+    specs = [spec("ExpectColumnValuesToNotBeNull", column="pld_only", mostly=0.5)]
+    result = run_gate("scoring", "f.csv", "input", frame, GateSuite("f", specs=specs))
+    (record,) = result.records
+    assert record.success and record.rows == [3, 8, 9] and record.unexpected_count == 3
+    assert calls[-1] == ("COMPLETE", 1, 6)
+
+
+def test_row_conditions_give_what_gx_gives(frame, calls):
+    specs = [
+        spec("ExpectColumnValuesToNotBeNull", column="id"),
+        spec(
+            "ExpectColumnValuesToBeNull",
+            column="pld_only",
+            row_condition='role=="PDP"',
+            condition_parser="pandas",
+        ),
+        spec(
+            "ExpectColumnValuesToNotBeNull",
+            column="pld_only",
+            mostly=0.6,
+            row_condition='role=="PLD"',
+            condition_parser="pandas",
+        ),
+        spec(  # no row has this role: GX validates an empty frame
+            "ExpectColumnValuesToNotBeNull",
+            column="score",
+            row_condition='role=="Camat"',
+            condition_parser="pandas",
+        ),
+        spec(
+            "ExpectColumnValuesToBeBetween",
+            column="score",
+            min_value=0,
+            max_value=5,
+            row_condition='role=="PDP"',
+            condition_parser="pandas",
+        ),
+    ]
+    grouped = run_expectations(frame, specs, "grouped")
+    # Each distinct condition is one validation of its rows, without the condition.
+    first = [c for c in calls if c[0] == gx_runtime.FIRST_PASS_FORMAT]
+    assert sorted(first) == sorted(
+        [(gx_runtime.FIRST_PASS_FORMAT, n, rows) for n, rows in [(1, 6), (2, 3), (1, 3), (1, 0)]]
+    )
+    # GX itself, with the row conditions (no grouping).
+    direct = gx_runtime._two_passes(bare_frame(frame), specs, "direct")
+    assert reported(grouped) == reported(direct)
+    assert [o.success for o in grouped] == [True, False, True, True, False]
+    assert grouped[1].unexpected_index == [3]  # the PDP row with a PLD-only answer
+    assert grouped[4].unexpected_index == [3]  # score 7 of a PDP row
+    # Outcomes carry the spec as written, condition included (it is shown in the record).
+    assert grouped[1].spec is specs[1]
+    rows = run_gate("s", "f.csv", "input", frame, GateSuite("f", specs=specs)).failures()
+    assert [(f.column, f.rows) for f in rows] == [("pld_only", [6]), ("score", [6])]
+
+
+def test_unusable_row_condition_is_left_to_gx(frame):
+    specs = [
+        spec(
+            "ExpectColumnValuesToBeNull",
+            column="pld_only",
+            row_condition='no_such_column=="PDP"',
+            condition_parser="pandas",
+        ),
+        spec("ExpectColumnValuesToNotBeNull", column="id"),
+    ]
+    bad, good = run_expectations(frame, specs, "bad-condition")
+    # GX reports its metric error (keyed by metric, so ``exception`` stays empty) as a failure.
+    assert not bad.success and good.success
+    assert reported([bad]) == reported(gx_runtime._two_passes(frame, specs[:1], "direct"))
+
+
+def test_results_follow_the_suite_order_when_gx_reports_errors_first(frame):
+    specs = [
+        spec("ExpectColumnValuesToNotBeNull", column="id"),
+        spec("ExpectColumnValuesToBeBetween", column="missing", min_value=0, max_value=1),
+        spec("ExpectColumnValuesToBeInSet", column="role", value_set=["PLD", "PDP"]),
+        # The same expectation twice: the old add_expectation merged them; both are kept.
+        spec("ExpectColumnValuesToBeInSet", column="role", value_set=["PLD", "PDP"]),
+    ]
+    outcomes = run_expectations(frame, specs, "order")
+    assert [o.spec for o in outcomes] == specs
+    assert [o.success for o in outcomes] == [True, False, True, True]
+
+
+def test_bare_frame_drops_attrs_only(frame):
+    bare = bare_frame(frame)
+    assert bare.attrs == {} and frame.attrs["source_rows"] == [2, 3, 5, 6, 8, 9]
+    pd.testing.assert_frame_equal(bare, frame)
+    bare.loc[0, "id"] = "changed"  # copy-on-write: the reader's frame stays as read
+    assert frame.loc[0, "id"] == "A1"
+    plain = pd.DataFrame({"a": [1]})
+    assert bare_frame(plain) is plain
+
+
+def test_pandas_checks_see_no_attrs_but_report_file_rows(frame):
+    from p3md.pipeline.gates import PandasCheck
+
+    def offending(df: pd.DataFrame) -> pd.Series:
+        assert not df.attrs
+        return df["score"] > 5
+
+    check = PandasCheck("too_high", "score", offending, "at most 5", "lower it", "test")
+    result = run_gate("s", "f.csv", "input", frame, GateSuite("f", pandas_checks=[check]))
+    (failure,) = result.failures()
+    assert failure.rows == [6] and failure.values == [7.0]
