@@ -252,6 +252,47 @@ def test_unchanged_run_leaves_reports_untouched_and_bench_file_is_carried(projec
     assert run(project).message == "ok"
 
 
+def test_gate_results_are_reused_only_for_the_same_content_and_rules(project):
+    assert run(project).success
+
+    def gates_of(result, stage):
+        return {g["file"]: g for g in result.manifest["gates"] if g["stage"] == stage}
+
+    # An edit that leaves alpha's tables byte-identical: alpha reruns, its input and output
+    # gates are the last run's results (a gate is a pure function of content and rules).
+    nb_a = project["nb"] / "fx_a.ipynb"
+    doc = json.loads(nb_a.read_text())
+    doc["cells"][1]["source"] = "".join(doc["cells"][1]["source"]) + "\n# a comment only"
+    nb_a.write_text(json.dumps(doc))
+    second = run(project)
+    assert statuses(second)["alpha"] == "ran"
+    reused = gates_of(second, "alpha")
+    assert reused and all(g["cached"] and g["seconds"] == 0 for g in reused.values())
+    assert all(
+        len(g["input_sha256"]) == 64 and len(g["rules_sha256"]) == 64 for g in reused.values()
+    )
+    for g in reused.values():
+        assert (project["out"] / g["json"]).is_file()  # the full record travels with the run
+
+    # Different table content: the output gate runs again on it.
+    doc["cells"][1]["source"] = doc["cells"][1]["source"].replace('"X1"', '"X9"', 1)
+    nb_a.write_text(json.dumps(doc))
+    third = run(project)
+    fresh = gates_of(third, "alpha")
+    changed = [g for f, g in fresh.items() if f.endswith(".csv") and g["kind"] == "output"]
+    assert changed and not any(g["cached"] for g in changed)
+    assert fresh["village_frame.csv"]["cached"]  # the raw file did not change
+
+    # A raw file changed: every raw gate runs again (foreign keys read the other files).
+    vf = project["data"] / "village_frame.csv"
+    vf.write_text(vf.read_text() + "\n")
+    fourth = run(project)
+    assert not gates_of(fourth, "alpha")["village_frame.csv"]["cached"]
+    # --force never reuses a gate.
+    forced = run(project, force=True)
+    assert not any(g["cached"] for g in forced.manifest["gates"])
+
+
 def test_only_runs_selected_and_keeps_others(project):
     assert run(project).success
     nb_c = project["nb"] / "fx_c.ipynb"
