@@ -33,6 +33,16 @@ def reported(outcomes: list[gx_runtime.ExpectationOutcome]) -> list[tuple]:
     ]
 
 
+def agree(a: list[gx_runtime.ExpectationOutcome], b: list[gx_runtime.ExpectationOutcome]) -> bool:
+    """Same verdicts, rows and values; observed counts equal where both have them (a pass
+    run BOOLEAN_ONLY records fewer counts than BASIC or COMPLETE)."""
+    for x, y in zip(reported(a), reported(b), strict=True):
+        small, large = sorted((x[3], y[3]), key=len)
+        if x[:3] != y[:3] or not small.items() <= large.items():
+            return False
+    return True
+
+
 @pytest.fixture
 def frame() -> pd.DataFrame:
     """Six rows as a reader returns them: spreadsheet rows 2, 3, 5, 6, 8, 9 (blank lines)."""
@@ -63,17 +73,22 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int, int]]:
     return seen
 
 
-def test_clean_suite_is_validated_once_in_the_cheap_format(frame, calls):
+def test_clean_suite_is_validated_once_in_the_cheap_formats(frame, calls):
     specs = [
         spec("ExpectColumnValuesToNotBeNull", column="id"),
         spec("ExpectColumnValuesToBeBetween", column="score", min_value=0, max_value=10),
+        spec("ExpectColumnValuesToNotBeNull", column="pld_only", mostly=0.4),
+        spec("ExpectColumnUniqueValueCountToBeBetween", column="role", min_value=2),
     ]
     outcomes = run_expectations(frame, specs, "clean")
-    assert [o.success for o in outcomes] == [True, True]
-    assert calls == [(gx_runtime.FIRST_PASS_FORMAT, 2, 6)]
-    # The cheap format still gives the observed counts the validation page shows.
-    assert outcomes[1].observed["element_count"] == 6
-    assert outcomes[1].observed["unexpected_count"] == 0
+    assert [o.success for o in outcomes] == [True, True, True, True]
+    # Map rules without ``mostly``: success is enough. The ``mostly`` rule and the aggregate
+    # are asked for their counts, and the ``mostly`` rule found empty cells: their rows are
+    # fetched with COMPLETE, as for a failure.
+    assert calls == [("BOOLEAN_ONLY", 2, 6), ("BASIC", 2, 6), ("COMPLETE", 1, 6)]
+    assert outcomes[1].observed == {"element_count": 6, "unexpected_count": 0}
+    assert outcomes[2].observed["unexpected_count"] == 3 and outcomes[2].unexpected_index
+    assert outcomes[3].observed == {"observed_value": 2}  # shown on the validation page
 
 
 def test_failure_of_the_cheap_pass_reports_spreadsheet_rows_and_values(frame, calls):
@@ -85,7 +100,7 @@ def test_failure_of_the_cheap_pass_reports_spreadsheet_rows_and_values(frame, ca
     suite = GateSuite("f", specs=specs)
     result = run_gate("scoring", "f.csv", "input", frame, suite)
     # All three in the cheap pass, then only the failed one again with COMPLETE.
-    assert calls == [(gx_runtime.FIRST_PASS_FORMAT, 3, 6), ("COMPLETE", 1, 6)]
+    assert calls == [("BOOLEAN_ONLY", 3, 6), ("COMPLETE", 1, 6)]
     (failure,) = result.failures()
     assert failure.column == "score" and failure.check == "ExpectColumnValuesToBeInSet"
     assert failure.rows == [6] and failure.values == [7.0] and failure.count == 1
@@ -102,13 +117,19 @@ def test_single_pass_and_two_passes_report_the_same(frame, monkeypatch):
         spec("ExpectColumnValuesToNotBeNull", column="pld_only", mostly=0.4),
         spec("ExpectColumnValuesToNotBeNull", column="score"),
         spec("ExpectColumnValuesToBeUnique", column="role"),
+        spec("ExpectColumnValuesToBeInSet", column="role", value_set=["PLD", "PDP"]),
+        spec("ExpectColumnUniqueValueCountToBeBetween", column="score", min_value=2),
+        spec("ExpectTableRowCountToEqual", value=7),
     ]
     two = run_expectations(frame, specs, "two")
-    monkeypatch.setattr(gx_runtime, "FIRST_PASS_FORMAT", "COMPLETE")
+    monkeypatch.setattr(gx_runtime, "_first_pass_format", lambda spec: "COMPLETE")
     one = run_expectations(frame, specs, "one")
-    assert reported(two) == reported(one)
-    assert [o.success for o in two] == [False, True, False, False]
+    assert [o.success for o in two] == [False, True, False, False, True, True, False]
     assert two[1].unexpected_index == [1, 4, 5]  # passed within ``mostly``: rows kept
+    # Identical, except that the pass of a map rule without ``mostly`` (run BOOLEAN_ONLY)
+    # records two of the counts COMPLETE gives, with the same values.
+    assert reported(two[:4] + two[5:]) == reported(one[:4] + one[5:])
+    assert agree(two, one) and two[4].observed == {"element_count": 6, "unexpected_count": 0}
 
 
 def test_pass_within_mostly_keeps_its_rows(frame, calls):
@@ -153,13 +174,15 @@ def test_row_conditions_give_what_gx_gives(frame, calls):
     ]
     grouped = run_expectations(frame, specs, "grouped")
     # Each distinct condition is one validation of its rows, without the condition.
-    first = [c for c in calls if c[0] == gx_runtime.FIRST_PASS_FORMAT]
+    first = [c for c in calls if c[0] != "COMPLETE"]
     assert sorted(first) == sorted(
-        [(gx_runtime.FIRST_PASS_FORMAT, n, rows) for n, rows in [(1, 6), (2, 3), (1, 3), (1, 0)]]
+        [("BOOLEAN_ONLY", 1, 6), ("BOOLEAN_ONLY", 2, 3), ("BASIC", 1, 3), ("BOOLEAN_ONLY", 1, 0)]
     )
     # GX itself, with the row conditions (no grouping).
     direct = gx_runtime._two_passes(bare_frame(frame), specs, "direct")
-    assert reported(grouped) == reported(direct)
+    assert agree(grouped, direct)
+    assert grouped[0].observed == {"element_count": 6, "unexpected_count": 0}
+    assert grouped[3].observed == {"element_count": 0, "unexpected_count": 0}
     assert [o.success for o in grouped] == [True, False, True, True, False]
     assert grouped[1].unexpected_index == [3]  # the PDP row with a PLD-only answer
     assert grouped[4].unexpected_index == [3]  # score 7 of a PDP row
@@ -219,3 +242,46 @@ def test_pandas_checks_see_no_attrs_but_report_file_rows(frame):
     result = run_gate("s", "f.csv", "input", frame, GateSuite("f", pandas_checks=[check]))
     (failure,) = result.failures()
     assert failure.rows == [6] and failure.values == [7.0]
+
+
+def test_gx_loads_only_the_columns_a_validation_reads(frame, monkeypatch):
+    """GX fingerprints every frame it loads; column rules get just their columns."""
+    from p3md.pipeline.gx_runtime import _only_columns_used
+
+    bare = bare_frame(frame)
+    column_rules = [
+        spec("ExpectColumnValuesToNotBeNull", column="score"),
+        spec("ExpectCompoundColumnsToBeUnique", column_list=["id", "role"]),
+        spec("ExpectTableRowCountToEqual", value=6),
+    ]
+    narrow = _only_columns_used(bare, column_rules)
+    assert list(narrow.columns) == ["id", "role", "score"]
+    assert narrow.index.equals(bare.index)
+    for whole_table in (
+        spec("ExpectTableColumnCountToEqual", value=4),
+        spec("ExpectColumnToExist", column="nope"),
+        spec(
+            "ExpectColumnValuesToBeNull",
+            column="score",
+            row_condition='role=="X"',
+            condition_parser="pandas",
+        ),
+    ):
+        assert _only_columns_used(bare, [column_rules[0], whole_table]) is bare
+    # And GX's verdicts are those on the whole frame.
+    loaded: list[list[str]] = []
+    real = gx_runtime._only_columns_used
+
+    def spy(df: pd.DataFrame, specs: list[ExpectationSpec]) -> pd.DataFrame:
+        out = real(df, specs)
+        loaded.append(list(out.columns))
+        return out
+
+    monkeypatch.setattr(gx_runtime, "_only_columns_used", spy)
+    specs = [*column_rules, spec("ExpectTableColumnCountToEqual", value=4)]
+    outcomes = run_expectations(frame, specs[:3], "narrow") + run_expectations(
+        frame, specs[3:], "whole"
+    )
+    assert [o.success for o in outcomes] == [False, True, True, True]
+    assert outcomes[0].unexpected_index == [5]
+    assert ["id", "role", "score"] in loaded and list(frame.columns) in loaded
