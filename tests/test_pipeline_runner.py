@@ -151,17 +151,26 @@ def test_failing_output_gate_and_stage_error(project):
     assert "deliberate failure" in result.message and "Stage alpha" in result.message
 
 
-def test_manifest_completeness(project):
-    calls = []
+class FakeRenderer:
+    """A renderer for the runner: records where it was asked to render, writes an index that
+    says how many times it rendered."""
 
-    class Rendered:
-        renderer = "fake-renderer"
+    renderer = "fake-renderer"
 
-    def fake_render(project_dir, out_dir):
-        calls.append(out_dir)
+    def __init__(self) -> None:
+        self.calls: list = []
+        self.__name__ = "fake_render"
+
+    def __call__(self, project_dir, out_dir):
+        self.calls.append(out_dir)
         out_dir.mkdir(parents=True)
-        (out_dir / "index.html").write_text("<html></html>")
-        return Rendered()
+        (out_dir / "index.html").write_text(f"<html>{len(self.calls)}</html>")
+        return self
+
+
+def test_manifest_completeness(project):
+    fake_render = FakeRenderer()
+    calls = fake_render.calls
 
     lines: list[str] = []
     result = run(project, renderer=fake_render, lines=lines)
@@ -216,16 +225,8 @@ def test_manifest_completeness(project):
 
 
 def test_unchanged_run_leaves_reports_untouched_and_bench_file_is_carried(project):
-    calls = []
-
-    class Rendered:
-        renderer = "fake-renderer"
-
-    def fake_render(project_dir, out_dir):
-        calls.append(out_dir)
-        out_dir.mkdir(parents=True)
-        (out_dir / "index.html").write_text(f"<html>{len(calls)}</html>")
-        return Rendered()
+    fake_render = FakeRenderer()
+    calls = fake_render.calls
 
     assert run(project, renderer=fake_render).success and len(calls) == 1
     before = tree_digest(project["out"])
