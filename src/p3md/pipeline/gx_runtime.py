@@ -9,6 +9,7 @@ pipeline's own progress lines.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
@@ -196,7 +197,17 @@ def _only_columns_used(df: pd.DataFrame, specs: list[ExpectationSpec]) -> pd.Dat
 
 def _column_scoped(expectation: str) -> bool:
     """Whether GX computes ``expectation`` from the columns named in its kwargs alone."""
-    gx()  # first: the package may be being imported by another thread (see gx())
+    return _kinds(expectation)[1]
+
+
+@functools.cache
+def _kinds(expectation: str) -> tuple[bool, bool]:
+    """(row-wise, column-scoped) for a GX expectation class name.
+
+    Row-wise: a map expectation, one verdict per row (or pair or tuple of cells). Column-scoped:
+    row-wise or an aggregate of named columns (a sum, a number of distinct values).
+    """
+    module = gx()  # first: the runner may be importing GX in another thread
     from great_expectations.expectations.expectation import (
         ColumnAggregateExpectation,
         ColumnMapExpectation,
@@ -204,16 +215,11 @@ def _column_scoped(expectation: str) -> bool:
         MulticolumnMapExpectation,
     )
 
-    cls = getattr(gx().expectations, expectation)
-    return issubclass(
-        cls,
-        (
-            ColumnAggregateExpectation,
-            ColumnMapExpectation,
-            ColumnPairMapExpectation,
-            MulticolumnMapExpectation,
-        ),
+    cls = getattr(module.expectations, expectation)
+    row_wise = issubclass(
+        cls, (ColumnMapExpectation, ColumnPairMapExpectation, MulticolumnMapExpectation)
     )
+    return row_wise, row_wise or issubclass(cls, ColumnAggregateExpectation)
 
 
 def _first_pass_format(spec: ExpectationSpec) -> str:
@@ -224,17 +230,7 @@ def _first_pass_format(spec: ExpectationSpec) -> str:
     number of distinct values) passes with an observed value worth recording, and a ``mostly``
     rule may pass with a few unexpected rows whose numbers the record keeps.
     """
-    gx()  # first: the package may be being imported by another thread (see gx())
-    from great_expectations.expectations.expectation import (
-        ColumnMapExpectation,
-        ColumnPairMapExpectation,
-        MulticolumnMapExpectation,
-    )
-
-    cls = getattr(gx().expectations, spec.expectation)
-    row_wise = issubclass(
-        cls, (ColumnMapExpectation, ColumnPairMapExpectation, MulticolumnMapExpectation)
-    )
+    row_wise = _kinds(spec.expectation)[0]
     return BOOLEAN_FORMAT if row_wise and spec.kwargs.get("mostly", 1) == 1 else FIRST_PASS_FORMAT
 
 
