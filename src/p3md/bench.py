@@ -431,9 +431,12 @@ def _driver(argv: Sequence[str]) -> int:
     timing: dict[str, Any] = {}
     renderer: Any = None
     if not args.no_site:
-        from p3md.site import render_site
 
         def renderer(project_dir: Path, target: Path, *, run_dir: Path | None = None) -> Any:
+            # Imported when a render happens, as `python -m p3md report` does: a no-op run
+            # never pays for the site package.
+            from p3md.site import render_site
+
             r0 = time.perf_counter()
             try:
                 return render_site(project_dir, target, run_dir=run_dir)
