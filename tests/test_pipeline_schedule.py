@@ -57,7 +57,7 @@ def test_critical_path_sums_the_heaviest_chain():
 def test_stage_starts_when_its_own_upstream_is_done_not_its_level():
     rec = Recorder({"slow": 0.3, "quick": 0.05, "other": 0.6, "after_slow": 0.05})
     names = [s.name for s in GRAPH]
-    assert run_ready_first(GRAPH, names, rec, max_workers=2) is None
+    assert run_ready_first(GRAPH, names, rec, max_workers=2) == []
     ev = rec.events
     assert set(ev) == set(names)
     # after_slow starts as soon as slow is done, while `other` (same level as slow) still runs.
@@ -86,14 +86,14 @@ def test_longest_chain_first_on_one_worker():
 
 def test_skipped_stages_count_as_done():
     rec = Recorder({})
-    assert run_ready_first(GRAPH, ["join"], rec, max_workers=2) is None
+    assert run_ready_first(GRAPH, ["join"], rec, max_workers=2) == []
     assert list(rec.events) == ["join"]
 
 
 def test_after_a_failure_nothing_new_starts_and_running_stages_finish():
     rec = Recorder({"slow": 0.05, "other": 0.4}, fail="slow")
-    failure = run_ready_first(GRAPH, [s.name for s in GRAPH], rec, max_workers=2)
-    assert isinstance(failure, RuntimeError) and "slow failed" in str(failure)
+    failures = run_ready_first(GRAPH, [s.name for s in GRAPH], rec, max_workers=2)
+    assert len(failures) == 1 and "slow failed" in str(failures[0])
     assert "after_slow" not in rec.events and "join" not in rec.events
     assert "other" in rec.events  # it was running when slow failed, and was let finish
 
@@ -105,3 +105,16 @@ def test_a_cycle_or_an_unknown_upstream_is_refused_before_anything_runs():
     with pytest.raises(RegistryError, match="unknown"):
         run_ready_first((stage("a", "ghost"),), ["a"], rec, max_workers=1)
     assert rec.events == {}
+
+
+def test_every_failure_of_stages_already_running_is_returned_in_order():
+    class FailBoth(Recorder):
+        def __call__(self, s: Stage) -> Exception | None:
+            super().__call__(s)
+            return RuntimeError(s.name) if s.name in ("slow", "other") else None
+
+    rec = FailBoth({"slow": 0.05, "other": 0.3})
+    weights = {"slow": 9.0, "other": 8.0}  # both start first on the two workers
+    failures = run_ready_first(GRAPH, [s.name for s in GRAPH], rec, max_workers=2, weights=weights)
+    assert [str(f) for f in failures] == ["slow", "other"]
+    assert set(rec.events) == {"slow", "other"}

@@ -461,7 +461,7 @@ class _Run(GateSteps):
         if fork_supported():
             self.kernel_server = ForkServer(notebook_imports(s.notebook for s in to_run))
         try:
-            failure = run_ready_first(
+            failures = run_ready_first(
                 self.stages,
                 [s.name for s in to_run],
                 work,
@@ -472,7 +472,11 @@ class _Run(GateSteps):
             if self.kernel_server is not None:
                 self.kernel_server.close()
         self._attribute_leftovers(to_run, before)
-        return failure
+        # A data gate's failure explains the run better than a notebook that failed beside it.
+        from p3md.pipeline.gates import GateFailure
+
+        gate_failures = [f for f in failures if isinstance(f, GateFailure)]
+        return (gate_failures or failures or [None])[0]
 
     def _mark_failed(
         self, stage: Stage, failure: Exception, number: dict[str, int], n: int

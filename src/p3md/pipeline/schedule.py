@@ -43,12 +43,13 @@ def run_ready_first(
     *,
     max_workers: int,
     weights: Mapping[str, float] | None = None,
-) -> Exception | None:
+) -> list[Exception]:
     """Call ``work(stage)`` for every stage named in ``to_run``, at most ``max_workers`` at
     once, each after the stages it depends on that are also in ``to_run``.
 
     ``work`` returns ``None`` on success or the failure. After the first failure no further
-    stage starts; the stages already running finish, and the first failure is returned.
+    stage starts; the stages already running finish. Returns the failures in the order they
+    happened (empty: every stage succeeded), so the caller can report the most telling one.
     """
     index = by_name(stages)
     order = critical_path(stages, weights or {})  # also refuses cycles and unknown upstreams
@@ -56,11 +57,11 @@ def run_ready_first(
     done: set[str] = {s.name for s in stages} - set(to_run)
     # Ties keep the registry (study) order.
     position = {s.name: i for i, s in enumerate(stages)}
-    failure: Exception | None = None
+    failures: list[Exception] = []
     running: dict[Future[Exception | None], str] = {}
     with ThreadPoolExecutor(max_workers=max(1, max_workers)) as pool:
         while pending or running:
-            if failure is None:
+            if not failures:
                 ready = [s for s in pending if set(s.upstream) <= done]
                 ready.sort(key=lambda s: (-order[s.name], position[s.name]))
                 for stage in ready[: max(1, max_workers) - len(running)]:
@@ -74,6 +75,6 @@ def run_ready_first(
                 result = future.result()
                 if result is None:
                     done.add(name)
-                elif failure is None:
-                    failure = result
-    return failure
+                else:
+                    failures.append(result)
+    return failures
