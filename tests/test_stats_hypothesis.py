@@ -144,3 +144,21 @@ def test_adjust_pvalues_and_sentence():
         decision_change_sentence(same)
         == "Keputusan tidak berubah setelah penyesuaian (Holm, Benjamini-Hochberg)."
     )
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_mann_whitney_equals_pingouin_mwu_without_its_quadratic_matrix(seed):
+    import numpy as np
+    import pingouin as pg
+
+    rng = np.random.default_rng(seed)
+    # Likert-like scores: many ties, unequal groups.
+    df = pd.DataFrame(
+        {"g": ["a"] * 23 + ["b"] * 17, "v": rng.integers(1, 4, size=40).astype(float)}
+    )
+    ours = mann_whitney_table(df, "g", ["v"], order=["a", "b"]).iloc[0]
+    ref = pg.mwu(df.loc[df.g == "a", "v"], df.loc[df.g == "b", "v"]).iloc[0]
+    assert ours["U"] == pytest.approx(ref["U_val"])
+    assert ours["p"] == pytest.approx(ref["p_val"])
+    assert ours["RBC"] == pytest.approx(ref["RBC"])
+    assert ours["CLES"] == pytest.approx(ref["CLES"])
