@@ -224,6 +224,10 @@ def process_memory(p: Any) -> int:
     return int(pss) if pss is not None else int(p.memory_info().rss)
 
 
+#: The kernel server's module (:mod:`p3md.pipeline.kernels`), as it shows in command lines.
+KERNEL_SERVER_MODULE = "p3md.pipeline.kernels"
+
+
 def process_kind(cmd: str, parent_cmd: str, is_root: bool) -> str:
     """runner (the pipeline), kernel-server (p3md.pipeline.kernels), kernel (spawned by
     jupyter_client or forked by the server), or other."""
@@ -235,9 +239,6 @@ def process_kind(cmd: str, parent_cmd: str, is_root: bool) -> str:
         # A forked kernel keeps its server's command line; the server's parent is the runner.
         return "kernel" if KERNEL_SERVER_MODULE in parent_cmd else "kernel-server"
     return "other"
-
-
-KERNEL_SERVER_MODULE = "p3md.pipeline.kernels"
 
 
 class TreeSampler(threading.Thread):
