@@ -24,25 +24,26 @@ raise SystemExit(main(sys.argv[1:]))
 """
 
 
+def report_argv(notebook: str, data: Path, out: Path, *extra: str) -> list[str]:
+    """The real CLI (`p3md report`) with a one-stage registry of ``notebook``, no site."""
+    script = SCRIPT.format(nb=str(FIXTURES / notebook))
+    return [
+        sys.executable, "-c", script, "report", "--data", str(data), "--out", str(out),
+        "--no-site", "--no-derived", *extra,
+    ]  # fmt: skip
+
+
 def cli(tmp_path: Path, sleep: float, *extra: str) -> subprocess.Popen:
-    script = SCRIPT.format(nb=str(FIXTURES / "fx_sleep.ipynb"))
     env = dict(os.environ, P3MD_FIXTURE_SLEEP=str(sleep))
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            script,
-            "report",
-            "--data",
-            str(tmp_path / "data"),
-            "--out",
-            str(tmp_path / "out" / "reports"),
-            "--no-site",
-            "--no-derived",
+        report_argv(
+            "fx_sleep.ipynb",
+            tmp_path / "data",
+            tmp_path / "out" / "reports",
             "--set",
             f"published_path={tmp_path / 'published.yaml'}",
             *extra,
-        ],
+        ),
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -92,21 +93,9 @@ def test_sigkill_mid_stage_leaves_reports_and_next_run_succeeds(tmp_path):
 
 def test_cli_gate_failure_exit_1_message_on_stderr(tmp_path):
     """The real CLI path with a fixture stage whose notebook raises: exit 1, message on stderr."""
-    script = SCRIPT.format(nb=str(FIXTURES / "fx_raise.ipynb"))
     (tmp_path / "data").mkdir()
     proc = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            script,
-            "report",
-            "--data",
-            str(tmp_path / "data"),
-            "--out",
-            str(tmp_path / "reports"),
-            "--no-site",
-            "--no-derived",
-        ],
+        report_argv("fx_raise.ipynb", tmp_path / "data", tmp_path / "reports"),
         capture_output=True,
         text=True,
         timeout=300,
