@@ -46,6 +46,7 @@ import pytest
 from corpus.cases import ACCEPT, CASES, REJECT, Case, by_name
 from p3md import PROJECT_ROOT
 from p3md.codebook import load_codebook
+from p3md.pipeline import atomic
 from p3md.pipeline.params import DEFAULT_CODEBOOK, ParameterError, make_params
 
 RAW = PROJECT_ROOT / "data" / "raw"
@@ -253,7 +254,7 @@ def test_broken_input_is_rejected(case, good_report, gate_memo, tmp_path, monkey
     assert digest(good_report.out) == good_report.digest, (
         f"{case.name}: the previous report (site/tables) was modified"
     )
-    assert not list(good_report.out.parent.glob(".p3md-staging-*")), "staging folder left behind"
+    assert not atomic.staging_dirs(good_report.out), "staging folder left behind"
     # It failed, before any notebook ran, with a message naming file, column and rows.
     assert not result.success and result.exit_code != 0, f"{case.name}: the run succeeded"
     assert not any(" ran in " in line for line in log), log
@@ -358,7 +359,7 @@ def test_cli_report_rejection_exit_1_keeps_report(name, good_report, tmp_path):
     assert " ran in " not in proc.stdout
     assert digest(data) == before and digest(RAW) == RAW_DIGEST
     assert digest(good_report.out) == good_report.digest
-    assert not list(good_report.out.parent.glob(".p3md-staging-*"))
+    assert not atomic.staging_dirs(good_report.out)
 
 
 def test_cli_missing_data_folder_exit_2(good_report, tmp_path):

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from p3md import PROJECT_ROOT
+from p3md.pipeline import atomic
 from p3md.pipeline.stages import STAGES
 
 pytestmark = pytest.mark.e2e
@@ -82,4 +83,4 @@ def test_cross_references_in_the_text_resolve_to_numbered_tables(pipeline_run):
 def test_chapters_hide_the_run_plumbing(pipeline_run):
     # The parameter cells are tagged remove-cell in executed copies: no staging path shows.
     for page in (pipeline_run.out_dir / "site").rglob("*.html"):
-        assert ".p3md-staging" not in page.read_text(encoding="utf-8"), page.name
+        assert atomic.WORK_DIR not in page.read_text(encoding="utf-8"), page.name

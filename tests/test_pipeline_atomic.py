@@ -11,6 +11,7 @@ from pathlib import Path
 
 import psutil
 
+from p3md.pipeline import atomic
 from pipeline_support import FIXTURES, tree_digest
 
 SCRIPT = """
@@ -65,7 +66,7 @@ def test_sigkill_mid_stage_leaves_reports_and_next_run_succeeds(tmp_path):
     kernels: list[psutil.Process] = []
     try:
         deadline = time.time() + 240
-        while not list((tmp_path / "out").glob(".p3md-staging-*/started.flag")):
+        while not list((tmp_path / "out" / atomic.WORK_DIR).glob("staging-*/started.flag")):
             assert victim.poll() is None, victim.communicate()
             assert time.time() < deadline, "the fixture stage never started"
             time.sleep(0.2)
@@ -80,14 +81,14 @@ def test_sigkill_mid_stage_leaves_reports_and_next_run_succeeds(tmp_path):
                 pass
     assert victim.returncode == -signal.SIGKILL
     assert tree_digest(reports) == before
-    assert list((tmp_path / "out").glob(".p3md-staging-*"))  # left behind by the dead run
+    assert atomic.staging_dirs(reports)  # left behind by the dead run
 
     # The next run needs no manual cleanup.
     again = cli(tmp_path, 0, "--force")
     out, err = again.communicate(timeout=300)
     assert again.returncode == 0, err
     assert "Removed stale staging folder" in out
-    assert not list((tmp_path / "out").glob(".p3md-staging-*"))
+    assert not atomic.staging_dirs(reports)
     assert (reports / "tables" / "tbl-fx-sleep.csv").is_file()
 
 

@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from p3md.pipeline import atomic
 from p3md.pipeline.params import ParameterError, RunParams, make_params
 from p3md.pipeline.stages import STAGES, topological_levels, upstream_closure
 
@@ -65,7 +66,7 @@ def test_cli_bad_parameter_exits_2_before_any_notebook(tmp_path):
     )
     assert proc.returncode == 2
     assert "alpha_validity = '1.2'" in proc.stderr and "lang = 'fr'" in proc.stderr
-    assert not out.exists() and not list(tmp_path.glob(".p3md-staging-*"))
+    assert not out.exists() and not atomic.staging_dirs(out)
 
 
 def test_cli_unknown_stage_exits_2():

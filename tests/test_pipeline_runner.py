@@ -12,6 +12,7 @@ import time
 import pytest
 
 import p3md.pipeline.runner as runner_mod
+from p3md.pipeline import atomic
 from p3md.pipeline.hashing import sha256_file
 from p3md.pipeline.params import make_params
 from p3md.pipeline.runner import run_pipeline
@@ -175,7 +176,9 @@ def test_manifest_completeness(project):
     lines: list[str] = []
     result = run(project, renderer=fake_render, lines=lines)
     assert result.success and result.renderer == "fake-renderer"
-    assert calls and ".p3md-staging-" in str(calls[0])  # rendered into staging, then swapped
+    assert calls and f"{atomic.WORK_DIR}/staging-" in str(
+        calls[0]
+    )  # rendered into staging, then swapped
     assert (
         lines[-1] == f"Site: {project['out'] / 'site' / 'index.html'} (rendered with fake-renderer)"
     )
@@ -236,7 +239,7 @@ def test_unchanged_run_leaves_reports_untouched_and_bench_file_is_carried(projec
     assert set(statuses(again).values()) == {"skipped"}
     assert again.site_index == project["out"] / "site" / "index.html"
     assert tree_digest(project["out"]) == before  # not one byte rewritten, manifest included
-    assert not list(project["out"].parent.glob(".p3md-staging-*"))
+    assert not atomic.staging_dirs(project["out"])
     assert any(line.startswith("Nothing changed since the run of") for line in lines)
 
     # The benchmark's file is no stage's output: it is carried into the next runs, and a new
@@ -312,9 +315,8 @@ def test_refuses_out_dir_inside_data(project):
 
 
 def test_stale_staging_of_dead_process_is_removed(project):
-    parent = project["out"].parent
-    parent.mkdir(parents=True)
-    stale = parent / ".p3md-staging-reports-999999"
+    parent = atomic.work_dir(project["out"])
+    stale = parent / f"{atomic.STAGING_PREFIX}{project['out'].name}-999999"
     stale.mkdir()
     (stale / ".p3md-owner.json").write_text(json.dumps({"pid": 999999, "started": time.time()}))
     assert run(project).success

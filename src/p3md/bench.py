@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 from p3md import PROJECT_ROOT
+from p3md.pipeline import atomic
 
 #: Targets of the brief (seconds / bytes); ``edit`` is relative (stage + downstream + 2 s).
 TARGETS = {
@@ -360,7 +361,7 @@ def run_once(
     result: dict[str, Any] = {"wall": round(wall, 3), "exit_code": proc.returncode}
     if proc.returncode != 0:
         result["error"] = (stderr or stdout)[-3000:]
-        failed = out.parent / f".p3md-failed-{out.name}" / "manifest.json"
+        failed = atomic.failed_dir(out) / "manifest.json"
         if failed.is_file():  # what ran before the failure, and how long it took
             fm = json.loads(failed.read_text())
             result["failed_stages"] = {
@@ -938,8 +939,7 @@ def summary_text(results: dict[str, Any]) -> str:
     if nr["status"] != "N/A":
         lines.append(
             f"  {'naive / pipeline (cold)':<34} {nr['value']:>9.2f}x  target >= 2.00x  "
-            f"{nr['status']}"
-            + (f" (gap {nr['gap']:+.2f}x)" if nr["status"] == "MISS" else "")
+            f"{nr['status']}" + (f" (gap {nr['gap']:+.2f}x)" if nr["status"] == "MISS" else "")
         )
     else:
         lines.append(f"  {'naive / pipeline (cold)':<34} {'n/a':>10}")

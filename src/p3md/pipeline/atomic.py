@@ -1,10 +1,15 @@
 """The run folder's life cycle: a lock, a staging folder, an atomic swap, stale clean-up.
 
-A run builds everything in ``<out_parent>/.p3md-staging-<pid>`` and replaces ``reports/`` only
-at the very end, so a failed, interrupted (Ctrl-C) or killed (SIGKILL) run never leaves a
-half-written ``reports/``. The swap uses Linux ``renameat2(RENAME_EXCHANGE)``, which exchanges
+A run builds everything in ``<out_parent>/.p3md-work/staging-<out>-<pid>`` and replaces
+``reports/`` only at the very end, so a failed, interrupted (Ctrl-C) or killed (SIGKILL) run
+never leaves a half-written ``reports/``. The swap uses Linux ``renameat2(RENAME_EXCHANGE)``, which exchanges
 the two folders in one system call; where it is unavailable, two renames are used and an
-interrupted swap is repaired by the next run (``.p3md-old-<pid>`` is put back).
+interrupted swap is repaired by the next run (``old-<out>-<pid>`` is put back).
+
+Everything a run keeps beside the output folder (staging, the previous run during a swap, the
+last failed run, the lock) lives in one work folder, ``.p3md-work/``, next to it: on the same
+file system (renames stay atomic), and ignored by git through its own ``.gitignore``, so a failed
+run leaves ``git status`` clean wherever ``--out`` points.
 
 Stale staging folders are recognised by their owner file (pid + process start time): if that
 process no longer exists (or the pid was reused by another process) the folder is removed.
@@ -25,9 +30,10 @@ from pathlib import Path
 
 import psutil
 
-STAGING_PREFIX = ".p3md-staging-"
-OLD_PREFIX = ".p3md-old-"
-FAILED_NAME = ".p3md-failed"
+WORK_DIR = ".p3md-work"
+STAGING_PREFIX = "staging-"
+OLD_PREFIX = "old-"
+FAILED_NAME = "failed"
 OWNER_FILE = ".p3md-owner.json"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -37,12 +43,34 @@ class RunLockedError(RuntimeError):
     """Another run writes to the same output folder right now."""
 
 
+def work_dir(out_dir: Path, *, create: bool = True) -> Path:
+    """The folder next to ``out_dir`` that holds staging, failed and old runs and the lock."""
+    work = out_dir.parent / WORK_DIR
+    if create:
+        work.mkdir(parents=True, exist_ok=True)
+        ignore = work / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text(
+                "# p3md run folders (staging, failed run, lock): never committed\n*\n"
+            )
+    return work
+
+
+def failed_dir(out_dir: Path) -> Path:
+    """Where the last failed run of ``out_dir`` is kept for inspection."""
+    return work_dir(out_dir, create=False) / f"{FAILED_NAME}-{out_dir.name}"
+
+
+def staging_dirs(out_dir: Path) -> list[Path]:
+    """Staging folders of ``out_dir`` that exist now (of this run or of dead runs)."""
+    return sorted(work_dir(out_dir, create=False).glob(f"{STAGING_PREFIX}{out_dir.name}-*"))
+
+
 @contextmanager
 def run_lock(out_dir: Path) -> Iterator[None]:
     """An exclusive lock next to ``out_dir`` for the duration of a run (released by the kernel
     when the process dies, so a SIGKILLed run never leaves a stale lock)."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = out_dir.parent / f".p3md-{out_dir.name}.lock"
+    lock_path = work_dir(out_dir) / f"{out_dir.name}.lock"
     fh = open(lock_path, "a+")
     try:
         try:
@@ -82,7 +110,7 @@ def owner_alive(folder: Path) -> bool:
 
 def cleanup_stale(out_dir: Path) -> list[Path]:
     """Remove staging folders of dead runs; repair an interrupted two-rename swap."""
-    parent = out_dir.parent
+    parent = work_dir(out_dir, create=False)
     removed: list[Path] = []
     if not parent.is_dir():
         return removed
@@ -94,7 +122,7 @@ def cleanup_stale(out_dir: Path) -> list[Path]:
         else:
             shutil.rmtree(old, ignore_errors=True)
             removed.append(old)
-    for stale in sorted(parent.glob(f"{STAGING_PREFIX}{out_dir.name}-*")):
+    for stale in staging_dirs(out_dir):
         if not owner_alive(stale):
             shutil.rmtree(stale, ignore_errors=True)
             removed.append(stale)
@@ -103,7 +131,7 @@ def cleanup_stale(out_dir: Path) -> list[Path]:
 
 def make_staging(out_dir: Path) -> Path:
     """A fresh staging folder next to ``out_dir`` (same file system, so renames are atomic)."""
-    staging = out_dir.parent / f"{STAGING_PREFIX}{out_dir.name}-{os.getpid()}"
+    staging = work_dir(out_dir) / f"{STAGING_PREFIX}{out_dir.name}-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
@@ -139,7 +167,7 @@ def swap_in(staging: Path, out_dir: Path) -> None:
     if _exchange(staging, out_dir):
         shutil.rmtree(staging, ignore_errors=True)  # staging now holds the previous run
         return
-    old = out_dir.parent / f"{OLD_PREFIX}{out_dir.name}-{os.getpid()}"
+    old = work_dir(out_dir) / f"{OLD_PREFIX}{out_dir.name}-{os.getpid()}"
     os.rename(out_dir, old)
     os.rename(staging, out_dir)
     shutil.rmtree(old, ignore_errors=True)
@@ -147,7 +175,7 @@ def swap_in(staging: Path, out_dir: Path) -> None:
 
 def keep_failed(staging: Path, out_dir: Path) -> Path:
     """Keep a failed run's folder for inspection (replacing the previous failed one)."""
-    target = out_dir.parent / f"{FAILED_NAME}-{out_dir.name}"
+    target = failed_dir(out_dir)
     if target.exists():
         shutil.rmtree(target, ignore_errors=True)
     (staging / OWNER_FILE).unlink(missing_ok=True)

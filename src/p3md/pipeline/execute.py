@@ -89,9 +89,9 @@ def execute_stage(
     """
     import papermill as pm  # heavy import, only when a stage really runs
 
-    from p3md.pipeline.kernels import kernel_manager_class
+    from p3md.pipeline.kernels import QuietKernelManager, kernel_manager_class
 
-    engine: dict[str, Any] = {}
+    engine: dict[str, Any] = {"kernel_manager_class": QuietKernelManager}
     if kernel_server is not None and kernel_server.alive():
         engine["kernel_manager_class"] = kernel_manager_class(kernel_server)
     output.parent.mkdir(parents=True, exist_ok=True)

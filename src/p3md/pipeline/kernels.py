@@ -44,6 +44,7 @@ from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
+from traitlets import default
 
 #: Environment variable that chooses how kernels start: ``fork`` (default where supported) or
 #: ``spawn`` (jupyter_client's normal launcher).
@@ -326,7 +327,36 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
         return self.connection_info
 
 
-class ForkingKernelManager(AsyncKernelManager):  # type: ignore[misc]
+class QuietKernelManager(AsyncKernelManager):  # type: ignore[misc]
+    """jupyter_client's async kernel manager talking to its kernel over IPC sockets on POSIX.
+
+    Over TCP without CurveZMQ keys, ipykernel (>= 7) logs "Kernel is running over TCP without
+    encryption" on every start, which is a real concern on a shared machine: any local user
+    could connect to the kernel's ports. Unix-domain sockets in the user's private runtime
+    folder (mode 0700) are not reachable by others, and the warning's cause is gone rather
+    than silenced. Windows has no IPC transport in ZeroMQ: TCP stays there.
+    """
+
+    @default("transport")
+    def _transport_default(self) -> str:
+        return "ipc" if os.name == "posix" else "tcp"
+
+    @default("ip")
+    def _ip_default(self) -> str:
+        if self.transport == "ipc":
+            # jupyter_client falls back to "kernel-ipc" in the working directory (the run
+            # folder) when the connection file is not yet named: keep sockets beside it.
+            from jupyter_core.paths import jupyter_runtime_dir
+
+            if not self.connection_file:
+                runtime = Path(jupyter_runtime_dir())
+                runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+                self.connection_file = str(runtime / f"kernel-{uuid.uuid4()}.json")
+            return os.path.splitext(self.connection_file)[0] + "-ipc"
+        return super()._ip_default()
+
+
+class ForkingKernelManager(QuietKernelManager):
     """An async kernel manager whose kernels come from :attr:`server` (set by
     :func:`kernel_manager_class`); everything else is jupyter_client's."""
 

@@ -12,7 +12,8 @@ One run, in order:
    wrote. After the first failure no further stage starts;
 4. on success write ``manifest.json``, render the site into the staging folder and swap it in
    for ``reports/``; copy ``derived/`` to ``data/derived``. On failure keep the staging folder
-   as ``.p3md-failed-<out>`` (with ``gates/failures.json``) and leave ``reports/`` untouched.
+   as ``.p3md-work/failed-<out>`` (with ``gates/failures.json``) and leave ``reports/``
+   untouched (:mod:`p3md.pipeline.atomic`: the work folder is ignored by git).
 """
 
 from __future__ import annotations
@@ -189,7 +190,10 @@ def run_pipeline(
 
 
 def _print(line: str) -> None:
-    print(line, flush=True)
+    # One write per line: two stages finish at the same time in two threads, and print()
+    # writes the text and its newline separately (the lines ran into each other).
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
 
 
 def _assert_not_in_data(data_dir: Path, out_dir: Path, derived_dir: Path | None) -> None:
@@ -743,4 +747,5 @@ def _rel(path: Path) -> str:
 
 
 def stderr(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
