@@ -23,7 +23,7 @@
 # kepercayaan 95% dan ambang dari parameter (Tabel 11). Data uji coba adalah **data
 # rekonstruksi**, bukan jawaban responden asli.
 #
-# Validitas butir disajikan pada @tbl-validitas-x dan @tbl-validitas-y, reliabilitas pada @tbl-reliabilitas.
+# Validitas butir disajikan pada @tbl-validitas-x dan @tbl-validitas-y, statistik butir-total ala SPSS pada @tbl-butir-total, reliabilitas pada @tbl-reliabilitas.
 
 # %% tags=["parameters"]
 # Parameter tahap (disuntikkan oleh papermill / pipeline; nilai di bawah adalah bawaan).
@@ -80,11 +80,21 @@ save_table(views.validity_view(val_y, names), "tbl-validitas-y", out_dir=out, la
 display(Markdown(text.validity_sentence(pd.concat([val_x, val_y]), lang)))
 
 # %%
+#| label: tbl-butir-total
+#| tbl-cap: "Statistik butir-total setiap skala (Item-Total Statistics SPSS) di samping keputusan r hitung dan r tabel"
+item_total = pd.concat([instrument.item_total_statistics(m).assign(variable=v) for v, m in items.items()], ignore_index=True)
+save_table(views.item_total_view(item_total, pd.concat([val_x, val_y]), names), "tbl-butir-total", out_dir=out, lang=lang,
+           note="Kolom seperti tabel Item-Total Statistics SPSS (RELIABILITY /SUMMARY=TOTAL): rata-rata dan varians (n - 1) skor skala tanpa butir itu, "
+                "korelasi butir dengan skor sisa, korelasi ganda kuadrat (1 - 1/diag(R⁻¹); kosong bila matriks korelasi singular), "
+                "dan Alpha Cronbach tanpa butir itu. Tampilan dibulatkan 3 desimal; unduhan CSV memuat presisi penuh.")
+
+# %%
 #| label: tbl-reliabilitas
 #| tbl-cap: "Hasil uji reliabilitas variabel karakteristik Pendamping Desa dan tingkat kinerja Pendamping Desa (Tabel 11 tesis)"
 rel = views.reliability_frame(reliab)
 save_table(views.reliability_view(rel, names), "tbl-reliabilitas", out_dir=out, lang=lang,
-           note="Alpha Cronbach (penghapusan listwise, seperti SPSS); selang kepercayaan 95% menurut Feldt.")
+           note="Alpha Cronbach (penghapusan listwise, seperti SPSS) dan Alpha berdasarkan butir terstandar (\"Based on Standardized Items\" SPSS); "
+                "selang kepercayaan 95% menurut Feldt, tanpa pembulatan (unduhan CSV memuat presisi penuh).")
 
 # %%
 display(Markdown(text.reliability_sentence(rel, lang)))

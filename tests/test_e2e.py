@@ -84,3 +84,18 @@ def test_chapters_hide_the_run_plumbing(pipeline_run):
     # The parameter cells are tagged remove-cell in executed copies: no staging path shows.
     for page in (pipeline_run.out_dir / "site").rglob("*.html"):
         assert atomic.WORK_DIR not in page.read_text(encoding="utf-8"), page.name
+
+
+def test_csv_downloads_carry_full_precision(pipeline_run):
+    """Rounding happens only in the display: the CSV keeps every digit (issue 13)."""
+    tables = pipeline_run.out_dir / "tables"
+    rel = pd.read_csv(tables / "tbl-reliabilitas.csv")
+    for col in ("Alpha Cronbach", "Alpha butir terstandar", "IK 95% bawah", "IK 95% atas"):
+        values = rel[col].astype(float)
+        assert (values.round(6) != values.round(3)).any(), f"{col} is rounded in the CSV"
+    item_total = pd.read_csv(tables / "tbl-butir-total.csv")
+    codes = {str(c).split("_")[0] for c in item_total["Kode butir"]}
+    assert codes == set(rel["Kode"]), "an item-total table for every scale"
+    for col in ("Varians skala jika butir dihapus", "r butir-total terkoreksi"):
+        values = item_total[col].astype(float)
+        assert (values.round(6) != values.round(3)).any(), f"{col} is rounded in the CSV"

@@ -23,6 +23,7 @@ numbers tables per chapter, and a thesis table's number is kept as a reference, 
   prefix what                                                  notebook
   ====== ===================================================== =========
   S      scoring overview (counts, sebaran modus, categories)  02
+  I      instrument extras (SPSS item-total statistics)        03
   H      hypothesis extras (pooled status test, Dunn, adj. p)  05
   W      Wioi training article (pre/post, satisfaction)        06
   R      reproduction: published vs reproduced                07
@@ -72,6 +73,10 @@ TABLE_CAPTIONS: dict[str, str] = {
     "tbl-reliabilitas": (
         "Tabel 11. Hasil uji reliabilitas variabel karakteristik Pendamping Desa "
         "dan tingkat kinerja Pendamping Desa"
+    ),
+    "tbl-butir-total": (
+        "Tabel I1. Statistik butir-total setiap skala (Item-Total Statistics SPSS) "
+        "di samping keputusan r hitung dan r tabel"
     ),
     # 04 descriptive
     "tbl-kelas-x1": (
@@ -207,7 +212,7 @@ def cell_caption(numbered: str) -> str:
     Quarto numbers tables and figures itself ("Tabel 3.1: ..."), and so does the smalldocs
     post-processing, so a caption that also printed "Tabel 9." would be numbered twice. The
     thesis number survives as a reference at the end ("... (Tabel 9 tesis)"); the letter
-    numbers of tables the thesis does not have (S, H, W, R, A) are only registry keys.
+    numbers of tables the thesis does not have (S, I, H, W, R, A) are only registry keys.
     """
     match = _NUMBER_PREFIX.match(numbered)
     if match is None:

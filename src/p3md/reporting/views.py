@@ -103,8 +103,37 @@ def validity_view(res: pd.DataFrame, variable_names: dict[str, str]) -> pd.DataF
     return no_column(out)
 
 
+def item_total_view(
+    item_total: pd.DataFrame, validity: pd.DataFrame, variable_names: dict[str, str]
+) -> pd.DataFrame:
+    """SPSS's Item-Total Statistics per scale beside the thesis's r hitung / r tabel decision.
+
+    ``item_total`` stacks :func:`p3md.stats.instrument.item_total_statistics` with a
+    ``variable`` column; ``validity`` is :func:`validity_frame` of the same items.
+    """
+    val = validity.set_index(["variable", "item"])
+    key = pd.MultiIndex.from_frame(item_total[["variable", "item"]])
+    out = pd.DataFrame(
+        {
+            "Variabel": [variable_names.get(v, v) for v in item_total["variable"]],
+            "Kode butir": item_total["item"].to_numpy(),
+            "Rata-rata skala jika butir dihapus": item_total["scale_mean_if_deleted"].to_numpy(),
+            "Varians skala jika butir dihapus": item_total["scale_variance_if_deleted"].to_numpy(),
+            "r butir-total terkoreksi": item_total["r_corrected"].to_numpy(),
+            "Korelasi ganda kuadrat": item_total["smc"].to_numpy(),
+            "Alpha jika butir dihapus": item_total["alpha_if_deleted"].to_numpy(),
+            "r hitung": val["r"].reindex(key).to_numpy(),
+            "r tabel": val["r_crit"].reindex(key).to_numpy(),
+            "Keputusan (r hitung > r tabel)": val["decision"].reindex(key).to_numpy(),
+        }
+    )
+    out.loc[out["Variabel"].duplicated(), "Variabel"] = ""
+    return out
+
+
 def reliability_view(res: pd.DataFrame, variable_names: dict[str, str]) -> pd.DataFrame:
-    """Table 11: alpha, its 95% CI, number of items, threshold and decision per variable."""
+    """Table 11: alpha, standardised alpha, its 95% CI, number of items, threshold and decision
+    per variable."""
     out = pd.DataFrame(
         {
             "Variabel": [variable_names.get(v, v) for v in res["variable"]],
@@ -112,6 +141,7 @@ def reliability_view(res: pd.DataFrame, variable_names: dict[str, str]) -> pd.Da
             "Jumlah butir": res["k"].to_numpy(),
             "n": res["n"].to_numpy(),
             "Alpha Cronbach": res["alpha"].to_numpy(),
+            "Alpha butir terstandar": res["alpha_standardized"].to_numpy(),
             "IK 95% bawah": res["ci_low"].to_numpy(),
             "IK 95% atas": res["ci_high"].to_numpy(),
             "Ambang": res["threshold"].to_numpy(),
