@@ -66,4 +66,4 @@ browser-deps:
 	  echo "!! chromium could not be installed; browser tests will be skipped"; }
 
 clean:  ## Remove generated outputs (never data/raw)
-	rm -rf $(OUT) data/derived .pytest_cache
+	rm -rf $(OUT) data/derived scratch .pytest_cache

@@ -26,9 +26,10 @@
 # Perbandingan hasil hitung ulang dengan Tabel 8 tesis disajikan pada @tbl-sampel-kecamatan.
 
 # %% tags=["parameters"]
-# Parameter tahap (disuntikkan oleh papermill / pipeline; nilai di bawah adalah bawaan).
+# Parameter tahap. `make report` menyuntikkan nilainya; nilai di bawah adalah bawaan saat
+# notebook dijalankan sendiri (JupyterLab). Jalur relatif dihitung dari folder proyek.
 data_dir = "data/raw"  # folder data mentah (hanya dibaca, tidak pernah ditulis)
-out_dir = "reports"  # folder hasil: tables/, figures/, derived/ ditulis di sini
+out_dir = None  # folder hasil; None: dijalankan manual, tulis ke scratch/ (bukan reports/)
 codebook_path = "data/codebook.yaml"  # buku kode: butir, skala, batas kategori, rancangan
 published_path = "data/published.yaml"  # angka terbitan tesis dan artikel, apa adanya
 seed = 20230616  # benih acak (rekonstruksi data; tahap ini tidak mengambil sampel acak)
@@ -40,19 +41,21 @@ class_range = "theoretical"  # rentang kelas interval: "theoretical" (buku kode)
 lang = "id"  # bahasa kalimat hasil: "id" (Indonesia) atau "en" (Inggris)
 
 # %%
-from pathlib import Path
-
 from IPython.display import Markdown, display
 
 from p3md.codebook import load_codebook
 from p3md.io.readers import read_raw_file
+from p3md.paths import resolve, stage_folders
 from p3md.reporting import save_table, text, views
 from p3md.stats import published as pub
 from p3md.stats import sampling
 
-cb = load_codebook(codebook_path)
-out = Path(out_dir)
+cb = load_codebook(resolve(codebook_path))
+run = stage_folders("sampling", out_dir)  # out_dir None: baca reports/, tulis ke scratch/
+out = run.write
 display(Markdown(text.reconstruction_notice(lang)))
+if run.by_hand:
+    display(Markdown(text.hand_run_notice(run, lang)))
 
 # %% [markdown]
 # ## Ukuran sampel
@@ -69,8 +72,8 @@ display(Markdown(text.slovin_sentence(N, e, n_exact, n, lang)))
 # ## Alokasi per kecamatan dan perbandingan dengan Tabel 8
 
 # %%
-frame = read_raw_file(data_dir, cb, "village_frame")
-published = pub.load_published(published_path)
+frame = read_raw_file(resolve(data_dir), cb, "village_frame")
+published = pub.load_published(resolve(published_path))
 table8 = pub.table8_frame(published)
 st = sampling.sampling_table(design, table8, include_total=True)
 st["sampled_in_frame"] = views.sampled_per_stratum(frame, st["kecamatan"])

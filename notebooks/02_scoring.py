@@ -26,9 +26,10 @@
 # Jumlah pendamping dan penilaian ada pada @tbl-skoring-peran-kecamatan dan @tbl-skoring-penilai, sebaran modus butir pada @tbl-skoring-modus-x dan @tbl-skoring-modus-y, dan kategori skor total pada @tbl-skoring-kategori.
 
 # %% tags=["parameters"]
-# Parameter tahap (disuntikkan oleh papermill / pipeline; nilai di bawah adalah bawaan).
+# Parameter tahap. `make report` menyuntikkan nilainya; nilai di bawah adalah bawaan saat
+# notebook dijalankan sendiri (JupyterLab). Jalur relatif dihitung dari folder proyek.
 data_dir = "data/raw"  # folder data mentah (hanya dibaca, tidak pernah ditulis)
-out_dir = "reports"  # folder hasil: tables/, figures/, derived/ ditulis di sini
+out_dir = None  # folder hasil; None: dijalankan manual, tulis ke scratch/ (bukan reports/)
 codebook_path = "data/codebook.yaml"  # buku kode: butir, skala, batas kategori, rancangan
 published_path = "data/published.yaml"  # angka terbitan tesis dan artikel, apa adanya
 seed = 20230616  # benih acak (rekonstruksi data; tahap ini tidak mengambil sampel acak)
@@ -40,21 +41,23 @@ class_range = "theoretical"  # rentang kelas interval: "theoretical" (buku kode)
 lang = "id"  # bahasa kalimat hasil: "id" (Indonesia) atau "en" (Inggris)
 
 # %%
-from pathlib import Path
-
 from IPython.display import Markdown, display
 
 from p3md.codebook import load_codebook
 from p3md.io.readers import read_raw_dir
+from p3md.paths import resolve, stage_folders
 from p3md.reporting import save_table, text, views
 from p3md.scoring import score_study
 
-cb = load_codebook(codebook_path)
-out = Path(out_dir)
+cb = load_codebook(resolve(codebook_path))
+run = stage_folders("scoring", out_dir)  # out_dir None: baca reports/, tulis ke scratch/
+out = run.write
 display(Markdown(text.reconstruction_notice(lang)))
+if run.by_hand:
+    display(Markdown(text.hand_run_notice(run, lang)))
 
 # %%
-raw = read_raw_dir(data_dir, cb)
+raw = read_raw_dir(resolve(data_dir), cb)
 scored = score_study(raw, cb)
 written = scored.write(out / "derived")
 display(Markdown(text.files_written_sentence([p.name for p in written], "derived/", lang)))

@@ -26,9 +26,10 @@
 # Korelasi Rank Spearman disajikan pada @tbl-spearman, uji beda PDP dan PLD pada @tbl-beda-peran, uji menurut status desa pada @tbl-kw-status-pdp dan @tbl-kw-status-pld (lihat juga @fig-kinerja-status), uji lanjut Dunn pada @tbl-dunn-status, dan nilai p terkoreksi pada @tbl-p-koreksi.
 
 # %% tags=["parameters"]
-# Parameter tahap (disuntikkan oleh papermill / pipeline; nilai di bawah adalah bawaan).
+# Parameter tahap. `make report` menyuntikkan nilainya; nilai di bawah adalah bawaan saat
+# notebook dijalankan sendiri (JupyterLab). Jalur relatif dihitung dari folder proyek.
 data_dir = "data/raw"  # folder data mentah (hanya dibaca, tidak pernah ditulis)
-out_dir = "reports"  # folder hasil: tables/, figures/, derived/ ditulis di sini
+out_dir = None  # folder hasil; None: dijalankan manual, tulis ke scratch/ (bukan reports/)
 codebook_path = "data/codebook.yaml"  # buku kode: butir, skala, batas kategori, rancangan
 published_path = "data/published.yaml"  # angka terbitan tesis dan artikel, apa adanya
 seed = 20230616  # benih acak (rekonstruksi data; tahap ini tidak mengambil sampel acak)
@@ -40,22 +41,24 @@ class_range = "theoretical"  # rentang kelas interval: "theoretical" (buku kode)
 lang = "id"  # bahasa kalimat hasil: "id" (Indonesia) atau "en" (Inggris)
 
 # %%
-from pathlib import Path
-
 import pandas as pd
 from IPython.display import Markdown, display
 
 from p3md.codebook import load_codebook
+from p3md.paths import resolve, stage_folders
 from p3md.reporting import figures, save_figure, save_table, text, views
 from p3md.stats import hypothesis
 
-cb = load_codebook(codebook_path)
-out = Path(out_dir)
+cb = load_codebook(resolve(codebook_path))
+run = stage_folders("hypotheses", out_dir)  # out_dir None: baca reports/, tulis ke scratch/
+out = run.write
 display(Markdown(text.reconstruction_notice(lang)))
+if run.by_hand:
+    display(Markdown(text.hand_run_notice(run, lang)))
 
 # %%
-fac = pd.read_csv(out / "derived" / "facilitators_scored.csv")
-village = pd.read_csv(out / "derived" / "village_ratings_scored.csv")
+fac = pd.read_csv(run.read / "derived" / "facilitators_scored.csv")
+village = pd.read_csv(run.read / "derived" / "village_ratings_scored.csv")
 village["status_rank"] = village["status"].map({s: d.rank for s, d in cb.statuses.items()})
 names = views.variable_labels(cb)
 x_vars = [v for v, d in cb.variables.items() if d.group == "X"]

@@ -27,9 +27,10 @@
 # Hasil uji berpasangan ada pada @tbl-wioi-uji-berpasangan dan @fig-wioi-berpasangan, kelulusan per aspek pada @tbl-wioi-aspek, dan kepuasan masyarakat pada @tbl-wioi-kepuasan.
 
 # %% tags=["parameters"]
-# Parameter tahap (disuntikkan oleh papermill / pipeline; nilai di bawah adalah bawaan).
+# Parameter tahap. `make report` menyuntikkan nilainya; nilai di bawah adalah bawaan saat
+# notebook dijalankan sendiri (JupyterLab). Jalur relatif dihitung dari folder proyek.
 data_dir = "data/raw"  # folder data mentah (hanya dibaca, tidak pernah ditulis)
-out_dir = "reports"  # folder hasil: tables/, figures/, derived/ ditulis di sini
+out_dir = None  # folder hasil; None: dijalankan manual, tulis ke scratch/ (bukan reports/)
 codebook_path = "data/codebook.yaml"  # buku kode: butir, skala, batas kategori, rancangan
 published_path = "data/published.yaml"  # angka terbitan tesis dan artikel, apa adanya
 seed = 20230616  # benih acak (rekonstruksi data; tahap ini tidak mengambil sampel acak)
@@ -41,23 +42,25 @@ class_range = "theoretical"  # rentang kelas interval: "theoretical" (buku kode)
 lang = "id"  # bahasa kalimat hasil: "id" (Indonesia) atau "en" (Inggris)
 
 # %%
-from pathlib import Path
-
 from IPython.display import Markdown, display
 
 from p3md.codebook import load_codebook
 from p3md.io.readers import read_raw_file
+from p3md.paths import resolve, stage_folders
 from p3md.reporting import figures, save_figure, save_table, text, views
 from p3md.scoring.wioi import score_wioi_satisfaction, score_wioi_tests
 from p3md.stats import prepost
 
-cb = load_codebook(codebook_path)
-out = Path(out_dir)
+cb = load_codebook(resolve(codebook_path))
+run = stage_folders("wioi", out_dir)  # out_dir None: baca reports/, tulis ke scratch/
+out = run.write
 display(Markdown(text.reconstruction_notice(lang)))
+if run.by_hand:
+    display(Markdown(text.hand_run_notice(run, lang)))
 
 # %%
-scores = score_wioi_tests(read_raw_file(data_dir, cb, "wioi_tests"), cb)
-survey = score_wioi_satisfaction(read_raw_file(data_dir, cb, "wioi_satisfaction"), cb)
+scores = score_wioi_tests(read_raw_file(resolve(data_dir), cb, "wioi_tests"), cb)
+survey = score_wioi_satisfaction(read_raw_file(resolve(data_dir), cb, "wioi_satisfaction"), cb)
 wide = views.prepost_wide(scores, "score")
 pre, post = wide["pre"], wide["post"]
 

@@ -27,9 +27,10 @@
 # Perbandingan nilai disajikan pada @tbl-reproduksi-nilai dan perbandingan kesimpulan pada @tbl-reproduksi-kesimpulan.
 
 # %% tags=["parameters"]
-# Parameter tahap (disuntikkan oleh papermill / pipeline; nilai di bawah adalah bawaan).
+# Parameter tahap. `make report` menyuntikkan nilainya; nilai di bawah adalah bawaan saat
+# notebook dijalankan sendiri (JupyterLab). Jalur relatif dihitung dari folder proyek.
 data_dir = "data/raw"  # folder data mentah (hanya dibaca, tidak pernah ditulis)
-out_dir = "reports"  # folder hasil: tables/, figures/, derived/ ditulis di sini
+out_dir = None  # folder hasil; None: dijalankan manual, tulis ke scratch/ (bukan reports/)
 codebook_path = "data/codebook.yaml"  # buku kode: butir, skala, batas kategori, rancangan
 published_path = "data/published.yaml"  # angka terbitan tesis dan artikel, apa adanya
 seed = 20230616  # benih acak (rekonstruksi data; tahap ini tidak mengambil sampel acak)
@@ -41,22 +42,24 @@ class_range = "theoretical"  # rentang kelas interval: "theoretical" (buku kode)
 lang = "id"  # bahasa kalimat hasil: "id" (Indonesia) atau "en" (Inggris)
 
 # %%
-from pathlib import Path
-
 from IPython.display import Markdown, display
 
+from p3md.paths import resolve, stage_folders
 from p3md.reporting import collect, save_table, text, views
 from p3md.stats import published as pub
 
-out = Path(out_dir)
+run = stage_folders("reproduction", out_dir)  # out_dir None: baca reports/, tulis ke scratch/
+out = run.write
 display(Markdown(text.reconstruction_notice(lang)))
-published = pub.load_published(published_path)
+if run.by_hand:
+    display(Markdown(text.hand_run_notice(run, lang)))
+published = pub.load_published(resolve(published_path))
 known = {r["id"] for r in published["values"]}
 
 # %%
 #| label: tbl-reproduksi-nilai
 #| tbl-cap: "Nilai terbitan dan nilai hasil hitung ulang"
-values = pub.compare_values(published, collect.reproduced_values(out, known))
+values = pub.compare_values(published, collect.reproduced_values(run.read, known))
 table, flags = views.reproduction_view(values)
 save_table(table, "tbl-reproduksi-nilai", out_dir=out, lang=lang, flags=flags, decimals=3,
            note="Toleransi: setengah satuan digit terakhir yang dicetak. Sel ditandai: tidak sesuai. Nilai hitung ulang berasal dari data rekonstruksi.")
@@ -67,7 +70,7 @@ display(Markdown(text.status_sentence(values["status"], "nilai", lang)))
 # %%
 #| label: tbl-reproduksi-kesimpulan
 #| tbl-cap: "Kesimpulan terbitan dan kesimpulan hasil hitung ulang"
-results = pub.conclusion_results(**collect.conclusion_inputs(out), alpha_difference=alpha_difference)
+results = pub.conclusion_results(**collect.conclusion_inputs(run.read), alpha_difference=alpha_difference)
 conclusions = pub.compare_conclusions(published, results)
 table, flags = views.conclusion_view(conclusions)
 save_table(table, "tbl-reproduksi-kesimpulan", out_dir=out, lang=lang, flags=flags,

@@ -85,6 +85,21 @@ def test_notebook_starts_with_title_and_parameters(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_papermill_reads_every_parameter_of_the_cell(path, caplog):
+    """papermill parses the cell line by line: a second ``=`` on a line (in a comment, say)
+    makes it skip that parameter with a warning, and an injected value then prints
+    "Passed unknown parameter" into ``make report``'s output."""
+    import papermill as pm
+
+    with caplog.at_level("WARNING", logger="papermill"):
+        found = pm.inspect_notebook(str(path))
+    assert set(found) == PARAMETERS
+    assert not [r for r in caplog.records if r.name.startswith("papermill")]
+    # Run by hand (JupyterLab) the notebook writes to scratch/, never into reports/.
+    assert found["out_dir"]["default"] == "None"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
 def test_notebook_is_in_sync_with_its_script(path):
     script = jupytext.read(path.with_suffix(".py"))
     notebook = nbformat.read(path, as_version=4)

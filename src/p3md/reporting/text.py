@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
+from p3md.paths import StageFolders
 from p3md.reporting.tables import format_number
 
 
@@ -62,6 +63,32 @@ def reconstruction_notice(lang: str = "id") -> str:
         "Kesesuaian dengan angka terbitan karena itu bukan bukti tentang penelitian asli; bab ini "
         "menunjukkan cara analisis bekerja dan hasilnya pada data ini."
     )
+
+
+def hand_run_notice(folders: StageFolders, lang: str = "id") -> str:
+    """What a notebook run by hand (not by the pipeline) reads and where it writes
+    (see :mod:`p3md.paths`); the pipeline's runs show no such notice."""
+    write = folders.shown(folders.write)
+    read = folders.shown(folders.read)
+    when = folders.read_run_finished or "?"
+    if lang == "en":
+        text = (
+            f"**Run by hand.** This notebook was not run by the pipeline (`out_dir` is `None`), "
+            f"so its tables and figures are written to `{write}`, not to `reports/`."
+        )
+        if folders.reads_upstream:
+            text += (
+                f" It reads the earlier chapters' results from the last good run in `{read}` "
+                f"(finished {when})."
+            )
+        return text + " Only `make report` updates the report."
+    text = (
+        f"**Dijalankan manual.** Notebook ini tidak dijalankan oleh pipeline (`out_dir` bernilai "
+        f"`None`), jadi tabel dan gambarnya ditulis ke `{write}`, bukan ke `reports/`."
+    )
+    if folders.reads_upstream:
+        text += f" Hasil bab-bab sebelumnya dibaca dari run terakhir di `{read}` (selesai {when})."
+    return text + " Laporan hanya diperbarui oleh `make report`."
 
 
 def category_sentence(
