@@ -59,7 +59,7 @@ if run.by_hand:
 # %%
 raw = read_raw_dir(resolve(data_dir), cb)
 scored = score_study(raw, cb)
-written = scored.write(out / "derived")
+written = scored.write(out / "derived", cb)
 display(Markdown(text.files_written_sentence([p.name for p in written], "derived/", lang)))
 
 # %%

@@ -1,4 +1,4 @@
-"""Command line: ``python -m p3md report | generate | check``.
+"""Command line: ``python -m p3md report | generate | check | template | map``.
 
 Exit codes: 0 success; 1 a gate or stage failed (the readable message goes to stderr);
 2 bad parameters or usage. Heavy libraries (pandas, papermill, great-expectations) are imported
@@ -50,11 +50,31 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--out", type=Path, required=True)
     gen.add_argument("--seed", type=int)
     gen.add_argument("--scale", type=int)
+    gen.add_argument(
+        "--as",
+        dest="road",
+        choices=["csv", "google-forms", "kobo", "kobo-xml", "spss", "template"],
+        default="csv",
+        help="write data/raw as the guide's worked example of a road: a Google Forms or "
+        "KoboToolbox export, SPSS/Stata files, or a filled data-entry template",
+    )
 
     chk = sub.add_parser("check", help="run the input gates on a raw data folder (no notebooks)")
     chk.add_argument("--data", type=Path, help="raw data folder (default data/raw)")
     chk.add_argument("--codebook", type=Path, help="codebook (default data/codebook.yaml)")
     chk.add_argument("--json", type=Path, help="also write the gate results to this JSON file")
+
+    tpl = sub.add_parser("template", help="write the Excel data-entry template (from the codebook)")
+    tpl.add_argument("--out", type=Path, required=True, help="the workbook to write (.xlsx)")
+    tpl.add_argument("--codebook", type=Path, help="codebook (default data/codebook.yaml)")
+
+    mp = sub.add_parser(
+        "map", help="match a form export's headers and answers to the codebook: mapping.yaml"
+    )
+    mp.add_argument("--data", type=Path, required=True, help="the export (.csv or .xlsx)")
+    mp.add_argument("--file", required=True, help="the raw file it holds, e.g. official_ratings")
+    mp.add_argument("--sheet", help="the sheet of an .xlsx export (default: the first)")
+    mp.add_argument("--codebook", type=Path, help="codebook (default data/codebook.yaml)")
     return parser
 
 
@@ -111,6 +131,18 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    if args.road != "csv":
+        from p3md import PROJECT_ROOT
+        from p3md.reconstruction.exports import BUILDERS
+
+        if args.seed is not None or args.scale is not None:
+            print("error: --as converts data/raw as it is; --seed/--scale apply to csv", file=sys.stderr)
+            return EXIT_USAGE
+        example = BUILDERS[args.road](PROJECT_ROOT / "data" / "raw", args.out)
+        for key, name in example.exports.items():
+            print(f"{key}: {args.out / name}")
+        print(f"Example data folder ({args.road}) written to {args.out}")
+        return EXIT_OK
     from p3md.reconstruction import generate  # type: ignore[attr-defined]
 
     kwargs: dict[str, Any] = {}
@@ -144,9 +176,53 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_template(args: argparse.Namespace) -> int:
+    from p3md.codebook import load_codebook
+    from p3md.io.template import write_template
+
+    if args.out.suffix.lower() != ".xlsx":
+        print(f"error: --out must name an .xlsx file, got {str(args.out)!r}", file=sys.stderr)
+        return EXIT_USAGE
+    path = write_template(args.out, load_codebook(args.codebook))
+    print(f"Data-entry template written to {path}")
+    return EXIT_OK
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    from p3md.codebook import load_codebook
+    from p3md.io.errors import RawDataError
+    from p3md.io.mapping import map_export
+
+    cb = load_codebook(args.codebook)
+    if args.file not in cb.files:
+        print(
+            f"error: --file must be one of {', '.join(cb.files)}, got {args.file!r}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if not args.data.is_file():
+        print(f"error: the export {str(args.data)!r} does not exist", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        proposal, path, lines = map_export(args.data, cb, args.file, sheet=args.sheet)
+    except RawDataError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILED
+    for line in lines:
+        print(line)
+    print(f"Mapping written to {path}")
+    return EXIT_FAILED if proposal.needs_edit else EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"report": cmd_report, "generate": cmd_generate, "check": cmd_check}[args.command]
+    handler = {
+        "report": cmd_report,
+        "generate": cmd_generate,
+        "check": cmd_check,
+        "template": cmd_template,
+        "map": cmd_map,
+    }[args.command]
     return handler(args)
 
 

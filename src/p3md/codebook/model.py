@@ -110,6 +110,11 @@ class StatusDef(_Strict):
 
 class ColumnSpec(_Strict):
     type: Literal["string", "integer", "number"]
+    #: The question as asked on a form (Indonesian): the data-entry template's header comment
+    #: and what ``p3md map`` matches a form export's header against.
+    text: str | None = None
+    #: Answer labels of an ``allowed`` code (``0: "Tidak"``), for drop-downs and form answers.
+    labels: dict[Any, str] | None = None
     pattern: str | None = None
     allowed: list[Any] | None = None
     allowed_from: str | None = None
@@ -122,6 +127,9 @@ class QuestionColumns(_Strict):
     prefix: str
     count_from: str
     allowed: list[int]
+    #: Question text with ``{n}`` for the question's number (see ``ColumnSpec.text``).
+    text: str | None = None
+    labels: dict[int, str] | None = None
 
 
 class FileSpec(_Strict):
@@ -253,6 +261,18 @@ class Codebook(BaseModel):
         if table is None:
             raise ValueError(f"item {item_id} has no bands for role {role}")
         return table
+
+    def option_labels(self, item_id: str) -> dict[int, str]:
+        """Raw answer code -> printed label of an ``options`` item. A reverse-keyed item
+        stores the questionnaire's code, scored ``4 - code``: its code ``c`` carries the label
+        of score ``4 - c`` (``ko05``: 1 Tidak pernah, 2 Pernah, 3 Sering)."""
+        item = self.item(item_id)
+        if item.response.type != "options":
+            raise ValueError(f"item {item_id} is not an options item")
+        scale = self.scales[item.response.scale or ""]
+        if not item.reverse:
+            return dict(sorted(scale.items()))
+        return dict(sorted((4 - score, label) for score, label in scale.items()))
 
     def plausible_max(self, item_id: str) -> float | None:
         response = self.item(item_id).response

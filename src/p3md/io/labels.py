@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 
 from p3md.codebook import Codebook
+from p3md.io.schema import column_options
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -50,3 +51,21 @@ def status_lookup(cb: Codebook) -> dict[str, str]:
 def plain_lookup(values: Iterable[str]) -> dict[str, str]:
     """Lookup for lists without variants (kecamatan, official positions, phases)."""
     return build_lookup({v: [] for v in values})
+
+
+def answer_lookup(cb: Codebook, file_key: str, column: str) -> dict[str, str]:
+    """Normalised answer text -> raw value of a column with a closed list: its codes, their
+    labels, ``code = label`` (the template's drop-down entries) and ``label (code)``; for
+    roles and statuses also the codebook's variants. Empty for an open column."""
+    options = column_options(cb, file_key, column) or {}
+    lookup: dict[str, str] = {}
+    for code, label in options.items():
+        for spelling in (code, label, f"{code} = {label}", f"{label} ({code})"):
+            lookup.setdefault(label_key(spelling), code)
+    spec = cb.files[file_key].columns.get(column)
+    ref = spec.allowed_from if spec is not None else None
+    if ref == "roles":
+        lookup.update(role_lookup(cb))
+    elif ref == "statuses":
+        lookup.update(status_lookup(cb))
+    return lookup

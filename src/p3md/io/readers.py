@@ -1,8 +1,10 @@
 """Read a raw data folder into typed DataFrames, whatever the spreadsheet program did to it.
 
 Accepted for every file of the codebook's ``files:`` section: ``<stem>.csv`` (``,`` or ``;``
-delimited; decimal comma when ``;``-delimited; UTF-8 with or without BOM) or ``<stem>.xlsx``
-(the first sheet whose header has the schema's columns).
+delimited; decimal comma when ``;``-delimited; UTF-8 with or without BOM), ``<stem>.xlsx``
+(the first sheet whose header has the schema's columns), ``<stem>.sav``/``.dta``
+(:mod:`p3md.io.spss`), a sheet of a filled data-entry template (:mod:`p3md.io.template`) or a
+form export named in ``mapping.yaml`` (:mod:`p3md.io.mapping`).
 
 The readers only do *structural* reading: find the file, decode it, check the header, type the
 cells faithfully, canonicalise labels, drop personal fields. Value ranges (scores 1-3, patterns
@@ -13,12 +15,8 @@ an unknown role) raises :class:`~p3md.io.errors.RawDataError`. Nothing is writte
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -27,174 +25,21 @@ from p3md.io.errors import RawDataError
 from p3md.io.labels import label_key, plain_lookup, role_lookup, status_lookup
 from p3md.io.pseudonymise import is_personal
 from p3md.io.schema import FileSchema, file_schema
-
-#: Cell texts that mean "no answer" in a numeric column.
-NA_TOKENS = frozenset({"", "-", "--", "na", "n/a", "nan", "null", "none", "."})
-
-_RESAVE_UTF8 = (
-    "re-save the file as 'CSV UTF-8 (Comma delimited) (*.csv)' in Excel or LibreOffice "
-    "(or convert it, e.g. `iconv -f {enc} -t UTF-8 in.csv > out.csv`)"
-)
+from p3md.io.mapping import MAPPING_FILE, apply_mapping, load_mapping
+from p3md.io.spss import SPSS_SUFFIXES, read_spss_table
+from p3md.io.table import NA_TOKENS, Table, read_csv_table, read_xlsx_sheet, xlsx_tables
+from p3md.io.template import is_template, read_template_sheet
 
 
-@dataclass
-class _Table:
-    """Cells as text, before typing; ``rows`` are spreadsheet row numbers (header = 1)."""
 
-    name: str  # what the user sees: "facilitators.csv" or "facilitators.xlsx[Sheet1]"
-    header: list[str]
-    cells: list[list[str]]
-    rows: list[int]
-    decimal_comma: bool = False
-    dropped: list[str] = field(default_factory=list)
-
-
-# -- decoding and splitting ---------------------------------------------------------------
-
-
-def _decode(path: Path) -> str:
-    raw = path.read_bytes()
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise RawDataError(
-            path.name,
-            rule="the file is encoded as UTF-16 (Excel's 'Unicode Text'); CSV files must be UTF-8",
-            fix=_RESAVE_UTF8.format(enc="UTF-16"),
-        )
-    try:
-        return raw.decode("utf-8-sig")  # strips a BOM if present
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        byte = raw[exc.start : exc.start + 1]
-        raise RawDataError(
-            path.name,
-            rows=[line],
-            values=[f"byte 0x{byte.hex()}"],
-            rule="the file is not valid UTF-8; the bytes look like Latin-1 / Windows-1252 "
-            "(the usual 'CSV (Comma delimited)' of Excel on Windows)",
-            fix=_RESAVE_UTF8.format(enc="WINDOWS-1252"),
-        ) from None
-
-
-def _sniff_delimiter(text: str) -> str:
-    # Only the header line decides: data cells may contain decimal commas, the header cannot.
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    return ";" if first.count(";") > first.count(",") else ","
-
-
-def _table_from_rows(
-    name: str,
-    records: list[tuple[int, list[str]]],
-    decimal_comma: bool,
-    *,
-    pad_short_rows: bool = False,
-) -> _Table:
-    """Header = first non-empty record; blank records are skipped but keep their numbers.
-
-    ``pad_short_rows`` is for spreadsheets, where trailing empty cells are simply absent. A CSV
-    writer always writes every delimiter, so a short CSV row means a truncated or mis-delimited
-    file and is rejected rather than padded with empty answers.
-    """
-    nonblank = [(n, [c.strip() for c in r]) for n, r in records if any(c.strip() for c in r)]
-    if not nonblank:
-        raise RawDataError(
-            name,
-            rule="the file is empty",
-            fix="export the sheet again with its header row and data",
-        )
-    (_, header), body = nonblank[0], nonblank[1:]
-    while header and header[-1] == "":  # trailing empty header cells from Excel
-        header.pop()
-    if not body:
-        raise RawDataError(
-            name,
-            rule="the file has a header but no data rows",
-            fix="add the data rows below the header",
-        )
-    cells, rows = [], []
-    short: list[tuple[int, list[str]]] = []  # reported together after the loop
-    for number, record in body:
-        extra = [c for c in record[len(header) :] if c]
-        if extra:
-            raise RawDataError(
-                name,
-                rows=[number],
-                values=extra,
-                rule=f"the row has more cells ({len(record)}) than the header ({len(header)} columns)",
-                fix="remove the stray cells or add the missing column header",
-            )
-        if len(record) < len(header) and not pad_short_rows:
-            short.append((number, record))
-        cells.append(record[: len(header)] + [""] * (len(header) - len(record)))
-        rows.append(number)
-    if short:
-        # One cell holding the whole line means another delimiter was used on it: name the
-        # column where the line landed; otherwise the first missing cell (a truncated row).
-        widths = {len(r) for _, r in short}
-        one_cell = widths == {1}
-        raise RawDataError(
-            name,
-            column=header[0] if one_cell else header[min(widths)],
-            rows=[n for n, _ in short],
-            values=[r[0] if one_cell else ",".join(r[-2:]) for _, r in short],
-            rule=(
-                f"rows have fewer cells ({', '.join(map(str, sorted(widths)))}) than the header "
-                f"({len(header)} columns): "
-                + ("they use another delimiter than the header" if one_cell else "the file is truncated")
-            ),
-            fix="export the file again in full, with one delimiter throughout",
-        )
-    return _Table(name, header, cells, rows, decimal_comma)
-
-
-def _read_csv(path: Path) -> _Table:
-    text = _decode(path)
-    delimiter = _sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records: list[tuple[int, list[str]]] = []
-    start = 1
-    for record in reader:
-        records.append((start, record))  # number of the line the record starts on
-        start = reader.line_num + 1
-    return _table_from_rows(path.name, records, decimal_comma=delimiter == ";")
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # Excel stores 3 as 3.0
-    return str(value)
-
-
-def _read_xlsx(path: Path, schema: FileSchema) -> _Table:
-    from openpyxl import load_workbook  # imported lazily: only .xlsx input needs it
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several unrelated types for a broken file
-        raise RawDataError(
-            path.name,
-            rule=f"the workbook cannot be opened ({type(exc).__name__}: {exc})",
-            fix="open it in Excel/LibreOffice and save it again as .xlsx, or export it as CSV UTF-8",
-        ) from None
+def _read_xlsx(path: Path, schema: FileSchema) -> Table:
     found: list[str] = []
-    try:
-        for sheet in book.worksheets:
-            records = [
-                (n, [_cell_text(v) for v in row])
-                for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-            ]
-            found.append(sheet.title)
-            try:
-                table = _table_from_rows(
-                    f"{path.name}[{sheet.title}]", records, decimal_comma=False, pad_short_rows=True
-                )
-            except RawDataError:
-                continue
-            if set(schema.names) <= {_canonical_header(h) for h in table.header}:
-                return table
-    finally:
-        book.close()
+    for title, table in xlsx_tables(path):
+        found.append(title)
+        if isinstance(table, Table) and set(schema.names) <= {
+            _canonical_header(h) for h in table.header
+        }:
+            return table
     raise RawDataError(
         path.name,
         values=found,
@@ -211,7 +56,7 @@ def _canonical_header(text: str) -> str:
     return " ".join(str(text).replace("\ufeff", "").split())
 
 
-def _select_columns(table: _Table, schema: FileSchema, personal: list[str]) -> pd.DataFrame:
+def _select_columns(table: Table, schema: FileSchema, personal: list[str]) -> pd.DataFrame:
     header = [_canonical_header(h) for h in table.header]
     dupes = sorted({h for h in header if h and header.count(h) > 1})
     if dupes:
@@ -241,7 +86,7 @@ def _select_columns(table: _Table, schema: FileSchema, personal: list[str]) -> p
             fix="add the column(s) with exactly these names (see data/README.md)",
         )
     used = set(index.values())
-    table.dropped = [h for i, h in enumerate(header) if i not in used and h]
+    table.dropped = table.predropped + [h for i, h in enumerate(header) if i not in used and h]
     personal_dropped = [h for h in table.dropped if is_personal(h, personal)]
     data = {name: [r[i] for r in table.cells] for name, i in index.items()}
     frame = pd.DataFrame(data, index=pd.Index(table.rows, name="source_row"), dtype=object)
@@ -263,7 +108,7 @@ def _to_number(text: str, decimal_comma: bool) -> float | None:
     return value
 
 
-def _type_numeric(frame: pd.DataFrame, col: str, kind: str, table: _Table) -> pd.Series:
+def _type_numeric(frame: pd.DataFrame, col: str, kind: str, table: Table) -> pd.Series:
     values: list[float | int | None] = []
     bad_rows, bad_values = [], []
     for row, text in zip(frame.index, frame[col], strict=True):
@@ -296,7 +141,7 @@ def _type_numeric(frame: pd.DataFrame, col: str, kind: str, table: _Table) -> pd
 
 
 def _canonicalise(
-    frame: pd.DataFrame, col: str, lookup: dict[str, str], table: _Table, strict: bool
+    frame: pd.DataFrame, col: str, lookup: dict[str, str], table: Table, strict: bool
 ) -> pd.Series:
     keys = frame[col].map(label_key)
     mapped = keys.map(lookup)
@@ -316,7 +161,7 @@ def _canonicalise(
 
 
 def _type_frame(
-    frame: pd.DataFrame, schema: FileSchema, table: _Table, cb: Codebook
+    frame: pd.DataFrame, schema: FileSchema, table: Table, cb: Codebook
 ) -> pd.DataFrame:
     out = {}
     for col, kind in schema.columns.items():
@@ -349,8 +194,88 @@ def _type_frame(
 # -- public -------------------------------------------------------------------------------
 
 
+#: Extensions read as a raw file ``<stem><ext>``, in this order of preference.
+RAW_SUFFIXES = (".csv", ".xlsx", *SPSS_SUFFIXES)
+
+
+def _source_table(data_dir: Path, cb: Codebook, schema: FileSchema) -> Table:
+    """The file's cells, from whichever road it came in: a form export named in
+    ``mapping.yaml``, ``<stem>.csv|.xlsx|.sav|.dta``, or a sheet of a filled template."""
+    mapping = load_mapping(data_dir)
+    entry = mapping.files.get(schema.key) if mapping else None
+    direct = [data_dir / f"{schema.stem}{ext}" for ext in RAW_SUFFIXES]
+    direct = [p for p in direct if p.is_file()]
+    if entry is not None:
+        source = data_dir / entry.source
+        if not source.is_file():
+            raise RawDataError(
+                MAPPING_FILE,
+                values=[entry.source],
+                rule=f"the section {schema.key} of {MAPPING_FILE} names the file "
+                f"{entry.source!r}, which is not in {data_dir}",
+                fix="put the export into the data folder under that name, or correct `source:`",
+            )
+        others = [p for p in direct if p.resolve() != source.resolve()]
+        if others:
+            raise RawDataError(
+                others[0].name,
+                values=[others[0].name, entry.source],
+                rule=f"{MAPPING_FILE} maps {entry.source!r} to {schema.key}, and "
+                f"{others[0].name} is in the folder too; it is not clear which one to use",
+                fix=f"keep only one of them (or remove the section {schema.key} of {MAPPING_FILE})",
+            )
+        return apply_mapping(_any_table(source, cb, schema, entry.sheet), entry, cb, schema.key)
+    if len(direct) > 1:
+        raise RawDataError(
+            direct[0].name,
+            values=[p.name for p in direct],
+            rule=f"{' and '.join(p.name for p in direct)} are both present; it is not clear "
+            "which one to use",
+            fix="keep only one of them in the data folder",
+        )
+    if direct:
+        path = direct[0]
+        if path.stat().st_size == 0:
+            raise RawDataError(
+                path.name, rule="the file is empty (0 bytes)", fix="export the data again"
+            )
+        return _any_table(path, cb, schema)
+    templates = [p for p in sorted(data_dir.glob("*.xlsx")) if is_template(p)]
+    if len(templates) > 1:
+        raise RawDataError(
+            templates[0].name,
+            values=[p.name for p in templates],
+            rule="several filled data-entry templates are in the folder",
+            fix="keep one template workbook per data folder",
+        )
+    if templates:
+        return read_template_sheet(templates[0], cb, schema)
+    raise RawDataError(
+        f"{schema.stem}.csv",
+        rule=f"the file is missing from {data_dir}",
+        fix=f"add {schema.stem}.csv (or .xlsx, .sav, .dta; see data/README.md for its columns), "
+        f"a filled data-entry template (make template), or a form export with a "
+        f"{MAPPING_FILE} (python -m p3md map)",
+    )
+
+
+def _any_table(path: Path, cb: Codebook, schema: FileSchema, sheet: str | None = None) -> Table:
+    suffix = path.suffix.lower()
+    if suffix in SPSS_SUFFIXES:
+        return read_spss_table(path, cb, schema)
+    if suffix == ".xlsx":
+        if sheet is not None:
+            return read_xlsx_sheet(path, sheet)
+        if is_template(path):
+            return read_template_sheet(path, cb, schema)
+        return _read_xlsx(path, schema)
+    return read_csv_table(path)
+
+
 def read_raw_file(data_dir: str | Path, cb: Codebook, file_key: str) -> pd.DataFrame:
-    """Read one file of the codebook's ``files:`` section (``.csv`` or ``.xlsx``).
+    """Read one file of the codebook's ``files:`` section, from any road (see
+    :func:`_source_table`): ``.csv``, ``.xlsx``, ``.sav``/``.dta``, a filled template, or a
+    form export with ``mapping.yaml``.
 
     The returned frame has exactly the schema's columns in canonical order (extra columns and
     personal fields are dropped; their headers are listed in ``df.attrs``), a fresh
@@ -358,29 +283,8 @@ def read_raw_file(data_dir: str | Path, cb: Codebook, file_key: str) -> pd.DataF
     the gates can point at cells. Types: ``string`` for text, ``Int64`` for integers,
     ``float64`` for numbers (NaN = missing).
     """
-    data_dir = Path(data_dir)
     schema = file_schema(cb, file_key)
-    candidates = [data_dir / f"{schema.stem}{ext}" for ext in (".csv", ".xlsx")]
-    present = [p for p in candidates if p.is_file()]
-    if not present:
-        raise RawDataError(
-            f"{schema.stem}.csv",
-            rule=f"the file is missing from {data_dir}",
-            fix=f"add {schema.stem}.csv or {schema.stem}.xlsx (see data/README.md for its columns)",
-        )
-    if len(present) > 1:
-        raise RawDataError(
-            present[0].name,
-            values=[p.name for p in present],
-            rule="both a .csv and an .xlsx version exist; it is not clear which one to use",
-            fix="keep only one of them in the data folder",
-        )
-    path = present[0]
-    if path.stat().st_size == 0:
-        raise RawDataError(
-            path.name, rule="the file is empty (0 bytes)", fix="export the data again"
-        )
-    table = _read_csv(path) if path.suffix == ".csv" else _read_xlsx(path, schema)
+    table = _source_table(Path(data_dir), cb, schema)
     frame = _select_columns(table, schema, cb.personal_fields)
     return _type_frame(frame, schema, table, cb)
 

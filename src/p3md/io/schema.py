@@ -52,3 +52,44 @@ def file_schema(cb: Codebook, file_key: str) -> FileSchema:
         columns[q] = "integer"
     stem = spec.path.rsplit(".", 1)[0]
     return FileSchema(key=file_key, stem=stem, columns=columns, label_columns=labels)
+
+
+def column_text(cb: Codebook, file_key: str, column: str) -> str | None:
+    """The question behind a column, as asked (Indonesian): an item's text, a fixed column's
+    ``text`` or the question columns' ``text`` with its number; ``None`` when the codebook
+    gives none."""
+    spec = cb.files[file_key]
+    if column in spec.columns:
+        return spec.columns[column].text
+    if column in question_columns(cb, file_key):
+        qc = spec.question_columns
+        assert qc is not None
+        return qc.text.format(n=int(column[len(qc.prefix) :])) if qc.text else None
+    return cb.item(column).text
+
+
+def column_options(cb: Codebook, file_key: str, column: str) -> dict[str, str] | None:
+    """The closed list of a column: raw value (as written in a cell) -> its label, or ``None``
+    for open columns (IDs, counts, distances). Option items give their codes with the printed
+    labels (reverse-keyed items on the questionnaire's order, see ``Codebook.option_labels``);
+    roles their full names; statuses, kecamatan and positions their own names; ``allowed``
+    lists their ``labels`` (or the value itself)."""
+    spec = cb.files[file_key]
+    if column in spec.columns:
+        col = spec.columns[column]
+        if col.allowed_from == "roles":
+            return {r: d.name_id for r, d in cb.roles.items()}
+        if col.allowed_from:
+            return {v: v for v in cb.allowed_values(col.allowed_from)}
+        if col.allowed is not None:
+            labels = col.labels or {}
+            return {str(a): str(labels.get(a, a)) for a in col.allowed}
+        return None
+    if column in question_columns(cb, file_key):
+        qc = spec.question_columns
+        assert qc is not None
+        return {str(a): (qc.labels or {}).get(a, str(a)) for a in qc.allowed}
+    item = cb.item(column)
+    if item.response.type != "options":
+        return None
+    return {str(code): label for code, label in cb.option_labels(column).items()}

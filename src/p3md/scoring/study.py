@@ -25,8 +25,9 @@ class ScoredStudy:
     wioi_scores: pd.DataFrame
     wioi_satisfaction: pd.DataFrame
 
-    def write(self, derived_dir: str | Path) -> list[Path]:
-        """Write every table as UTF-8 CSV (``,``, ``\\n``); returns the paths written."""
+    def write(self, derived_dir: str | Path, cb: Codebook | None = None) -> list[Path]:
+        """Write every table as UTF-8 CSV (``,``, ``\\n``) and, given the codebook, as an SPSS
+        ``.sav`` with its variable and value labels; returns the paths written."""
         derived = Path(derived_dir)
         derived.mkdir(parents=True, exist_ok=True)
         paths = []
@@ -36,6 +37,10 @@ class ScoredStudy:
                 path, index=False, lineterminator="\n", encoding="utf-8", float_format="%.4g"
             )
             paths.append(path)
+            if cb is not None:
+                from p3md.io.spss import write_scored_sav  # pyreadstat only when asked for
+
+                paths.append(write_scored_sav(getattr(self, f.name), derived / f"{f.name}.sav", cb))
         return paths
 
 

@@ -445,7 +445,9 @@ def downloads(
     for name in held_back:
         out.append(f"- Data mentah `{name}` tidak disalin ke situs: memuat kolom data pribadi.")
     for p in sorted((run_dir / "derived").glob("*.csv")):
-        out.append(f"- Data turunan: [`{p.name}`]({up}derived/{p.name})")
+        sav = p.with_suffix(".sav")
+        spss = f" · SPSS berlabel: [`{sav.name}`]({up}derived/{sav.name})" if sav.is_file() else ""
+        out.append(f"- Data turunan: [`{p.name}`]({up}derived/{p.name}){spss}")
     out.append("")
     tables = sorted((run_dir / "tables").glob("*.csv"))
     if tables:

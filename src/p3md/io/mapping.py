@@ -1,0 +1,449 @@
+"""Form exports (Google Forms, KoboToolbox) mapped onto the codebook: ``mapping.yaml``.
+
+A form export has the question texts (or Kobo's XML names) as headers, the answers as label
+texts, and columns of its own (Timestamp, email, ``_uuid``, ...). :func:`propose_mapping`
+matches each header to a column of one raw file of the codebook by the question text, with
+rapidfuzz's ``WRatio`` (a maintained fuzzy matcher; no similarity measure is written here),
+and each answer label to its code through the codebook's labels; :func:`write_mapping` keeps
+the result beside the data as ``mapping.yaml`` for the user to check and edit.
+
+The reader applies it (:func:`apply_mapping`): headers renamed to the codebook's columns,
+form metadata and unmatched columns dropped (personal ones such as an email address are
+recorded as such by the reader's pseudonymisation rule), answer labels replaced by codes.
+Anything the mapping does not cover stops the run with a :class:`RawDataError` naming the file,
+column, rows and fix: a new column, an answer without a code, a header that matched two items,
+a mapping entry whose column is not in the export.
+
+Conventions handled: Google Forms' grid headers ``Title [Row]`` and its Timestamp/email
+columns; KoboToolbox's "label" and "xml" header modes, its ``/``-separated group paths
+(``grp_pendampingan/pd01``), its metadata (``start``, ``_uuid``, ``_submission_time``,
+``_index``, ...) and its choice names (``kurang_baik`` for "Kurang baik").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from p3md.codebook import Codebook, read_yaml
+from p3md.io.errors import RawDataError
+from p3md.io.labels import answer_lookup, label_key
+from p3md.io.pseudonymise import is_personal
+from p3md.io.schema import FileSchema, column_options, column_text, file_schema
+from p3md.io.table import NA_TOKENS, Table
+
+MAPPING_FILE = "mapping.yaml"
+#: A header is taken when its best score reaches WEAK; below STRONG it is flagged for the
+#: user to confirm; when the runner-up is within MARGIN it is ambiguous and must be chosen.
+STRONG, WEAK, MARGIN = 90.0, 75.0, 3.0
+
+#: Columns the platforms add (compared in lower case on the last ``/`` segment). Google
+#: Forms: English and Indonesian interface; KoboToolbox: metadata questions and ``_`` fields.
+FORM_METADATA = frozenset(
+    {
+        "timestamp", "stempel waktu", "cap waktu", "score", "skor", "email address",
+        "alamat email",
+        "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
+        "username", "audit", "instanceid", "rootuuid", "uuid", "__version__", "_version_",
+        "_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status",
+        "_submitted_by", "_tags", "_index", "_parent_index", "_parent_table_name",
+        "_attachments", "_geolocation", "_xform_id_string",
+    }
+)  # fmt: skip
+
+_NUMBERING = re.compile(r"^\s*\d+\s*[.)]\s*")
+_GRID = re.compile(r"\[([^\[\]]+)\]\s*$")
+
+
+# -- the mapping file -----------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ColumnMap(_Strict):
+    header: str
+    column: str | None = None
+    status: str = "ok"  # ok | weak | ambiguous | unmatched | metadata | personal
+    score: float | None = None
+    candidates: list[str] | None = None
+    answers: dict[str, Any] | None = None
+
+    @field_validator("header", mode="before")
+    @classmethod
+    def _header_text(cls, v: Any) -> Any:
+        return v if v is None else str(v)  # a header "2021" is text, whatever YAML made of it
+
+    @field_validator("answers", mode="before")
+    @classmethod
+    def _answer_keys_text(cls, v: Any) -> Any:
+        return {str(k): c for k, c in v.items()} if isinstance(v, dict) else v
+
+
+class FileMap(_Strict):
+    source: str
+    sheet: str | None = None
+    columns: list[ColumnMap]
+
+
+class Mapping(_Strict):
+    version: int = 1
+    files: dict[str, FileMap]
+
+
+def mapping_path(data_dir: Path) -> Path:
+    return Path(data_dir) / MAPPING_FILE
+
+
+def load_mapping(data_dir: Path) -> Mapping | None:
+    """The folder's ``mapping.yaml`` (``None`` when there is none), validated."""
+    path = mapping_path(data_dir)
+    if not path.is_file():
+        return None
+    try:
+        return Mapping.model_validate(read_yaml(path))
+    except yaml.YAMLError as exc:
+        raise RawDataError(
+            MAPPING_FILE,
+            rule=f"the file is not valid YAML ({exc})".replace("\n", " "),
+            fix="correct the indentation or quoting, or write it again with python -m p3md map",
+        ) from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise RawDataError(
+            MAPPING_FILE,
+            values=[where],
+            rule=f"the mapping does not have the expected structure at {where}: {first['msg']}",
+            fix="write it again with python -m p3md map --data EXPORT --file KEY",
+        ) from None
+
+
+def write_mapping(data_dir: Path, key: str, filemap: FileMap) -> Path:
+    """Add or replace the section of file ``key`` in the folder's ``mapping.yaml``."""
+    path = mapping_path(data_dir)
+    current = load_mapping(data_dir) if path.is_file() else None
+    files = dict(current.files) if current else {}
+    files[key] = filemap
+    doc = Mapping(files=files).model_dump(exclude_none=True)
+    head = (
+        "# Written by `python -m p3md map`: how each column of a form export becomes a column\n"
+        "# of the codebook (data/codebook.yaml). Check the entries whose status is not `ok`:\n"
+        "#   weak       matched, but not closely: confirm or correct `column`\n"
+        "#   ambiguous  matched several columns equally well: set `column` to one of them\n"
+        "#   unmatched  no column of the codebook: dropped (set `column` if it is one)\n"
+        "#   metadata / personal  form metadata or personal data: dropped\n"
+        "# `answers` maps each answer label to the codebook's code; `null` must be filled in.\n"
+    )
+    body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+    path.write_text(head + body, encoding="utf-8")
+    return path
+
+
+# -- proposing a mapping ----------------------------------------------------------------------
+
+
+def header_variants(header: str) -> list[str]:
+    """The texts a header may carry its question in: as is, without a Kobo group path, the
+    row of a Google grid (``Title [Row]``), without a leading number (``12. ...``)."""
+    text = " ".join(str(header).split())
+    variants = [text]
+    if "/" in text:
+        variants.append(text.rsplit("/", 1)[1].strip())
+    grid = _GRID.search(text)
+    if grid:
+        variants.append(grid.group(1).strip())
+    variants += [_NUMBERING.sub("", v) for v in variants if _NUMBERING.match(v)]
+    return [v for v in dict.fromkeys(variants) if v]
+
+
+def _targets(cb: Codebook, schema: FileSchema) -> list[tuple[str, str]]:
+    """(column, text) pairs to match against: question texts (both role wordings)."""
+    pairs = []
+    for col in schema.names:
+        text = column_text(cb, schema.key, col)
+        if text:
+            pairs.append((col, text))
+        if col not in cb.files[schema.key].columns and col in {i.id for i in cb.items}:
+            if cb.item(col).text_pdp:
+                pairs.append((col, cb.item(col).text_pdp or ""))
+    return pairs
+
+
+def _scores(header: str, cb: Codebook, schema: FileSchema) -> dict[str, float]:
+    """Best score of every codebook column for one header (100 for its exact name, as in
+    Kobo's "xml" header mode)."""
+    from rapidfuzz import fuzz, utils
+
+    variants = header_variants(header)
+    names = {v.lower() for v in variants}
+    best: dict[str, float] = {}
+    for col, text in _targets(cb, schema):
+        score = max(fuzz.WRatio(v, text, processor=utils.default_process) for v in variants)
+        best[col] = max(best.get(col, 0.0), float(score))
+    for col in schema.names:
+        if col.lower() in names:
+            best[col] = 100.0
+    return best
+
+
+def _convert(code: str) -> Any:
+    return int(code) if code.lstrip("-").isdigit() else code
+
+
+@dataclass
+class Proposal:
+    """A proposed mapping with what the user must look at."""
+
+    filemap: FileMap
+    missing: list[str] = field(default_factory=list)  # codebook columns no header matched
+    uncovered: dict[str, list[str]] = field(default_factory=dict)  # header -> answers
+
+    @property
+    def needs_edit(self) -> bool:
+        ambiguous = any(c.status == "ambiguous" for c in self.filemap.columns)
+        return bool(ambiguous or self.missing or self.uncovered)
+
+
+def propose_mapping(
+    table: Table, cb: Codebook, key: str, source: str, sheet: str | None = None
+) -> Proposal:
+    """Match the headers and answers of an export ``table`` to raw file ``key``."""
+    schema = file_schema(cb, key)
+    headers = [" ".join(h.split()) for h in table.header]
+    entries: dict[int, ColumnMap] = {}
+    scored: list[tuple[float, int, str]] = []
+    all_scores: dict[int, dict[str, float]] = {}
+    for j, header in enumerate(headers):
+        last = header.rsplit("/", 1)[-1].strip().lower()
+        exact_name = last in {c.lower() for c in schema.names}
+        if not exact_name and is_personal(header, cb.personal_fields):
+            entries[j] = ColumnMap(header=header, status="personal")
+            continue
+        if not exact_name and (header.lower() in FORM_METADATA or last in FORM_METADATA):
+            entries[j] = ColumnMap(header=header, status="metadata")
+            continue
+        all_scores[j] = _scores(header, cb, schema)
+        scored += [(s, j, c) for c, s in all_scores[j].items() if s >= WEAK]
+    taken: set[str] = set()
+    # Greedy on the score: the closest pair first, each column used once.
+    for score, j, col in sorted(scored, key=lambda t: (-t[0], t[1], t[2])):
+        if j in entries or col in taken:
+            continue
+        rivals = sorted(
+            (c for c, s in all_scores[j].items() if c != col and c not in taken and s >= score - MARGIN),
+        )
+        if rivals and score < 100:
+            entries[j] = ColumnMap(
+                header=headers[j], status="ambiguous", score=round(score, 1), candidates=[col, *rivals]
+            )
+            continue
+        status = "ok" if score >= STRONG else "weak"
+        entries[j] = ColumnMap(header=headers[j], column=col, status=status, score=round(score, 1))
+        taken.add(col)
+    for j, header in enumerate(headers):
+        if j not in entries:
+            best = max(all_scores.get(j, {}).values(), default=0.0)
+            entries[j] = ColumnMap(header=header, status="unmatched", score=round(best, 1))
+    uncovered: dict[str, list[str]] = {}
+    for j, entry in entries.items():
+        if entry.column is None or not column_options(cb, key, entry.column):
+            continue
+        lookup = answer_lookup(cb, key, entry.column)
+        options = column_options(cb, key, entry.column) or {}
+        answers: dict[str, Any] = {
+            label: _convert(code) for code, label in options.items() if label != code
+        }
+        for cells in table.cells:
+            value = " ".join(cells[j].split())
+            if value.lower() in NA_TOKENS or value in answers or value in options:
+                continue
+            code = lookup.get(label_key(value))
+            answers[value] = None if code is None else _convert(code)
+            if code is None:
+                uncovered.setdefault(entry.header, []).append(value)
+        entry.answers = answers or None
+    filemap = FileMap(source=source, sheet=sheet, columns=[entries[j] for j in range(len(headers))])
+    missing = [c for c in schema.names if c not in taken]
+    return Proposal(filemap, missing, uncovered)
+
+
+# -- applying a mapping (the reader) ----------------------------------------------------------
+
+
+def apply_mapping(table: Table, filemap: FileMap, cb: Codebook, key: str) -> Table:
+    """``table`` (the export as read) with the codebook's headers and codes; see the module
+    docstring for what is rejected."""
+    schema = file_schema(cb, key)
+    headers = [" ".join(h.split()) for h in table.header]
+    by_header = {c.header: c for c in filemap.columns}
+    source = Path(filemap.source).name
+    for j, header in enumerate(headers):
+        if header and header not in by_header:
+            raise RawDataError(
+                table.name,
+                column=header,
+                rule=f"the column is not in the section {key} of {MAPPING_FILE} (added to the "
+                "form after the mapping was written?)",
+                fix=f"run python -m p3md map --data {source!r} --file {key} again, or add the "
+                f"header to {MAPPING_FILE} (with `column: null` to drop it)",
+            )
+    for entry in filemap.columns:
+        if entry.header not in headers:
+            raise RawDataError(
+                MAPPING_FILE,
+                column=entry.header,
+                values=[source],
+                rule=f"{MAPPING_FILE} maps this column of {source}, but {source} has no such "
+                "column",
+                fix=f"correct the header in {MAPPING_FILE} to the one in {source}, or run "
+                f"python -m p3md map --data {source!r} --file {key} again",
+            )
+        if entry.status == "ambiguous" and entry.column is None:
+            raise RawDataError(
+                table.name,
+                column=entry.header,
+                values=entry.candidates or [],
+                rule="the header matches several columns of the codebook equally well",
+                fix=f"in {MAPPING_FILE} set `column:` of this header to the right one of "
+                f"{', '.join(entry.candidates or [])} (and `status: ok`)",
+            )
+        if entry.column is not None and entry.column not in schema.columns:
+            raise RawDataError(
+                MAPPING_FILE,
+                column=entry.header,
+                values=[entry.column],
+                rule=f"{entry.column!r} is not a column of {key} in the codebook",
+                fix=f"use one of {', '.join(schema.names[:8])}, ... (see data/README.md)",
+            )
+    targets = [e.column for e in filemap.columns if e.column]
+    doubled = sorted({c for c in targets if targets.count(c) > 1})
+    if doubled:
+        raise RawDataError(
+            MAPPING_FILE,
+            column=doubled[0],
+            values=[e.header for e in filemap.columns if e.column == doubled[0]],
+            rule=f"two columns of {source} are mapped to the codebook column {doubled[0]!r}",
+            fix="keep the right one and set `column: null` for the other",
+        )
+    keep = [j for j, h in enumerate(headers) if by_header.get(h) and by_header[h].column]
+    new_header = [by_header[headers[j]].column or "" for j in keep]
+    cells = [[row[j] for j in keep] for row in table.cells]
+    for k, j in enumerate(keep):
+        entry = by_header[headers[j]]
+        col = entry.column or ""
+        options = column_options(cb, key, col)
+        if not options:
+            continue
+        answers = {label_key(a): str(c) for a, c in (entry.answers or {}).items() if c is not None}
+        codes = {label_key(c): c for c in options}
+        bad_rows, bad_values = [], []
+        for row_number, row in zip(table.rows, cells, strict=True):
+            value = row[k].strip()
+            if value.lower() in NA_TOKENS:
+                continue
+            code = answers.get(label_key(value)) or codes.get(label_key(value))
+            if code is None:
+                bad_rows.append(row_number)
+                bad_values.append(value)
+            else:
+                row[k] = code
+        if bad_rows:
+            shown = "; ".join(f"{c} = {lbl}" if c != lbl else c for c, lbl in options.items())
+            raise RawDataError(
+                table.name,
+                column=entry.header,
+                rows=bad_rows,
+                values=bad_values,
+                rule=f"the answer is not covered by {MAPPING_FILE} (column {col}; the "
+                f"codebook's options are {shown})",
+                fix=f"add the answer with its code under `answers:` of this column in "
+                f"{MAPPING_FILE}, or correct the cell",
+            )
+    return Table(
+        table.name,
+        new_header,
+        cells,
+        list(table.rows),
+        table.decimal_comma,
+        predropped=[headers[j] for j in range(len(headers)) if j not in keep and headers[j]],
+    )
+
+
+# -- the `map` command ----------------------------------------------------------------------
+
+
+def read_export(path: Path, sheet: str | None = None) -> tuple[Table, str | None]:
+    """A form export as a table: a CSV, or a sheet of an ``.xlsx`` (the named one, else the
+    first that holds a table: Kobo puts repeat groups on later sheets)."""
+    from p3md.io.table import read_csv_table, read_xlsx_sheet, xlsx_tables
+
+    if path.suffix.lower() != ".xlsx":
+        return read_csv_table(path), None
+    if sheet is not None:
+        return read_xlsx_sheet(path, sheet), sheet
+    found = []
+    for title, table in xlsx_tables(path):
+        found.append(title)
+        if isinstance(table, Table):
+            return table, title
+    raise RawDataError(
+        path.name,
+        values=found,
+        rule="no sheet of the workbook holds a header and data rows",
+        fix="export the form's data again (Google Forms: Download responses; Kobo: Export as XLS)",
+    )
+
+
+_FLAGS = {
+    "ok": "",
+    "weak": "CHECK (weak match)",
+    "ambiguous": "CHOOSE (several items match)",
+    "unmatched": "dropped (no item matches)",
+    "metadata": "dropped (form metadata)",
+    "personal": "dropped (personal data)",
+}
+
+
+def describe(proposal: Proposal, width: int = 60) -> list[str]:
+    """The table of matches printed for the user to confirm, weak ones flagged."""
+    lines = [f"{'header':<{width}}  {'column':<17} {'score':>5}  note"]
+    for c in proposal.filemap.columns:
+        head = c.header if len(c.header) <= width else c.header[: width - 3] + "..."
+        target = c.column or ("/".join(c.candidates or []) if c.status == "ambiguous" else "-")
+        score = f"{c.score:5.1f}" if c.score is not None else "    -"
+        note = _FLAGS.get(c.status, c.status)
+        if c.header in proposal.uncovered:
+            missing = ", ".join(repr(v) for v in dict.fromkeys(proposal.uncovered[c.header]))
+            note = (note + "; " if note else "") + f"answers without a code: {missing}"
+        lines.append(f"{head:<{width}}  {target:<17} {score}  {note}".rstrip())
+    counts = {s: sum(c.status == s for c in proposal.filemap.columns) for s in _FLAGS}
+    lines.append(
+        f"{counts['ok']} matched, {counts['weak']} weak (check them), {counts['ambiguous']} "
+        f"ambiguous, {counts['unmatched']} unmatched, "
+        f"{counts['metadata'] + counts['personal']} metadata/personal dropped."
+    )
+    if proposal.missing:
+        lines.append(f"No header matched the codebook column(s): {', '.join(proposal.missing)}.")
+    if proposal.needs_edit:
+        lines.append(
+            f"Edit {MAPPING_FILE} before running the report (set `column:` of ambiguous headers, "
+            "give the missing columns a header, fill in `null` answers)."
+        )
+    return lines
+
+
+def map_export(
+    export: Path, cb: Codebook, key: str, sheet: str | None = None
+) -> tuple[Proposal, Path, list[str]]:
+    """Propose the mapping of ``export`` to raw file ``key`` and write it beside the export."""
+    table, used_sheet = read_export(Path(export), sheet)
+    proposal = propose_mapping(table, cb, key, Path(export).name, used_sheet)
+    path = write_mapping(Path(export).parent, key, proposal.filemap)
+    return proposal, path, describe(proposal)
