@@ -136,7 +136,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
         from p3md.reconstruction.exports import BUILDERS
 
         if args.seed is not None or args.scale is not None:
-            print("error: --as converts data/raw as it is; --seed/--scale apply to csv", file=sys.stderr)
+            print(
+                "error: --as converts data/raw as it is; --seed/--scale apply to csv",
+                file=sys.stderr,
+            )
             return EXIT_USAGE
         example = BUILDERS[args.road](PROJECT_ROOT / "data" / "raw", args.out)
         for key, name in example.exports.items():

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from p3md.codebook import Codebook
 from p3md.io.schema import column_options
+from p3md.io.table import NA_TOKENS
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -69,3 +70,22 @@ def answer_lookup(cb: Codebook, file_key: str, column: str) -> dict[str, str]:
     elif ref == "statuses":
         lookup.update(status_lookup(cb))
     return lookup
+
+
+def recode_cells(
+    rows: list[int], cells: list[list[str]], j: int, lookup: dict[str, str]
+) -> tuple[list[int], list[str]]:
+    """Replace the answers in column ``j`` of ``cells`` by their codes (``lookup`` is keyed by
+    :func:`label_key`); "no answer" tokens stay. Returns the rows and values not found."""
+    bad_rows, bad_values = [], []
+    for row_number, row in zip(rows, cells, strict=True):
+        value = row[j].strip()
+        if value.lower() in NA_TOKENS:
+            continue
+        code = lookup.get(label_key(value))
+        if code is None:
+            bad_rows.append(row_number)
+            bad_values.append(value)
+        else:
+            row[j] = code
+    return bad_rows, bad_values

@@ -32,9 +32,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from p3md.codebook import Codebook, read_yaml
 from p3md.io.errors import RawDataError
-from p3md.io.labels import answer_lookup, label_key
+from p3md.io.labels import answer_lookup, label_key, recode_cells
 from p3md.io.pseudonymise import is_personal
-from p3md.io.schema import FileSchema, column_options, column_text, file_schema
+from p3md.io.schema import FileSchema, column_options, column_text, file_schema, option_text
 from p3md.io.table import NA_TOKENS, Table
 
 MAPPING_FILE = "mapping.yaml"
@@ -237,11 +237,18 @@ def propose_mapping(
         if j in entries or col in taken:
             continue
         rivals = sorted(
-            (c for c, s in all_scores[j].items() if c != col and c not in taken and s >= score - MARGIN),
+            (
+                c
+                for c, s in all_scores[j].items()
+                if c != col and c not in taken and s >= score - MARGIN
+            ),
         )
         if rivals and score < 100:
             entries[j] = ColumnMap(
-                header=headers[j], status="ambiguous", score=round(score, 1), candidates=[col, *rivals]
+                header=headers[j],
+                status="ambiguous",
+                score=round(score, 1),
+                candidates=[col, *rivals],
             )
             continue
         status = "ok" if score >= STRONG else "weak"
@@ -284,7 +291,7 @@ def apply_mapping(table: Table, filemap: FileMap, cb: Codebook, key: str) -> Tab
     headers = [" ".join(h.split()) for h in table.header]
     by_header = {c.header: c for c in filemap.columns}
     source = Path(filemap.source).name
-    for j, header in enumerate(headers):
+    for header in headers:
         if header and header not in by_header:
             raise RawDataError(
                 table.name,
@@ -341,21 +348,13 @@ def apply_mapping(table: Table, filemap: FileMap, cb: Codebook, key: str) -> Tab
         options = column_options(cb, key, col)
         if not options:
             continue
-        answers = {label_key(a): str(c) for a, c in (entry.answers or {}).items() if c is not None}
-        codes = {label_key(c): c for c in options}
-        bad_rows, bad_values = [], []
-        for row_number, row in zip(table.rows, cells, strict=True):
-            value = row[k].strip()
-            if value.lower() in NA_TOKENS:
-                continue
-            code = answers.get(label_key(value)) or codes.get(label_key(value))
-            if code is None:
-                bad_rows.append(row_number)
-                bad_values.append(value)
-            else:
-                row[k] = code
+        lookup = {label_key(c): c for c in options}  # a code typed as such
+        lookup.update(
+            {label_key(a): str(c) for a, c in (entry.answers or {}).items() if c is not None}
+        )
+        bad_rows, bad_values = recode_cells(list(table.rows), cells, k, lookup)
         if bad_rows:
-            shown = "; ".join(f"{c} = {lbl}" if c != lbl else c for c, lbl in options.items())
+            shown = "; ".join(option_text(c, lbl) for c, lbl in options.items())
             raise RawDataError(
                 table.name,
                 column=entry.header,

@@ -23,13 +23,12 @@ import pandas as pd
 from p3md.codebook import Codebook
 from p3md.io.errors import RawDataError
 from p3md.io.labels import label_key, plain_lookup, role_lookup, status_lookup
+from p3md.io.mapping import MAPPING_FILE, apply_mapping, load_mapping
 from p3md.io.pseudonymise import is_personal
 from p3md.io.schema import FileSchema, file_schema
-from p3md.io.mapping import MAPPING_FILE, apply_mapping, load_mapping
 from p3md.io.spss import SPSS_SUFFIXES, read_spss_table
 from p3md.io.table import NA_TOKENS, Table, read_csv_table, read_xlsx_sheet, xlsx_tables
 from p3md.io.template import is_template, read_template_sheet
-
 
 
 def _read_xlsx(path: Path, schema: FileSchema) -> Table:

@@ -93,3 +93,9 @@ def column_options(cb: Codebook, file_key: str, column: str) -> dict[str, str] |
     if item.response.type != "options":
         return None
     return {str(code): label for code, label in cb.option_labels(column).items()}
+
+
+def option_text(code: str, label: str) -> str:
+    """An option as shown to people (drop-downs, messages): ``3 = Baik``; an option whose
+    label is its code (a kecamatan) shows the name once."""
+    return code if label == code else f"{code} = {label}"

@@ -25,7 +25,7 @@ import pandas as pd
 from p3md.codebook import Codebook
 from p3md.io.errors import RawDataError
 from p3md.io.labels import answer_lookup, label_key
-from p3md.io.schema import FileSchema, column_options, column_text
+from p3md.io.schema import FileSchema, column_options, column_text, option_text
 from p3md.io.table import Table
 
 SPSS_SUFFIXES = (".sav", ".zsav", ".dta")
@@ -40,7 +40,9 @@ def _read(path: Path) -> tuple[pd.DataFrame, Any, dict[str, list[dict[str, Any]]
     read = pyreadstat.read_dta if dta else pyreadstat.read_sav
     try:
         df, meta = read(str(path))
-        ranges = {} if dta else read(str(path), metadataonly=True, user_missing=True)[1].missing_ranges
+        ranges = (
+            {} if dta else read(str(path), metadataonly=True, user_missing=True)[1].missing_ranges
+        )
         return df, meta, dict(ranges or {})
     except Exception as exc:  # pyreadstat raises ReadstatError, PyreadstatError, OSError
         raise RawDataError(
@@ -59,7 +61,9 @@ def _text(value: Any) -> str:
 
 
 def _shown(labels: dict[Any, str]) -> str:
-    return "; ".join(f"{_text(v)} = {lbl}" for v, lbl in sorted(labels.items(), key=lambda t: str(t[0])))
+    return "; ".join(
+        f"{_text(v)} = {lbl}" for v, lbl in sorted(labels.items(), key=lambda t: str(t[0]))
+    )
 
 
 def _user_missing(value: Any, ranges: list[dict[str, Any]]) -> bool:
@@ -93,7 +97,7 @@ def read_spss_table(path: Path, cb: Codebook, schema: FileSchema) -> Table:
         declared = missing_ranges.get(var, [])
         labels = {v: lbl for v, lbl in labels.items() if not _user_missing(v, declared)}
         lookup = answer_lookup(cb, schema.key, col)
-        expected = "; ".join(f"{c} = {lbl}" if c != lbl else c for c, lbl in options.items())
+        expected = "; ".join(option_text(c, lbl) for c, lbl in options.items())
         coded: dict[str, str] = {}
         foreign = []
         for value, label in labels.items():
@@ -163,16 +167,16 @@ def write_scored_sav(df: pd.DataFrame, path: str | Path, cb: Codebook) -> Path:
     scores ``s_<item>`` of option items carry their scale's labels (score 3 = best)."""
     import pyreadstat
 
-    out = pd.DataFrame(index=df.index)
+    out: dict[str, Any] = {}
     value_labels: dict[str, dict[float, str]] = {}
     for col in df.columns:
         series = df[col]
         if pd.api.types.is_bool_dtype(series.dtype):
-            out[col] = series.astype("float64")
+            out[col] = series.astype("float64").to_numpy()
         elif pd.api.types.is_numeric_dtype(series.dtype):
-            out[col] = series.astype("float64")
+            out[col] = series.astype("float64").to_numpy()
         else:
-            out[col] = series.astype(object).where(series.notna(), "")
+            out[col] = series.astype(object).where(series.notna(), "").to_numpy()
         if col.startswith("s_"):
             try:
                 item = cb.item(col[2:])
@@ -184,7 +188,7 @@ def write_scored_sav(df: pd.DataFrame, path: str | Path, cb: Codebook) -> Path:
     labels = {c: _variable_label(cb, c) for c in df.columns}
     path = Path(path)
     pyreadstat.write_sav(
-        out.reset_index(drop=True),
+        pd.DataFrame(out, columns=list(df.columns)),
         str(path),
         column_labels={c: lbl for c, lbl in labels.items() if lbl},
         variable_value_labels=value_labels,

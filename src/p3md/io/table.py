@@ -129,7 +129,11 @@ def table_from_rows(
             rule=(
                 f"rows have fewer cells ({', '.join(map(str, sorted(widths)))}) than the header "
                 f"({len(header)} columns): "
-                + ("they use another delimiter than the header" if one_cell else "the file is truncated")
+                + (
+                    "they use another delimiter than the header"
+                    if one_cell
+                    else "the file is truncated"
+                )
             ),
             fix="export the file again in full, with one delimiter throughout",
         )
@@ -213,4 +217,6 @@ def read_xlsx_sheet(path: Path, sheet: str) -> Table:
         records = sheet_records(book[sheet])
     finally:
         book.close()
-    return table_from_rows(f"{path.name}[{sheet}]", records, decimal_comma=False, pad_short_rows=True)
+    return table_from_rows(
+        f"{path.name}[{sheet}]", records, decimal_comma=False, pad_short_rows=True
+    )

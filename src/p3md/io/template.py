@@ -27,9 +27,9 @@ from pathlib import Path
 
 from p3md.codebook import Codebook
 from p3md.io.errors import RawDataError
-from p3md.io.labels import label_key
-from p3md.io.schema import FileSchema, column_options, column_text, file_schema
-from p3md.io.table import NA_TOKENS, Table, open_workbook, sheet_records, table_from_rows
+from p3md.io.labels import label_key, recode_cells
+from p3md.io.schema import FileSchema, column_options, column_text, file_schema, option_text
+from p3md.io.table import Table, open_workbook, sheet_records, table_from_rows
 
 #: Title of the instructions sheet and of the hidden sheet holding the drop-down lists; the
 #: hidden sheet marks a workbook as a template for the reader.
@@ -65,11 +65,6 @@ GUIDE_ID = [
     "Daftar kolom",
 ]
 GUIDE_COLUMNS = ["Lembar", "Kolom", "Pertanyaan", "Isian yang diizinkan"]
-
-
-def option_text(code: str, label: str) -> str:
-    """A drop-down entry: ``3 = Baik``; a list whose labels are the codes shows the code."""
-    return code if label == code else f"{code} = {label}"
 
 
 def _excel_col(index: int) -> str:
@@ -203,9 +198,13 @@ def write_template(path: str | Path, cb: Codebook) -> Path:
                 rule = {}
             if rule:
                 sheet.data_validation(1, j, last, j, {**rule, **message})
-            longest = max((len(option_text(c, lbl)) for c, lbl in (options or {}).items()), default=8)
+            longest = max(
+                (len(option_text(c, lbl)) for c, lbl in (options or {}).items()), default=8
+            )
             is_text = cs is not None and cs.type == "string"
-            sheet.set_column(j, j, max(len(col) + 4, min(28, longest + 2)), text_cells if is_text else None)
+            sheet.set_column(
+                j, j, max(len(col) + 4, min(28, longest + 2)), text_cells if is_text else None
+            )
         sheet.freeze_panes(1, 1)
 
     guide.set_column(0, 0, 22)
@@ -213,7 +212,13 @@ def write_template(path: str | Path, cb: Codebook) -> Path:
     guide.set_column(2, 2, 70, wrap)
     guide.set_column(3, 3, 48, wrap)
     for i, line in enumerate(GUIDE_ID):
-        fmt = title if i == 0 else heading if line and not line[0].isdigit() and line[0] != " " else None
+        fmt = (
+            title
+            if i == 0
+            else heading
+            if line and not line[0].isdigit() and line[0] != " "
+            else None
+        )
         guide.write_string(i, 0, line, fmt)
     start = len(GUIDE_ID)
     for j, name in enumerate(GUIDE_COLUMNS):
@@ -272,17 +277,7 @@ def read_template_sheet(path: Path, cb: Codebook, schema: FileSchema) -> Table:
             continue
         accepted = {label_key(option_text(c, lbl)): c for c, lbl in options.items()}
         accepted.update({label_key(c): c for c in options})  # the code typed alone
-        bad_rows, bad_values = [], []
-        for row_number, cells in zip(table.rows, table.cells, strict=True):
-            value = cells[j].strip()
-            if value.lower() in NA_TOKENS:
-                continue
-            code = accepted.get(label_key(value))
-            if code is None:
-                bad_rows.append(row_number)
-                bad_values.append(value)
-            else:
-                cells[j] = code
+        bad_rows, bad_values = recode_cells(table.rows, table.cells, j, accepted)
         if bad_rows:
             shown = "; ".join(option_text(c, lbl) for c, lbl in options.items())
             raise RawDataError(

@@ -31,8 +31,8 @@ from pathlib import Path
 import pandas as pd
 
 from p3md.codebook import Codebook, load_codebook
-from p3md.io.schema import column_options, column_text, file_schema
-from p3md.io.template import option_text, write_template
+from p3md.io.schema import column_options, column_text, file_schema, option_text
+from p3md.io.template import write_template
 
 #: The questionnaires (the files a form collects); village_frame and wioi_tests stay CSV in
 #: the form examples (a sampling frame and a scored test are not form answers).
@@ -211,7 +211,7 @@ def spss_folder(raw_dir: Path, out: Path, cb: Codebook | None = None) -> Example
     example = ExampleFolder(out)
     for key in (*FORM_FILES, "wioi_tests"):
         df = _raw_text(raw_dir, key, cb)
-        frame = pd.DataFrame(index=df.index)
+        frame: dict[str, object] = {}
         value_labels: dict[str, dict[float, str]] = {}
         missing: dict[str, list[float]] = {}
         labels: dict[str, str] = {}
@@ -229,27 +229,28 @@ def spss_folder(raw_dir: Path, out: Path, cb: Codebook | None = None) -> Example
             else:
                 item = cb.item(c) if _is_item(cb, key, c) else None
                 optional = item is not None and len(item.roles) < len(cb.roles)
-                values = [float(v) if v else (NOT_APPLICABLE if optional else float("nan")) for v in df[c]]
+                values = [
+                    float(v) if v else (NOT_APPLICABLE if optional else float("nan")) for v in df[c]
+                ]
                 frame[c] = values
                 if options:
                     value_labels[c] = {float(code): lbl for code, lbl in options.items()}
                 if optional:
                     value_labels.setdefault(c, {})[float(NOT_APPLICABLE)] = "Tidak berlaku"
                     missing[c] = [float(NOT_APPLICABLE)]
-        if key == "wioi_tests":
-            name = f"{cb.files[key].path.rsplit('.', 1)[0]}.dta"
-            pyreadstat.write_dta(
-                frame, str(out / name), column_labels=labels, variable_value_labels=value_labels
-            )
-        else:
-            name = f"{cb.files[key].path.rsplit('.', 1)[0]}.sav"
-            pyreadstat.write_sav(
-                frame,
-                str(out / name),
-                column_labels=labels,
-                variable_value_labels=value_labels,
-                missing_ranges=missing,
-            )
+        # Stata has no user-missing values (its .a-.z are another kind): the Wioi tests have
+        # no role-specific items, so there is nothing to declare for them.
+        stata = key == "wioi_tests"
+        name = f"{cb.files[key].path.rsplit('.', 1)[0]}.{'dta' if stata else 'sav'}"
+        write = pyreadstat.write_dta if stata else pyreadstat.write_sav
+        extra = {} if stata else {"missing_ranges": missing}
+        write(
+            pd.DataFrame(frame),
+            str(out / name),
+            column_labels=labels,
+            variable_value_labels=value_labels,
+            **extra,
+        )
         example.exports[key] = name
         example.truth[key] = {c: c for c in file_schema(cb, key).names}
     return example
