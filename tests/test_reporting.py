@@ -38,19 +38,21 @@ def test_save_table_writes_machine_readable_csv_and_sidecar(tmp_path, table):
     assert meta["caption"] == CAPTIONS["tbl-validitas-x"]
     assert meta["caption"].endswith("(Tabel 9 tesis)")  # thesis number kept as a reference
     # display: Indonesian decimal comma, p below 0.001, thousands with '.'
-    md = shown._repr_markdown_()
-    assert "0,361" in md and "< 0,001" in md and "1.200" in md
     html = shown._repr_html_()
-    assert "<table" in html and "&lt; 0,001" in html and "Sumber: data rekonstruksi" in html
+    assert "0,361" in html and "&lt;\u00a00,001" in html and "1.200" in html
+    assert "<table" in html and "Sumber: data rekonstruksi" in html
     assert "<caption" not in html  # the caption comes from the cell's tbl-cap
+    # HTML only: a Markdown output beside it would be what Quarto's Typst path prints.
+    assert not hasattr(shown, "_repr_markdown_")
 
 
 def test_save_table_flags_are_highlighted_and_recorded(tmp_path, table):
     flags = pd.DataFrame(False, index=table.index, columns=table.columns)
     flags.loc[1, "n"] = True
     shown = save_table(table, "tbl-validitas-x", out_dir=tmp_path, flags=flags)
-    assert "1.200 †" in shown._repr_markdown_()
-    assert "background-color" in shown._repr_html_()
+    html = shown._repr_html_()
+    assert "1.200 †" in html and "background-color: #fde2c8" in html
+    assert html.count("†") == 1
     meta = json.loads((tmp_path / "tables" / "tbl-validitas-x.json").read_text(encoding="utf-8"))
     assert meta["flagged"] == [[1, "n"]]
 
@@ -147,3 +149,58 @@ def test_sentences_are_computed_from_values():
     assert text.join_list(["X2", "X4", "X7"]) == "X2, X4 dan X7"
     assert "tidak mengubah" in text.adjustment_sentence([])
     assert "data rekonstruksi" in text.reconstruction_notice()
+
+
+def _header_rows(html: str) -> list[list[tuple[str, str, str]]]:
+    """(text, colspan, rowspan) of every header cell, row by row."""
+    import re
+
+    thead = html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    rows = []
+    for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", thead, re.S):
+        cells = re.findall(r'<th[^>]*rowspan="(\d+)" colspan="(\d+)"[^>]*>(.*?)</th>', tr, re.S)
+        rows.append([(re.sub(r"<[^>]+>|\s+", " ", t).strip(), c, r) for r, c, t in cells])
+    return rows
+
+
+def test_display_groups_headers_rows_and_hides_repeated_keys(tmp_path):
+    """Spanners from "Group: label" / "Group (label)" names, row groups from a first-row-only
+    column, a Kode column left out when the name already carries it; the CSV keeps all."""
+    table = pd.DataFrame(
+        {
+            "Variabel": ["Umur (X1)", "", "", "Motivasi (X3)", ""],
+            "Kode": ["X1", "X1", "X1", "X3", "X3"],
+            "n": [44, 44, 44, 44, 44],
+            "Gabungan: rs": [0.1, 0.25, 0.2, -0.3, 0.0],
+            "Gabungan: p": [0.01, 0.0001, 0.2, 0.5, 1.0],
+            "PDP (n)": [3, 4, 5, 6, 7],
+            "PDP (%)": [10.0, 20.5, 30.25, 1.0, 2.0],
+            "Lulus pre-test (%)": [1.0, 2.0, 3.0, 4.0, 5.0],
+        }
+    )
+    shown = save_table(table, "tbl-spearman", out_dir=tmp_path)
+    html = shown._repr_html_()
+    top, sub = _header_rows(html)
+    assert ("Gabungan", "2", "1") in top and ("PDP", "2", "1") in top
+    assert ("n", "1", "2") in top and ("Lulus pre-test (%)", "1", "2") in top
+    assert [t for t, _, _ in sub] == ["rs", "p", "n", "%"]
+    assert "Kode" not in html.split("<tbody", 1)[0] and ">X1<" not in html
+    assert "Variabel" not in html.split("<tbody", 1)[0]  # became group rows
+    assert html.count("Umur (X1)") == 1 and "gt_group_heading" in html
+    assert "-0,300" in html and "20,500" in html
+    back = read_table(tmp_path, "tbl-spearman")
+    assert list(back.columns) == list(table.columns)  # tidy CSV: every column, full precision
+    assert back.loc[2, "PDP (%)"] == 30.25
+
+
+def test_display_css_is_scoped_to_its_table(tmp_path, table):
+    import re
+
+    html = save_table(table, "tbl-validitas-x", out_dir=tmp_path)._repr_html_()
+    css = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    selectors = [
+        s.strip() for rule in css.split("}") if "{" in rule for s in rule.split("{")[0].split(",")
+    ]
+    assert selectors and all(
+        s.startswith("#tbl_validitas_x") for s in selectors if not s.startswith("@")
+    )

@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterable, Sequence
 
 from p3md.paths import StageFolders
-from p3md.reporting.tables import format_number
+from p3md.reporting.formatting import format_number
 
 
 def num(value: float | int | None, decimals: int = 2, lang: str = "id") -> str:

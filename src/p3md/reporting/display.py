@@ -1,0 +1,213 @@
+"""How a saved table looks in the report: a publication table built with great-tables.
+
+Why great-tables and not pandas' Styler: a thesis table needs grouped column headers (a
+spanner "Gabungan | PDP | PLD" over rs, p and the decision), row groups (the variable printed
+once above its items), a note that belongs to the table, and an HTML table that Quarto's Typst
+path understands. Styler can draw MultiIndex headers, but it has no row groups or table notes,
+and its headers of unspanned columns come out as an empty cell above the label. great-tables
+(Posit's port of R's gt, maintained) does all four, and its HTML is a plain ``<table>`` with
+``colspan``/``rowspan`` headers and a ``<tfoot>`` note, which Quarto 1.10 turns into a Typst
+``table.header``/``table.footer`` for the PDF (checked). great-tables' ``<style>`` block has
+rules that are not scoped to its table (``#id thead, tbody, tr, td ...``, `` tr {...}``), which
+would restyle every other table of the page; :func:`scope_css` prefixes them with the table's id
+(its ``inline_css=True`` would do the same but needs one more compiled package, css-inline).
+
+The display never computes: it shows the formatted text of :mod:`p3md.reporting.formatting`
+(decimal comma, ``< 0,001``, ``–``) and derives its layout from the column names that the CSV
+keeps (``"Gabungan: rs"``, ``"PDP (n)"``), so every table -- including those with columns added
+later -- gets the same treatment:
+
+- **spanners**: adjacent columns named ``"<group>: <label>"`` or ``"<group> (<label>)"`` share a
+  spanner ``<group>`` over their ``<label>``s (at least two adjacent columns; a lone
+  ``"Lulus pre-test (%)"`` keeps its name);
+- **row groups**: a text column printed only on the first row of each block (the thesis's
+  "Variabel" column) becomes group rows instead of a column;
+- **redundant keys**: a ``Kode`` column whose value stands in parentheses in another cell of the
+  same row (``"Tingkat motivasi kerja (X3)"``) is left out of the display (the CSV keeps it);
+- **flags**: flagged cells are highlighted and marked ``†`` (the mark survives the PDF and
+  black-and-white print).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+FLAG_MARK = "†"
+FLAG_FILL = "#fde2c8"
+#: Columns that only repeat a key shown elsewhere in the row (left out of the display).
+KEY_COLUMNS = ("Kode",)
+_SUFFIX = re.compile(r"^(?P<group>.+?) \((?P<label>[^()]+)\)$")
+_COLON = re.compile(r"^(?P<group>[^:]+?): (?P<label>.+)$")
+
+
+@dataclass(frozen=True)
+class Header:
+    """One displayed column: its CSV name, its spanner (or ``None``) and its label."""
+
+    column: str
+    spanner: str | None
+    label: str
+
+
+def _split(name: str) -> tuple[str, str] | None:
+    for pattern in (_COLON, _SUFFIX):
+        m = pattern.match(name)
+        if m:
+            return m.group("group").strip(), m.group("label").strip()
+    return None
+
+
+def headers(columns: Sequence[str]) -> list[Header]:
+    """Spanners of adjacent columns that share a ``<group>: `` prefix or `` (<label>)`` suffix."""
+    parts = [_split(str(c)) for c in columns]
+    out: list[Header] = []
+    i = 0
+    while i < len(columns):
+        part = parts[i]
+        j = i + 1
+        if part is not None:
+            while j < len(columns) and parts[j] is not None and parts[j][0] == part[0]:
+                j += 1
+        if part is not None and j - i >= 2:
+            out.extend(Header(str(columns[k]), part[0], parts[k][1]) for k in range(i, j))
+        else:
+            out.append(Header(str(columns[i]), None, str(columns[i])))
+            j = i + 1
+        i = j
+    return out
+
+
+def group_column(data: pd.DataFrame) -> str | None:
+    """The first text column printed only on the first row of each block (the rest of the
+    block is ``""``), if any, among the first three columns."""
+    if len(data) < 2:
+        return None
+    for col in data.columns[:3]:
+        values = data[col]
+        if not all(isinstance(v, str) for v in values):
+            continue
+        blank = values.str.strip() == ""
+        if values.iloc[0].strip() and blank.sum() >= (~blank).sum():
+            return str(col)
+    return None
+
+
+def redundant_keys(data: pd.DataFrame, text: pd.DataFrame) -> list[str]:
+    """``Kode`` columns whose every value appears as ``(value)`` in another cell of its row."""
+    out = []
+    for key in KEY_COLUMNS:
+        if key not in data.columns:
+            continue
+        others = [c for c in text.columns if c != key]
+        ok = True
+        for i, value in enumerate(data[key].astype(str)):
+            row = " ".join(str(text.iloc[i][c]) for c in others)
+            if f"({value})" not in row:
+                ok = False
+                break
+        if ok:
+            out.append(key)
+    return out
+
+
+def render_html(
+    data: pd.DataFrame,
+    text: pd.DataFrame,
+    label: str,
+    note: str | None,
+    flags: pd.DataFrame | None,
+) -> str:
+    """The table as HTML (great-tables, styles inlined); ``text`` holds the formatted cells."""
+    from great_tables import GT, loc, style
+
+    # "< 0,001" must not break between its two parts.
+    shown = text.apply(lambda col: col.str.replace("< ", "<\u00a0", regex=False))
+    if flags is not None:
+        for col in shown.columns:
+            mask = flags[col].to_numpy(dtype=bool)
+            shown.loc[mask, col] = [f"{v} {FLAG_MARK}" for v in shown.loc[mask, col]]
+    group = group_column(data)
+    if group is not None:
+        blank = data[group].str.strip() == ""
+        shown[group] = shown[group].where(~blank.to_numpy()).ffill()
+    shown = shown.drop(columns=redundant_keys(data, shown))
+    columns = [c for c in shown.columns if c != group]
+    # great-tables wants unique string column ids; labels come back through cols_label.
+    ids = {c: f"c{i}" for i, c in enumerate(shown.columns)}
+    frame = shown.rename(columns=ids)
+    gt = GT(frame, groupname_col=ids[group] if group else None, id=label.replace("-", "_"))
+    heads = headers(columns)
+    gt = gt.cols_label(**{ids[h.column]: h.label for h in heads})
+    spanners: dict[str, list[str]] = {}
+    for h in heads:
+        if h.spanner is not None:
+            spanners.setdefault(h.spanner, []).append(ids[h.column])
+    for name, cols in spanners.items():
+        gt = gt.tab_spanner(label=name, columns=cols, id=f"sp{cols[0]}")
+    gt = gt.cols_align("left", columns=[ids[c] for c in columns if not _numeric_text(shown[c])])
+    gt = gt.cols_align("right", columns=[ids[c] for c in columns if _numeric_text(shown[c])])
+    if flags is not None:
+        for col in columns:
+            rows = [int(r) for r in range(len(flags)) if bool(flags[col].iloc[r])]
+            if rows:
+                gt = gt.tab_style(style.fill(FLAG_FILL), loc.body(columns=ids[col], rows=rows))
+    if note:
+        gt = gt.tab_source_note(note)
+    gt = gt.tab_options(
+        table_width="100%",
+        # The page themes set 17-19 px body text; tables read well at 13 px (12 px from eleven
+        # columns on) and then fit the main column of a 1280 px window beside the sidebars
+        # (measured in the browser test).
+        table_font_size="12px" if len(columns) > 10 else "13px",
+        column_labels_font_weight="bold",
+        data_row_padding="2px",
+        data_row_padding_horizontal="4px",
+        column_labels_padding="2px",
+        column_labels_padding_horizontal="4px",
+        row_group_padding="2px",
+        row_group_font_weight="bold",
+        source_notes_font_size="0.9em",
+        container_overflow_x="visible",
+        container_padding_y="0px",
+        table_font_names=["inherit"],
+        quarto_disable_processing=False,
+    )
+    return scope_css(gt.as_raw_html(), f"#{label.replace('-', '_')}")
+
+
+_STYLE = re.compile(r"(<style>)(.*?)(</style>)", re.S)
+
+
+def scope_css(html: str, scope: str) -> str:
+    """Prefix every selector of the ``<style>`` blocks in ``html`` that is not already under
+    ``scope`` (an id selector), so the rules reach only that table."""
+
+    def fix_rules(css: str) -> str:
+        out = []
+        for rule in css.split("}"):
+            if "{" not in rule:
+                out.append(rule)
+                continue
+            selectors, body = rule.split("{", 1)
+            if selectors.strip().startswith("@"):
+                out.append(rule)
+                continue
+            fixed = []
+            for sel in selectors.split(","):
+                sel = sel.strip()
+                fixed.append(sel if sel.startswith(scope) else f"{scope} {sel}")
+            out.append(f"{', '.join(fixed)} {{{body}")
+        return "}".join(out)
+
+    return _STYLE.sub(lambda m: m.group(1) + fix_rules(m.group(2)) + m.group(3), html)
+
+
+def _numeric_text(values: pd.Series) -> bool:
+    """Whether a formatted column holds numbers (``0,361``, ``< 0,001``, ``1.200``, ``–``)."""
+    pattern = re.compile(r"^(<[ \u00a0])?[-−]?[\d.]+(,\d+)?%?( †)?$|^–$|^∞$")
+    vals = [str(v).strip() for v in values]
+    return bool(vals) and all(pattern.match(v) for v in vals) and any(v != "–" for v in vals)
