@@ -21,6 +21,7 @@ EXPECTED = [
     "06_wioi",
     "07_reproduction",
     "08_audit",
+    "09_synthesis",
 ]
 PARAMETERS = {
     "data_dir",
@@ -35,6 +36,8 @@ PARAMETERS = {
     "class_range",
     "lang",
 }
+#: Stage-specific parameters beyond the run's (the synthesis reads the districts' run folders).
+EXTRA_PARAMETERS = {"09_synthesis": {"districts_dir"}}
 OPTION = re.compile(r"^#\|\s*([\w-]+):\s*(.*)$")
 
 
@@ -77,7 +80,7 @@ def test_notebook_starts_with_title_and_parameters(path):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert "parameters" in code[0].metadata.get("tags", []), "first code cell must be tagged"
     names = set(re.findall(r"^(\w+)\s*=", code[0].source, flags=re.M))
-    assert names == PARAMETERS
+    assert names == PARAMETERS | EXTRA_PARAMETERS.get(path.stem, set())
     for line in code[0].source.splitlines():
         if re.match(r"^\w+\s*=", line):
             assert "#" in line, f"parameter without a comment: {line}"
@@ -93,7 +96,7 @@ def test_papermill_reads_every_parameter_of_the_cell(path, caplog):
 
     with caplog.at_level("WARNING", logger="papermill"):
         found = pm.inspect_notebook(str(path))
-    assert set(found) == PARAMETERS
+    assert set(found) == PARAMETERS | EXTRA_PARAMETERS.get(path.stem, set())
     assert not [r for r in caplog.records if r.name.startswith("papermill")]
     # Run by hand (JupyterLab) the notebook writes to scratch/, never into reports/.
     assert found["out_dir"]["default"] == "None"

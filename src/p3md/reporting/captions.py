@@ -28,6 +28,7 @@ numbers tables per chapter, and a thesis table's number is kept as a reference, 
   W      Wioi training article (pre/post, satisfaction)        06
   R      reproduction: published vs reproduced                07
   A      audit of the published numbers                       08
+  M      synthesis across districts (meta-analysis, league)   09
   ====== ===================================================== =========
 
 - Figures (the thesis has none for results) are numbered **Gambar S/D/H/W...** by the same
@@ -186,6 +187,26 @@ TABLE_CAPTIONS: dict[str, str] = {
     # 08 audit
     "tbl-audit": "Tabel A1. Inkonsistensi internal angka-angka terbitan",
     "tbl-audit-ringkasan": "Tabel A2. Ringkasan hasil audit per sumber",
+    # 09 synthesis
+    "tbl-sintesis-ringkasan": (
+        "Tabel M1. Meta-analisis efek acak antarkabupaten: efek gabungan, heterogenitas "
+        "dan interval prediksi"
+    ),
+    "tbl-sintesis-beda-peran": (
+        "Tabel M2. Beda tingkat kinerja PLD dan PDP per kabupaten (korelasi rank-biserial) "
+        "dan bobotnya dalam meta-analisis"
+    ),
+    "tbl-sintesis-spearman": (
+        "Tabel M3. Korelasi Rank Spearman karakteristik Pendamping Desa (X1-X7) dengan "
+        "tingkat kinerja (Y) per kabupaten"
+    ),
+    "tbl-sintesis-liga": (
+        "Tabel M4. Peringkat kabupaten menurut persentase pendamping berkinerja Baik, "
+        "dengan batas kendali binomial"
+    ),
+    "tbl-sintesis-dikecualikan": (
+        "Tabel M5. Kabupaten dan efek yang tidak ikut digabung, dengan alasannya"
+    ),
 }
 
 FIGURE_CAPTIONS: dict[str, str] = {
@@ -200,6 +221,18 @@ FIGURE_CAPTIONS: dict[str, str] = {
     ),
     "fig-wioi-berpasangan": (
         "Gambar W1. Skor pre-test dan post-test setiap peserta pelatihan Desa Wioi"
+    ),
+    "fig-forest-beda-peran": (
+        "Gambar M1. Forest plot beda tingkat kinerja PLD dan PDP per kabupaten "
+        "(r rank-biserial) dan efek gabungannya"
+    ),
+    "fig-forest-spearman": (
+        "Gambar M2. Forest plot korelasi Rank Spearman X1-X7 dengan tingkat kinerja (Y) "
+        "per kabupaten"
+    ),
+    "fig-funnel-baik": (
+        "Gambar M3. Funnel plot persentase pendamping berkinerja Baik menurut jumlah "
+        "pendamping per kabupaten"
     ),
 }
 

@@ -287,3 +287,107 @@ def audit_sentence(n_bad: int, n_total: int, lang: str = "id") -> str:
     if lang == "en":
         return f"{n_bad} of {n_total} consistency checks of the published numbers fail."
     return f"{n_bad} dari {n_total} pemeriksaan konsistensi angka terbitan tidak terpenuhi."
+
+
+# -- synthesis (notebook 09) --------------------------------------------------------------
+#: I^2 bands of Higgins, Thompson, Deeks & Altman (2003, BMJ 327:557-560): 25/50/75%.
+_I2_WORDS = {
+    "id": ("sangat rendah", "rendah", "sedang", "tinggi"),
+    "en": ("very low", "low", "moderate", "high"),
+}
+
+
+def i2_word(i2: float, lang: str = "id") -> str:
+    """Verbal band of I^2 (share 0-1): < 25% very low, < 50% low, < 75% moderate, else high."""
+    words = _I2_WORDS[lang]
+    return words[0] if i2 < 0.25 else words[1] if i2 < 0.5 else words[2] if i2 < 0.75 else words[3]
+
+
+def meta_sentence(what: str, row, alpha: float = 0.05, lang: str = "id") -> str:
+    """The pooled result of one effect in prose, from a row of ``stats.meta.meta_summary``:
+    pooled r with CI and p, heterogeneity (tau^2, I^2, Q) and the prediction interval."""
+    k = int(row["k"])
+    level = num(100 * (1 - alpha), 0, lang)
+    ci = f"{num(row['r_ci_low'], 2, lang)}; {num(row['r_ci_high'], 2, lang)}"
+    het = (
+        f"τ² = {num(row['tau2'], 3, lang)}, I² = {pct(100 * row['i2'], 1, lang)}, "
+        f"Q = {num(row['q'], 2, lang)}, df = {int(row['df'])}, {p_text(row['p_q'], lang)}"
+    )
+    pi_ok = not math.isnan(float(row["r_pi_low"]))
+    pi = f"{num(row['r_pi_low'], 2, lang)}; {num(row['r_pi_high'], 2, lang)}"
+    sig = float(row["p"]) <= alpha
+    if lang == "en":
+        head = (
+            f"Pooled over {k} districts, {what}: r = {num(row['r'], 2, lang)} "
+            f"({level}% CI {ci}; {p_text(row['p'], lang)}), "
+            f"{'significantly' if sig else 'not significantly'} different from 0."
+        )
+        tail = (
+            f" The {level}% prediction interval for a new district is {pi}."
+            if pi_ok
+            else " With k = 2 the prediction interval is undefined (t with 0 degrees of freedom)."
+        )
+        return f"{head} Heterogeneity is {i2_word(row['i2'], lang)} ({het}).{tail}"
+    head = (
+        f"Gabungan {k} kabupaten, {what}: r = {num(row['r'], 2, lang)} "
+        f"(IK {level}% {ci}; {p_text(row['p'], lang)}), "
+        f"{'berbeda nyata' if sig else 'tidak berbeda nyata'} dari 0."
+    )
+    tail = (
+        f" Interval prediksi {level}% untuk kabupaten baru: {pi}."
+        if pi_ok
+        else " Dengan k = 2 interval prediksi tidak terdefinisi (t dengan 0 derajat bebas)."
+    )
+    return f"{head} Heterogenitas antarkabupaten {i2_word(row['i2'], lang)} ({het}).{tail}"
+
+
+def league_sentence(
+    league, p0: float, top: str = "Baik", level_key: str = "95", lang: str = "id"
+) -> str:
+    """Overall share in the top category and the districts outside the funnel's limits."""
+    pos = league[f"position_{level_key}"]
+    above = league.loc[pos == "above", "district"].tolist()
+    below = league.loc[pos == "below", "district"].tolist()
+    n = len(league)
+    level = level_key.replace("_", ",") if lang == "id" else level_key.replace("_", ".")
+    if lang == "en":
+        share = pct(100 * p0, 1, lang)
+        parts = [f"Overall, {share} of the facilitators of {n} districts are rated {top}."]
+        if not above and not below:
+            parts.append(f"No district lies outside the {level}% binomial control limits.")
+        if above:
+            parts.append(f"Above the {level}% limits: {join_list(above, lang)}.")
+        if below:
+            parts.append(f"Below the {level}% limits: {join_list(below, lang)}.")
+        return " ".join(parts)
+    share = pct(100 * p0, 1, lang)
+    parts = [f"Secara keseluruhan {share} pendamping dari {n} kabupaten berkinerja {top}."]
+    if not above and not below:
+        parts.append(f"Tidak ada kabupaten di luar batas kendali binomial {level}%.")
+    if above:
+        parts.append(f"Di atas batas {level}%: {join_list(above, lang)}.")
+    if below:
+        parts.append(f"Di bawah batas {level}%: {join_list(below, lang)}.")
+    return " ".join(parts)
+
+
+def excluded_sentence(n_pairs: int, n_failed: int, n_districts: int, lang: str = "id") -> str:
+    """Districts read, districts that failed their run, and district/effect pairs left out of
+    the pooling (the reasons are in the table)."""
+    if lang == "en":
+        head = f"{n_districts} districts are pooled"
+        failed = f"; {n_failed} failed district(s) are not read" if n_failed else ""
+        pairs = (
+            f"; {n_pairs} district/effect pair(s) are left out (reasons listed)"
+            if n_pairs
+            else "; every effect of these districts is defined"
+        )
+        return f"{head}{failed}{pairs}."
+    head = f"{n_districts} kabupaten digabung"
+    failed = f"; {n_failed} kabupaten gagal dan tidak dibaca" if n_failed else ""
+    pairs = (
+        f"; {n_pairs} pasangan kabupaten/efek tidak ikut digabung (alasannya dicantumkan)"
+        if n_pairs
+        else "; semua efek kabupaten tersebut terdefinisi"
+    )
+    return f"{head}{failed}{pairs}."

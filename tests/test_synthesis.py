@@ -1,0 +1,170 @@
+"""The synthesis stage: league table and funnel limits, the districts' run-folder reader, the
+display views and sentences, and notebook 09 executed with papermill on a seeded districts
+folder (built here with the reconstruction and the scoring, without the runner)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from p3md import PROJECT_ROOT
+from p3md.io.district_runs import read_district_scores
+from p3md.io.errors import RawDataError
+from p3md.reporting import meta_views, text
+from p3md.stats import StatsInputError
+from p3md.stats.league import binomial_limits, funnel_curves, league_table
+
+sys.path.insert(0, str(Path(__file__).parent))
+from districts_support import DISTRICTS, write_districts_dir  # noqa: E402
+
+
+def _cats(n: int, n_top: int) -> pd.DataFrame:
+    return pd.DataFrame({"Y_cat": ["Baik"] * n_top + ["Kurang baik"] * (n - n_top)})
+
+
+# -- league table ---------------------------------------------------------------------------
+def test_binomial_limits_are_the_binomial_quantiles_and_approach_the_normal_ones():
+    p0 = 0.6
+    lo, hi = binomial_limits(p0, [50], 0.95)
+    assert lo[0] == stats.binom.ppf(0.025, 50, p0) / 50
+    assert hi[0] == stats.binom.ppf(0.975, 50, p0) / 50
+    # large n: within one count of p0 +/- 1.96 sqrt(p0 (1 - p0) / n)
+    n = 10_000
+    lo, hi = binomial_limits(p0, [n], 0.95)
+    half = stats.norm.isf(0.025) * np.sqrt(p0 * (1 - p0) / n)
+    assert abs(lo[0] - (p0 - half)) <= 1 / n and abs(hi[0] - (p0 + half)) <= 1 / n
+    with pytest.raises(StatsInputError, match="strictly"):
+        binomial_limits(1.0, [10], 0.95)
+
+
+def test_league_table_ranks_and_flags_districts_outside_the_limits():
+    scored = {
+        "Tinggi": _cats(200, 190),  # 95%: far above p0
+        "Rendah": _cats(200, 60),  # 30%: far below
+        "Biasa": _cats(200, 125),
+        "Kecil": _cats(8, 8),  # 100% with n = 8: above the 95% limit (7/8), within the 99.8%
+    }
+    table, p0 = league_table(scored)
+    assert p0 == pytest.approx((190 + 60 + 125 + 8) / 608)
+    assert table["district"].tolist() == ["Kecil", "Tinggi", "Biasa", "Rendah"]
+    assert table["rank"].tolist() == [1, 2, 3, 4]
+    pos = table.set_index("district")
+    assert pos.loc["Tinggi", "position_95"] == "above"
+    assert pos.loc["Rendah", "position_95"] == "below"
+    assert pos.loc["Biasa", "position_99_8"] == "within"
+    assert pos.loc["Kecil", "position_95"] == "above"
+    assert pos.loc["Kecil", "position_99_8"] == "within"
+    assert (table["lower_95"] <= p0).all() and (table["upper_95"] >= p0).all()
+    assert (table["lower_99_8"] <= table["lower_95"]).all()
+    sentence = text.league_sentence(table, p0, "Baik", "95")
+    assert "Di atas batas 95%: Kecil dan Tinggi." in sentence
+    assert "Di bawah batas 95%: Rendah." in sentence
+
+
+def test_funnel_curves_cover_every_n():
+    curves = funnel_curves(0.5, 30)
+    assert sorted(curves["level"].unique()) == [0.95, 0.998]
+    assert curves.groupby("level")["n"].apply(list).iloc[0] == list(range(1, 31))
+    assert (curves["lower"] <= 0.5).all() and (curves["upper"] >= 0.5).all()
+
+
+def test_league_table_refuses_a_district_without_categories():
+    with pytest.raises(StatsInputError, match="no categorised"):
+        league_table({"A": pd.DataFrame({"Y_cat": [None, None]})})
+
+
+# -- reading the districts' run folders ----------------------------------------------------
+def test_reader_names_the_missing_index(tmp_path):
+    with pytest.raises(RawDataError, match="districts.json"):
+        read_district_scores(tmp_path)
+    with pytest.raises(RawDataError, match="districts.json"):
+        read_district_scores("")
+
+
+def test_reader_skips_failed_districts_and_requires_ok_ones(tmp_path):
+    (tmp_path / "a" / "derived").mkdir(parents=True)
+    _cats(5, 3).to_csv(tmp_path / "a" / "derived" / "facilitators_scored.csv", index=False)
+    index = [
+        {"slug": "a", "name": "Kabupaten A", "status": "ok", "message": "", "run_dir": "a"},
+        {"slug": "b", "name": "Kabupaten B", "status": "failed", "message": "gate", "run_dir": "b"},
+    ]
+    (tmp_path / "districts.json").write_text(json.dumps({"districts": index}), encoding="utf-8")
+    runs = read_district_scores(tmp_path)
+    assert list(runs.scored) == ["Kabupaten A"] and runs.slugs == {"Kabupaten A": "a"}
+    assert runs.skipped == [{"name": "Kabupaten B", "slug": "b", "message": "gate"}]
+    index[1]["status"] = "ok"
+    (tmp_path / "districts.json").write_text(json.dumps({"districts": index}), encoding="utf-8")
+    with pytest.raises(RawDataError, match="Kabupaten B"):
+        read_district_scores(tmp_path)
+
+
+# -- views and sentences --------------------------------------------------------------------
+def test_meta_sentence_states_k2_without_prediction_interval():
+    row = {
+        "k": 2,
+        "r": 0.3,
+        "r_ci_low": 0.1,
+        "r_ci_high": 0.5,
+        "p": 0.01,
+        "tau2": 0.0,
+        "i2": 0.0,
+        "q": 0.5,
+        "df": 1,
+        "p_q": 0.48,
+        "r_pi_low": np.nan,
+        "r_pi_high": np.nan,
+    }
+    sentence = text.meta_sentence("X", row)
+    assert "r = 0,30" in sentence and "IK 95% 0,10; 0,50" in sentence
+    assert "k = 2 interval prediksi tidak terdefinisi" in sentence
+    assert "berbeda nyata" in sentence and "sangat rendah" in sentence
+
+
+def test_excluded_view_lists_failed_districts_and_effects():
+    excluded = pd.DataFrame([{"district": "A", "effect": "role", "reason": "0 PDP"}])
+    view = meta_views.excluded_view(excluded, [{"name": "B", "message": "gate"}], {"role": "Beda"})
+    assert view.values.tolist() == [
+        ["B", "semua (kabupaten gagal)", "gate"],
+        ["A", "Beda", "0 PDP"],
+    ]
+
+
+# -- the stage notebook ---------------------------------------------------------------------
+def test_synthesis_notebook_runs_on_a_seeded_districts_folder(tmp_path):
+    import papermill as pm
+
+    districts = write_districts_dir(
+        tmp_path / "run" / "districts",
+        DISTRICTS[:3],
+        failed=(("rusak", "Kabupaten Rusak", "gate facilitators: column role"),),
+    )
+    out = tmp_path / "run"
+    pm.execute_notebook(
+        str(PROJECT_ROOT / "notebooks" / "09_synthesis.ipynb"),
+        str(out / "09_synthesis.ipynb"),
+        parameters={"out_dir": str(out), "districts_dir": str(districts)},
+        kernel_name="p3md",
+        progress_bar=False,
+        cwd=str(PROJECT_ROOT),
+    )
+    summary = pd.read_csv(out / "tables" / "tbl-sintesis-ringkasan.csv")
+    assert summary["k"].tolist() == [3] * 8
+    role = summary.iloc[0]
+    assert role["IK 95% bawah"] < role["r gabungan"] < role["IK 95% atas"]
+    # the declared gaps (1.0, 0.3, 1.6) differ: the PLD-PDP effect is heterogeneous and positive
+    assert role["r gabungan"] > 0 and role["τ² (skala z)"] > 0
+    per_district = pd.read_csv(out / "tables" / "tbl-sintesis-beda-peran.csv")
+    assert per_district["Bobot (%)"].sum() == pytest.approx(100)
+    assert per_district["Kabupaten"].tolist() == [d[1] for d in DISTRICTS[:3]]
+    league = pd.read_csv(out / "tables" / "tbl-sintesis-liga.csv")
+    assert sorted(league["Kabupaten"]) == sorted(d[1] for d in DISTRICTS[:3])
+    excluded = pd.read_csv(out / "tables" / "tbl-sintesis-dikecualikan.csv")
+    assert excluded["Kabupaten"].tolist() == ["Kabupaten Rusak"]
+    for label in ("fig-forest-beda-peran", "fig-forest-spearman", "fig-funnel-baik"):
+        assert (out / "figures" / f"{label}.png").stat().st_size > 10_000
