@@ -16,7 +16,15 @@ from p3md.pipeline import atomic
 from p3md.pipeline.hashing import sha256_file
 from p3md.pipeline.params import make_params
 from p3md.pipeline.runner import run_pipeline
-from pipeline_support import copy_notebooks, csv_reader, registry, tree_digest, write_data
+from pipeline_support import (
+    copy_notebooks,
+    csv_reader,
+    edit_later,
+    pair_with_script,
+    registry,
+    tree_digest,
+    write_data,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -102,6 +110,50 @@ def test_cache_skip_edit_input_and_force(project):
     # A changed parameter reruns everything; --force reruns everything too.
     forced = run(project, force=True)
     assert set(statuses(forced).values()) == {"ran"}
+
+
+def test_an_edit_of_either_file_of_a_jupytext_pair_reruns_the_stage(project, monkeypatch):
+    """The .py of a pair is no second source that `make report` ignores: the runner syncs the
+    pair (the newer file wins) before it hashes the notebook."""
+    import nbformat
+
+    import p3md.pipeline.pairing as pairing
+
+    script_a = pair_with_script(project["nb"] / "fx_a.ipynb")
+    script_b = pair_with_script(project["nb"] / "fx_b.ipynb")
+    first = run(project)
+    assert first.success
+    assert first.manifest["inputs"]["notebooks/fx_a.py"] == sha256_file(script_a)
+
+    # An edit of the script reaches the notebook; the stage and its downstream rerun.
+    lines: list[str] = []
+    edit_later(script_a, "frame = pd.read_csv", "edited = 'script'\nframe = pd.read_csv")
+    second = run(project, lines=lines)
+    assert statuses(second) == {"alpha": "ran", "gamma": "skipped", "beta": "ran"}
+    assert "fx_a.ipynb updated from fx_a.py (jupytext pair: the newer file wins)" in lines
+    executed = nbformat.read(project["out"] / "notebooks" / "fx_a.ipynb", as_version=4)
+    assert any("edited = 'script'" in c.source for c in executed.cells)
+    assert second.manifest["changes_since_last_good_run"]["changed"] == [
+        "notebooks/fx_a.ipynb",
+        "notebooks/fx_a.py",
+    ]
+
+    # An edit of the notebook (as in Jupyter) reaches the script; only that stage reruns.
+    nb_b = project["nb"] / "fx_b.ipynb"
+    doc = nbformat.read(nb_b, as_version=4)
+    doc.cells[-1].source += "\nedited = 'notebook'"
+    nbformat.write(doc, nb_b)
+    edit_later(nb_b, "edited = 'notebook'", "edited = 'notebook'")  # newer than its script
+    third = run(project)
+    assert statuses(third) == {"alpha": "skipped", "gamma": "skipped", "beta": "ran"}
+    assert "edited = 'notebook'" in script_b.read_text(encoding="utf-8")
+
+    # In sync and unchanged since the last run: jupytext is not even loaded.
+    def no_sync(*_a):
+        raise AssertionError("jupytext was loaded for pairs the last run recorded")
+
+    monkeypatch.setattr(pairing, "_jupytext_sync", no_sync)
+    assert set(statuses(run(project)).values()) == {"skipped"}
 
 
 def test_package_change_reruns(project, monkeypatch):

@@ -107,6 +107,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from p3md import PROJECT_ROOT
     from p3md.pipeline.atomic import RunLockedError
+    from p3md.pipeline.pairing import PairSyncError
     from p3md.pipeline.runner import PipelineSafetyError, run_pipeline
 
     derived = None if args.no_derived else (args.derived or PROJECT_ROOT / "data" / "derived")
@@ -119,7 +120,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             derived_dir=derived,
             max_workers=args.jobs,
         )
-    except (PipelineSafetyError, RunLockedError) as exc:
+    except (PipelineSafetyError, RunLockedError, PairSyncError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

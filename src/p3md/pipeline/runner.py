@@ -3,8 +3,9 @@
 One run, in order:
 
 1. refuse to write under ``data_dir``; take the run lock; remove staging folders of dead runs;
-2. hash every input (raw files, codebook, published values, notebooks, the ``p3md`` sources)
-   and compute each stage's cache key;
+2. sync each notebook's jupytext pair (:mod:`p3md.pipeline.pairing`: the newer of ``.ipynb``
+   and ``.py`` wins); hash every input (raw files, codebook, published values, notebooks and
+   their scripts, the ``p3md`` sources) and compute each stage's cache key;
 3. skip unchanged stages (their outputs are copied over from the last good ``reports/``); run
    the others as soon as their own upstream stages are done (up to ``max_workers`` at once,
    longest chain first, :mod:`p3md.pipeline.schedule`): input gates, the notebook with
@@ -41,6 +42,7 @@ from p3md.pipeline.hashing import (
     tree_hash,
 )
 from p3md.pipeline.manifest import build_manifest, git_info, now_iso, read_manifest, write_manifest
+from p3md.pipeline.pairing import input_key, sync_pairs
 from p3md.pipeline.params import RunParams
 from p3md.pipeline.run_gates import GateSteps
 from p3md.pipeline.stages import Stage, topological_order, upstream_closure
@@ -261,11 +263,20 @@ class _Run(GateSteps):
         self.published_sha = sha256_file(p.published_path) if p.published_path.is_file() else None
         if self.published_sha:
             self.inputs[f"published/{p.published_path.name}"] = self.published_sha
+        # The .py of a jupytext pair is synced into the .ipynb (or the other way round) before
+        # the .ipynb is hashed, so an edit of either file reruns the stage.
+        recorded = (self.previous or {}).get("inputs", {})
+        pairs = sync_pairs([s.notebook for s in self.stages], recorded, self.echo)
+        for pair in pairs.values():
+            self.inputs[input_key(pair.script)] = pair.script_sha
         self.notebook_sha: dict[str, str] = {}
         for s in self.stages:
-            if s.notebook.is_file():
+            if s.notebook in pairs:
+                self.notebook_sha[s.name] = pairs[s.notebook].notebook_sha
+                self.inputs[input_key(s.notebook)] = self.notebook_sha[s.name]
+            elif s.notebook.is_file():
                 self.notebook_sha[s.name] = sha256_file(s.notebook)
-                self.inputs[f"notebooks/{s.notebook.name}"] = self.notebook_sha[s.name]
+                self.inputs[input_key(s.notebook)] = self.notebook_sha[s.name]
             else:
                 self.notebook_sha[s.name] = "missing"
         self.package_sha = tree_hash(Path(p3md.__file__).parent)
