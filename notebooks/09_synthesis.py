@@ -79,7 +79,7 @@ display(Markdown(text.excluded_sentence(len(excluded), len(runs.skipped), len(ru
 #| label: tbl-sintesis-ringkasan
 #| tbl-cap: "Meta-analisis efek acak antarkabupaten: efek gabungan, heterogenitas dan interval prediksi"
 save_table(meta_views.summary_view(summary, labels, lang), "tbl-sintesis-ringkasan", out_dir=out, lang=lang,
-           decimals={"I² (%)": 1, "Q": 2},
+           decimals={"Heterogenitas: I² (%)": 1, "Heterogenitas: Q": 2},
            note="Penggabungan pada skala Fisher z (estimator τ² Paule-Mandel, statsmodels), ditampilkan kembali sebagai r; "
                 "I² = (Q − df)/Q; interval prediksi Higgins dkk. (2009) dengan t berderajat bebas k − 2.")
 

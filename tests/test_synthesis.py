@@ -156,9 +156,9 @@ def test_synthesis_notebook_runs_on_a_seeded_districts_folder(tmp_path):
     summary = pd.read_csv(out / "tables" / "tbl-sintesis-ringkasan.csv")
     assert summary["k"].tolist() == [3] * 8
     role = summary.iloc[0]
-    assert role["IK 95% bawah"] < role["r gabungan"] < role["IK 95% atas"]
+    assert role["IK 95%: bawah"] < role["r gabungan"] < role["IK 95%: atas"]
     # the declared gaps (1.0, 0.3, 1.6) differ: the PLD-PDP effect is heterogeneous and positive
-    assert role["r gabungan"] > 0 and role["τ² (skala z)"] > 0
+    assert role["r gabungan"] > 0 and role["Heterogenitas: τ² (skala z)"] > 0
     per_district = pd.read_csv(out / "tables" / "tbl-sintesis-beda-peran.csv")
     assert per_district["Bobot (%)"].sum() == pytest.approx(100)
     assert per_district["Kabupaten"].tolist() == [d[1] for d in DISTRICTS[:3]]

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from p3md.reporting.figures import set_style
-from p3md.reporting.text import pct
+from p3md.reporting.text import num, pct
 
 #: Above this many districts a forest panel drops the district names (a caterpillar plot).
 MAX_LABELLED = 40
@@ -119,7 +119,7 @@ def plot_funnel(
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
     for level, sub in curves.groupby("level"):
         style = LIMIT_STYLES.get(float(level), "-.")
-        label = f"Batas {pct(float(level) * 100, 1, lang)}"
+        label = f"Batas {num(float(level) * 100, 1, lang)}%"
         ax.step(
             sub["n"], 100 * sub["upper"], where="mid", color="0.35", ls=style, lw=1, label=label
         )

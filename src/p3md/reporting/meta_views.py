@@ -56,15 +56,15 @@ def summary_view(
             "Efek": [labels.get(e, e) for e in summary["effect"]],
             "k": summary["k"].astype(int).to_numpy(),
             "r gabungan": summary.get("r"),
-            "IK 95% bawah": summary.get("r_ci_low"),
-            "IK 95% atas": summary.get("r_ci_high"),
-            "Interval prediksi bawah": summary.get("r_pi_low"),
-            "Interval prediksi atas": summary.get("r_pi_high"),
+            "IK 95%: bawah": summary.get("r_ci_low"),
+            "IK 95%: atas": summary.get("r_ci_high"),
+            "Interval prediksi: bawah": summary.get("r_pi_low"),
+            "Interval prediksi: atas": summary.get("r_pi_high"),
             "p": summary.get("p"),
-            "τ² (skala z)": summary.get("tau2"),
-            "I² (%)": pct,
-            "Q": summary.get("q"),
-            "df": summary.get("df"),
+            "Heterogenitas: τ² (skala z)": summary.get("tau2"),
+            "Heterogenitas: I² (%)": pct,
+            "Heterogenitas: Q": summary.get("q"),
+            "Heterogenitas: df": summary.get("df"),
             "p (Q)": summary.get("p_q"),
             "Catatan": [
                 NOTES[lang].get(n, n) if isinstance(n, str) else ""
@@ -96,8 +96,8 @@ def role_districts_view(
             "n PLD": sub["n_1"].astype(int).to_numpy(),
             "n PDP": sub["n_2"].astype(int).to_numpy(),
             "r_rb": sub["estimate"].to_numpy(),
-            "IK 95% bawah": sub["ci_low"].to_numpy(),
-            "IK 95% atas": sub["ci_high"].to_numpy(),
+            "IK 95%: bawah": sub["ci_low"].to_numpy(),
+            "IK 95%: atas": sub["ci_high"].to_numpy(),
             "Bobot (%)": 100 * w.reindex(sub["district"]).to_numpy(),
         }
     )
@@ -132,9 +132,9 @@ def league_view(league: pd.DataFrame, top: str = "Baik", lang: str = "id") -> pd
         if f"position_{key}" not in league:
             continue
         tag = f"{level * 100:g}%".replace(".", ",") if lang == "id" else f"{level * 100:g}%"
-        out[f"Batas {tag} bawah (%)"] = 100 * league[f"lower_{key}"].to_numpy()
-        out[f"Batas {tag} atas (%)"] = 100 * league[f"upper_{key}"].to_numpy()
-        out[f"Posisi ({tag})"] = [POSITIONS[lang][p] for p in league[f"position_{key}"]]
+        out[f"Batas {tag}: bawah (%)"] = 100 * league[f"lower_{key}"].to_numpy()
+        out[f"Batas {tag}: atas (%)"] = 100 * league[f"upper_{key}"].to_numpy()
+        out[f"Batas {tag}: posisi"] = [POSITIONS[lang][p] for p in league[f"position_{key}"]]
     return out
 
 

@@ -371,23 +371,25 @@ def league_sentence(
     return " ".join(parts)
 
 
+_EXCLUDED = {
+    "id": (
+        "{n} kabupaten digabung",
+        "; {n} kabupaten gagal dan tidak dibaca",
+        "; {n} pasangan kabupaten/efek tidak ikut digabung (alasannya dicantumkan)",
+        "; semua efek kabupaten tersebut terdefinisi",
+    ),
+    "en": (
+        "{n} districts are pooled",
+        "; {n} failed district(s) are not read",
+        "; {n} district/effect pair(s) are left out (reasons listed)",
+        "; every effect of these districts is defined",
+    ),
+}
+
+
 def excluded_sentence(n_pairs: int, n_failed: int, n_districts: int, lang: str = "id") -> str:
     """Districts read, districts that failed their run, and district/effect pairs left out of
     the pooling (the reasons are in the table)."""
-    if lang == "en":
-        head = f"{n_districts} districts are pooled"
-        failed = f"; {n_failed} failed district(s) are not read" if n_failed else ""
-        pairs = (
-            f"; {n_pairs} district/effect pair(s) are left out (reasons listed)"
-            if n_pairs
-            else "; every effect of these districts is defined"
-        )
-        return f"{head}{failed}{pairs}."
-    head = f"{n_districts} kabupaten digabung"
-    failed = f"; {n_failed} kabupaten gagal dan tidak dibaca" if n_failed else ""
-    pairs = (
-        f"; {n_pairs} pasangan kabupaten/efek tidak ikut digabung (alasannya dicantumkan)"
-        if n_pairs
-        else "; semua efek kabupaten tersebut terdefinisi"
-    )
-    return f"{head}{failed}{pairs}."
+    head, failed, pairs, complete = _EXCLUDED[lang]
+    text = head.format(n=n_districts) + (failed.format(n=n_failed) if n_failed else "")
+    return text + (pairs.format(n=n_pairs) if n_pairs else complete) + "."
