@@ -10,8 +10,8 @@ where its sampling distribution is close to normal, with a standard error:
   the corrected formula). Why this and not Hedges' g: Y is a sum of 1-3 ratings, ordinal with
   many ties, and groups differ in spread; the rank effect makes no interval-scale or
   equal-variance assumption, the Brunner-Munzel variance is valid under ties and unequal
-  variances, and it is the effect stage 05 already reports (Mann-Whitney ``RBC``, same sign
-  convention with PLD as group 1). It is pooled on the Fisher-z scale
+  variances, and it is the effect stage 05 already reports (its Mann-Whitney ``RBC`` has PDP
+  as group 1, so it is this r_rb with the sign reversed). It is pooled on the Fisher-z scale
   ``z = atanh(r_rb) = logit(A) / 2`` (the usual logit transform of A, halved) with the delta
   method ``SE_z = SE_r / (1 - r_rb^2)``, so the pooled interval back-transformed with ``tanh``
   stays inside (-1, 1).
