@@ -28,6 +28,7 @@ from statsmodels.stats.meta_analysis import combine_effects
 
 from p3md.stats import StatsInputError
 from p3md.stats.meta import (
+    ALL_EFFECTS,
     K2_NOTE,
     ROLE_EFFECT,
     district_effects,
@@ -242,6 +243,19 @@ def test_undefined_effects_are_excluded_with_a_reason():
     assert summary.set_index("effect").loc[ROLE_EFFECT, "k"] == 2
     assert summary.set_index("effect").loc["X1", "k"] == 3
     assert weights.groupby("effect")["weight"].sum().to_numpy() == pytest.approx([1, 1])
+
+
+def test_a_district_with_a_missing_or_non_numeric_column_is_excluded_whole():
+    scored = {"A": _district(1), "B": _district(2).drop(columns="X1"), "C": _district(3)}
+    scored["C"]["Y"] = scored["C"]["Y"].astype(object)
+    scored["C"].loc[0, "Y"] = "tinggi"
+    effects, excluded = district_effects(scored, ["X1"], "Y")
+    assert excluded[["district", "effect"]].values.tolist() == [
+        ["B", ALL_EFFECTS],
+        ["C", ALL_EFFECTS],
+    ]
+    assert "X1" in excluded["reason"].iloc[0] and "non-numeric" in excluded["reason"].iloc[1]
+    assert set(effects["district"]) == {"A"}
 
 
 def test_complete_separation_is_excluded():

@@ -12,7 +12,7 @@ import pandas as pd
 from scipy import stats
 
 from p3md.stats.league import ABOVE, BELOW, WITHIN, level_key
-from p3md.stats.meta import FEW_NOTE, K2_NOTE, ROLE_EFFECT
+from p3md.stats.meta import ALL_EFFECTS, FEW_NOTE, K2_NOTE, ROLE_EFFECT
 
 NOTES = {
     "id": {
@@ -39,7 +39,7 @@ def effect_labels(names: Mapping[str, str], lang: str = "id") -> dict[str, str]:
         if lang == "id"
         else "PLD − PDP difference in performance (rank-biserial r)"
     )
-    out = {ROLE_EFFECT: role}
+    out = {ROLE_EFFECT: role, ALL_EFFECTS: "semua efek" if lang == "id" else "every effect"}
     out.update(
         {k: f"rs {v} dengan Y" if lang == "id" else f"rs {v} with Y" for k, v in names.items()}
     )

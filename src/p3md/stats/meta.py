@@ -65,12 +65,23 @@ PM_ATOL = 1e-10
 PM_MAXITER = 500
 
 ROLE_EFFECT = "role"  # effect key of the PLD-PDP difference
+ALL_EFFECTS = "all"  # effect key of an exclusion of a whole district (unreadable table)
 #: Why a prediction interval is missing (English; the report's views translate it).
 K2_NOTE = "k = 2: the prediction interval uses t with k - 2 = 0 degrees of freedom (undefined)"
 FEW_NOTE = "fewer than 2 districts: not pooled"
 
 
 # -- per-district effects ------------------------------------------------------------------
+def _as_numeric(data: pd.DataFrame, columns: list[str], what: str) -> pd.DataFrame:
+    """``data[columns]`` as floats (non-numeric cells raise); already-float columns are taken
+    as they are, so :func:`district_effects` converts each district's table once, not once per
+    effect (the conversion was most of the time with hundreds of districts)."""
+    sub = data[columns]
+    if all(pd.api.types.is_float_dtype(t) for t in sub.dtypes):
+        return sub
+    return numeric_frame(sub, what)
+
+
 def role_difference(
     data: pd.DataFrame,
     outcome: str = "Y",
@@ -88,7 +99,7 @@ def role_difference(
     if role_col not in data.columns or outcome not in data.columns:
         raise StatsInputError(f"columns {role_col!r}/{outcome!r} not in the data")
     what = f"{outcome} by {role_col}"
-    values = numeric_frame(data[[outcome]], what)[outcome]
+    values = _as_numeric(data, [outcome], what)[outcome]
     frame = drop_incomplete(pd.DataFrame({"g": data[role_col], "y": values}), what)
     a = frame.loc[frame["g"] == groups[0], "y"].to_numpy(float)
     b = frame.loc[frame["g"] == groups[1], "y"].to_numpy(float)
@@ -137,14 +148,14 @@ def spearman_effect(data: pd.DataFrame, x: str, y: str = "Y") -> dict[str, float
     if missing:
         raise StatsInputError(f"spearman {x} ~ {y}: columns {missing} not in the data")
     what = f"spearman {x} ~ {y}"
-    pair = drop_incomplete(numeric_frame(data[[x, y]], what), what)
+    pair = drop_incomplete(_as_numeric(data, [x, y], what), what)
     n = len(pair)
     if n < 4:
         raise StatsInputError(f"{what}: {n} complete pairs; the Fisher z SE needs n > 3")
     for col in (x, y):
         if pair[col].nunique() == 1:
             raise StatsInputError(f"{what}: {col} is constant; rho is undefined")
-    rho = float(stats.spearmanr(pair[x], pair[y]).statistic)
+    rho = float(stats.spearmanr(pair[x].to_numpy(), pair[y].to_numpy()).statistic)
     if abs(rho) >= 1.0:
         raise StatsInputError(f"{what}: rho = {rho:+.0f}; its Fisher z is infinite")
     return {
@@ -173,7 +184,17 @@ def district_effects(
     ``effect``, ``reason`` (the :class:`StatsInputError` message).
     """
     rows, excluded = [], []
-    for district, frame in scored.items():
+    for district, table in scored.items():
+        try:
+            frame = _as_numeric(table, [*x_vars, y], f"{district}: {', '.join([*x_vars, y])}")
+        except KeyError as exc:
+            reason = f"{district}: column(s) missing from facilitators_scored ({exc})"
+            excluded.append({"district": district, "effect": ALL_EFFECTS, "reason": reason})
+            continue
+        except StatsInputError as exc:
+            excluded.append({"district": district, "effect": ALL_EFFECTS, "reason": str(exc)})
+            continue
+        frame = frame.assign(**{role_col: table[role_col]}) if role_col in table else frame
         jobs = [(ROLE_EFFECT, lambda f=frame: role_difference(f, y, role_col, groups))]
         jobs += [(x, lambda f=frame, x=x: spearman_effect(f, x, y)) for x in x_vars]
         for effect, compute in jobs:
