@@ -14,8 +14,9 @@ STAMP       := $(VENV)/.installed-$(shell cat $(LOCK) pyproject.toml Makefile | 
 DATA        ?= data/raw
 OUT         ?= reports
 ARGS        ?=
+TEMPLATE    ?= isian-p3md.xlsx
 
-.PHONY: help setup report test test-fast bench lab data lock browser-deps clean
+.PHONY: help setup report test test-fast bench lab data template lock browser-deps clean
 .DEFAULT_GOAL := help
 
 help:  ## List the targets
@@ -51,6 +52,9 @@ lab: $(STAMP)  ## Open JupyterLab with the project's kernel
 
 data: $(STAMP)  ## Regenerate the reconstructed raw data (seeded) into data/raw
 	@$(BIN)/python -m p3md generate --out data/raw
+
+template: $(STAMP)  ## Write the Excel data-entry template from the codebook (TEMPLATE=file.xlsx)
+	@$(BIN)/python -m p3md template --out $(TEMPLATE)
 
 lock:  ## Re-resolve the lock files from pyproject.toml (needs network)
 	@$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 -o $(LOCK) -q

@@ -17,11 +17,15 @@ Mutations run on a copy in ``tmp_path``; ``data/raw`` is never touched.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus import csvedit as ed
+from corpus import formats as fm
+from p3md.codebook import load_codebook
+from p3md.io.mapping import map_export
 
 Mutation = Callable[[Path], None]
 
@@ -593,6 +597,504 @@ def score_above_100(d: Path) -> None:
 )
 def satisfaction_above_scale(d: Path) -> None:
     ed.set_cell(d / "wioi_satisfaction.csv", 50, "satisfaction", "6")
+
+
+# =====================================================================================
+# Other roads in (issue 14): form exports with mapping.yaml, the template, SPSS/Stata.
+# Each case converts a file of the copy with the guide's own builders (corpus/formats.py)
+# and then breaks it the way students do.
+# =====================================================================================
+
+GF_FAC = "Kuesioner Pendamping Desa.csv"
+GF_OFF = "Penilaian Pendamping oleh Perangkat Desa.csv"
+KOBO_XML_EXP = "Penilaian_Pendamping_oleh_Tenaga_Ahli_-_all_versions_-_xml_-_2021-08-31.xlsx"
+KOBO_OFF = "Penilaian_Pendamping_oleh_Perangkat_Desa_-_all_versions_-_labels_-_2021-08-31.xlsx"
+TEMPLATE = "isian-p3md.xlsx"
+X7_GRID = "Bagaimana hubungan Anda dengan orang-orang berikut?"
+
+
+def _set_export_cells(path: Path, cells: dict[tuple[int, str], str]) -> None:
+    def edit(header: list[str], rows: list[list[str]]) -> None:
+        for (row, col), value in cells.items():
+            rows[row - 2][header.index(col)] = value
+
+    fm.edit_csv_export(path, edit)
+
+
+@case(
+    file=GF_FAC,
+    column="Rasa keakraban",
+    expect="reject",
+    why="two grid rows shortened to 'Rasa keakraban' match x7_4 and x7_6 equally well: map "
+    "marks them ambiguous, and the run must not guess which is which",
+    tags=("form",),
+)
+def form_header_matches_two_items(d: Path) -> None:
+    path = fm.to_road(d, "google-forms", "facilitators", mapped=False)
+
+    def edit(header: list[str], rows: list[list[str]]) -> None:
+        header[header.index(f"{X7_GRID} [Rasa keakraban dengan pendamping lain]")] = (
+            "Rasa keakraban"
+        )
+        header[header.index(f"{X7_GRID} [Rasa keakraban dengan masyarakat dampingan]")] = (
+            "Rasa keakraban (2)"
+        )
+
+    fm.edit_csv_export(path, edit)
+    map_export(path, load_codebook(), "facilitators")
+
+
+@case(
+    file=GF_FAC,
+    column=f"{X7_GRID} [Sikap keterbukaan dengan atasan]",
+    rows=(5,),
+    expect="reject",
+    why="'Sangat baik' is no label of the Baik scale: an answer the mapping does not cover is "
+    "never coded by guess (nor dropped)",
+    tags=("form",),
+)
+def form_answer_label_not_in_codebook(d: Path) -> None:
+    path = fm.to_road(d, "google-forms", "facilitators")
+    _set_export_cells(path, {(5, f"{X7_GRID} [Sikap keterbukaan dengan atasan]"): "Sangat baik"})
+
+
+@case(
+    file=GF_FAC,
+    column=f"{X7_GRID} [Sikap keterbukaan dengan masyarakat dampingan]",
+    rows=(6, 9),
+    expect="reject",
+    why="map wrote 'Lumayan: null' (no codebook label matches) and the user ran the report "
+    "without filling it in",
+    tags=("form",),
+)
+def form_answer_left_null_in_mapping(d: Path) -> None:
+    path = fm.to_road(d, "google-forms", "facilitators", mapped=False)
+    col = f"{X7_GRID} [Sikap keterbukaan dengan masyarakat dampingan]"
+    _set_export_cells(path, {(6, col): "Lumayan", (9, col): "Lumayan"})
+    map_export(path, load_codebook(), "facilitators")
+
+
+@case(
+    file="mapping.yaml",
+    column="Email address",
+    expect="reject",
+    why="the email column was deleted from the export after mapping: mapping.yaml points at a "
+    "column that is not there (the export is not the one that was mapped)",
+    tags=("form",),
+)
+def mapping_points_at_missing_column(d: Path) -> None:
+    path = fm.to_road(d, "google-forms", "official_ratings")
+    header, rows = ed.read(path)
+    j = header.index("Email address")
+    ed.write(path, header[:j] + header[j + 1 :], [r[:j] + r[j + 1 :] for r in rows])
+
+
+@case(
+    file=GF_OFF,
+    column="Saran dan masukan untuk pendamping",
+    expect="reject",
+    why="a question added to the form after the mapping was written: not covered, so the run "
+    "stops until the user maps or drops it",
+    tags=("form",),
+)
+def export_column_added_after_mapping(d: Path) -> None:
+    path = fm.to_road(d, "google-forms", "official_ratings")
+    ed.add_column(path, "Saran dan masukan untuk pendamping", "lebih sering hadir")
+
+
+@case(
+    file="mapping.yaml",
+    expect="reject",
+    why="the export was renamed after mapping: mapping.yaml names a file that is not there",
+    tags=("form",),
+)
+def mapping_source_file_missing(d: Path) -> None:
+    path = fm.to_road(d, "google-forms", "official_ratings")
+    path.rename(d / "Penilaian Pendamping (1).csv")
+
+
+@case(
+    file="mapping.yaml",
+    column="pd01",
+    expect="reject",
+    why="an edit of mapping.yaml sent two export columns to pd01: one answer would overwrite "
+    "the other",
+    tags=("form",),
+)
+def mapping_two_headers_one_column(d: Path) -> None:
+    fm.to_road(d, "google-forms", "official_ratings")
+    fm.edit_mapping(d, lambda doc: fm.entry(doc, "official_ratings", "pd02").update(column="pd01"))
+
+
+@case(
+    file="mapping.yaml",
+    column="Mendorong transparansi anggaran di tingkat desa",
+    expect="reject",
+    why="mapping.yaml sends a header to 'pd11', which is no column of official_ratings",
+    tags=("form",),
+)
+def mapping_column_not_in_codebook(d: Path) -> None:
+    fm.to_road(d, "google-forms", "official_ratings")
+    fm.edit_mapping(d, lambda doc: fm.entry(doc, "official_ratings", "pd03").update(column="pd11"))
+
+
+@case(
+    file="mapping.yaml",
+    expect="reject",
+    why="a tab in the indentation makes mapping.yaml invalid YAML; the run names the file",
+    tags=("form",),
+)
+def mapping_yaml_not_yaml(d: Path) -> None:
+    fm.to_road(d, "google-forms", "official_ratings")
+    p = d / "mapping.yaml"
+    p.write_text(
+        p.read_text(encoding="utf-8").replace("  official_ratings:", "\tofficial_ratings:")
+    )
+
+
+@case(
+    file="mapping.yaml",
+    expect="reject",
+    why="the `source:` of a section was deleted: which file to read cannot be known",
+    tags=("form",),
+)
+def mapping_yaml_without_source(d: Path) -> None:
+    fm.to_road(d, "google-forms", "official_ratings")
+    fm.edit_mapping(d, lambda doc: doc["files"]["official_ratings"].pop("source"))
+
+
+@case(
+    file="official_ratings.csv",
+    expect="reject",
+    why="the mapped export and official_ratings.csv are both in the folder: which one holds "
+    "the data is not clear",
+    tags=("form",),
+)
+def mapped_export_and_csv_both_present(d: Path) -> None:
+    from p3md import PROJECT_ROOT
+
+    fm.to_road(d, "google-forms", "official_ratings")
+    shutil.copy2(PROJECT_ROOT / "data" / "raw" / "official_ratings.csv", d / "official_ratings.csv")
+
+
+@case(
+    file=KOBO_XML_EXP,
+    column="grp_y3/ko04",
+    rows=(4,),
+    expect="reject",
+    why="Kobo 'xml' mode exports choice names; 'sangat_efektif' is none of the codebook's "
+    "labels for ko04",
+    tags=("form", "kobo"),
+)
+def kobo_xml_unknown_choice_name(d: Path) -> None:
+    path = fm.to_road(d, "kobo-xml", "expert_ratings")
+    sheet = "Penilaian Pendamping oleh Tenaga Ahli"[:31]
+
+    def edit(ws) -> None:
+        col = [c.value for c in ws[1]].index("grp_y3/ko04") + 1
+        ws.cell(4, col, "sangat_efektif")
+
+    fm.edit_sheet(path, sheet, edit)
+
+
+@case(
+    file=GF_FAC,
+    column="x3_4",
+    expect="reject",
+    why="the form lacks the question of x3_4: no header maps to it, and scoring needs it",
+    tags=("form",),
+)
+def form_required_question_missing(d: Path) -> None:
+    path = fm.to_road(d, "google-forms", "facilitators", mapped=False)
+    header, rows = ed.read(path)
+    j = next(i for i, h in enumerate(header) if h.endswith("[Dorongan karena tanggung jawab]"))
+    ed.write(path, header[:j] + header[j + 1 :], [r[:j] + r[j + 1 :] for r in rows])
+    map_export(path, load_codebook(), "facilitators")
+
+
+@case(
+    file=GF_FAC,
+    column="x2_1",
+    rows=(7,),
+    expect="reject",
+    why="a short-answer question answered in words ('dua kali'): a count is a number",
+    tags=("form",),
+)
+def form_text_in_count_answer(d: Path) -> None:
+    path = fm.to_road(d, "google-forms", "facilitators")
+    _set_export_cells(path, {(7, "5. Frekuensi mengikuti pelatihan pendampingan desa"): "dua kali"})
+
+
+@case(
+    file=GF_OFF,
+    column="Melakukan cek administrasi desa secara lengkap dan benar",
+    expect="reject",
+    why="two questions with the same title (Google Forms allows it): their columns cannot be "
+    "told apart",
+    tags=("form",),
+)
+def form_duplicate_headers(d: Path) -> None:
+    path = fm.to_road(d, "google-forms", "official_ratings")
+
+    def edit(header: list[str], rows: list[list[str]]) -> None:
+        header[header.index("Memeriksa, mengoreksi dan memvalidasi pembukuan dana desa")] = (
+            "Melakukan cek administrasi desa secara lengkap dan benar"
+        )
+
+    fm.edit_csv_export(path, edit)
+
+
+@case(
+    file=GF_FAC,
+    expect="accept",
+    same_as_clean=True,
+    why="a Google Forms export (question headers, label answers, Timestamp and email) with the "
+    "mapping written by `map` reads exactly like facilitators.csv",
+    tags=("form",),
+)
+def form_export_with_mapping(d: Path) -> None:
+    fm.to_road(d, "google-forms", "facilitators")
+
+
+@case(
+    file=KOBO_OFF,
+    expect="accept",
+    same_as_clean=True,
+    why="a KoboToolbox 'label' export (group/label headers, _uuid, _index, ...) with its "
+    "mapping reads exactly like official_ratings.csv",
+    tags=("form", "kobo"),
+)
+def kobo_label_export_with_mapping(d: Path) -> None:
+    fm.to_road(d, "kobo", "official_ratings")
+
+
+# -- the data-entry template ---------------------------------------------------------------
+
+
+@case(
+    file=TEMPLATE,
+    column="ko03",
+    rows=(7,),
+    expect="reject",
+    why="'Bagus' was typed over the drop-down (or pasted, which Excel does not validate)",
+    tags=("template",),
+)
+def template_value_typed_over_validation(d: Path) -> None:
+    path = fm.template_for_all(d)
+
+    def edit(ws) -> None:
+        ws.cell(7, [c.value for c in ws[1]].index("ko03") + 1, "Bagus")
+
+    fm.edit_sheet(path, "expert_ratings", edit)
+
+
+@case(
+    file=TEMPLATE,
+    column="x1",
+    rows=(12,),
+    expect="reject",
+    why="the code 4 is not an entry of x1's list (1-3); pasted values bypass Excel's check",
+    tags=("template",),
+)
+def template_code_not_in_list(d: Path) -> None:
+    path = fm.template_for_all(d)
+
+    def edit(ws) -> None:
+        ws.cell(12, [c.value for c in ws[1]].index("x1") + 1, 4)
+
+    fm.edit_sheet(path, "facilitators", edit)
+
+
+@case(
+    file=TEMPLATE,
+    expect="reject",
+    why="the sheet 'pilot' was renamed: the pilot data cannot be found; the message lists the "
+    "sheets",
+    tags=("template",),
+)
+def template_sheet_renamed(d: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = fm.template_for_all(d)
+    book = load_workbook(path)
+    book["pilot"].title = "Uji coba 2021"
+    book.save(path)
+
+
+@case(
+    file=TEMPLATE,
+    column="x7_2",
+    expect="reject",
+    why="the header x7_2 was retyped as 'x7-2': a renamed column is a missing column",
+    tags=("template",),
+)
+def template_header_renamed(d: Path) -> None:
+    path = fm.template_for_all(d)
+
+    def edit(ws) -> None:
+        ws.cell(1, [c.value for c in ws[1]].index("x7_2") + 1, "x7-2")
+
+    fm.edit_sheet(path, "facilitators", edit)
+
+
+@case(
+    file="isian-p3md (1).xlsx",
+    expect="reject",
+    why="two filled templates in one folder (a saved copy): which one holds the data is not clear",
+    tags=("template",),
+)
+def two_templates_in_folder(d: Path) -> None:
+    path = fm.template_for_all(d)
+    shutil.copy2(path, d / "isian-p3md (1).xlsx")
+
+
+@case(
+    file=TEMPLATE,
+    expect="accept",
+    same_as_clean=True,
+    why="the template filled in through its drop-downs ('3 = Baik') is the same data as data/raw",
+    tags=("template",),
+)
+def template_filled_for_every_file(d: Path) -> None:
+    fm.template_for_all(d)
+
+
+# -- SPSS and Stata ------------------------------------------------------------------------
+
+
+@case(
+    file="facilitators.sav",
+    column="x7_1",
+    rows=(9,),
+    expect="reject",
+    why="4 has no value label in x7_1 (labels 1-3): a typo in SPSS, never read as a score",
+    tags=("spss",),
+)
+def sav_unlabelled_value(d: Path) -> None:
+    path = fm.to_road(d, "spss", "facilitators")
+
+    def edit(df, labels, missing) -> None:
+        df.loc[7, "x7_1"] = 4.0
+
+    fm.rewrite_sav(path, edit)
+
+
+@case(
+    file="facilitators.sav",
+    column="x7_2",
+    expect="reject",
+    why="x7_2's value labels (Buruk, Sedang, Bagus) are not the codebook's (Tidak baik, Kurang "
+    "baik, Baik): the codes' meaning cannot be trusted",
+    tags=("spss",),
+)
+def sav_labels_not_codebook(d: Path) -> None:
+    path = fm.to_road(d, "spss", "facilitators")
+
+    def edit(df, labels, missing) -> None:
+        labels["x7_2"] = {1.0: "Buruk", 2.0: "Sedang", 3.0: "Bagus"}
+
+    fm.rewrite_sav(path, edit)
+
+
+@case(
+    file="facilitators.sav",
+    expect="reject",
+    why="a .sav cut short (interrupted copy): refuse with how to save it again",
+    tags=("spss",),
+)
+def sav_corrupt(d: Path) -> None:
+    path = fm.to_road(d, "spss", "facilitators")
+    path.write_bytes(path.read_bytes()[:700])
+
+
+@case(
+    file="facilitators.csv",
+    expect="reject",
+    why="facilitators.sav and facilitators.csv both present: which one is the data is not clear",
+    tags=("spss",),
+)
+def sav_and_csv_both_present(d: Path) -> None:
+    from p3md import PROJECT_ROOT
+
+    fm.to_road(d, "spss", "facilitators")
+    shutil.copy2(PROJECT_ROOT / "data" / "raw" / "facilitators.csv", d / "facilitators.csv")
+
+
+@case(
+    file="facilitators.sav",
+    column="x3_4",
+    expect="reject",
+    why="the variable x3_4 was deleted in SPSS; scoring needs it",
+    tags=("spss",),
+)
+def sav_variable_missing(d: Path) -> None:
+    path = fm.to_road(d, "spss", "facilitators")
+    fm.rewrite_sav(path, lambda df, labels, missing: df.drop(columns=["x3_4"], inplace=True))
+
+
+@case(
+    file="wioi_tests.dta",
+    column="q05",
+    rows=(11,),
+    expect="reject",
+    why="2 has no value label in q05 (0 Salah, 1 Benar) of the Stata file",
+    tags=("spss", "stata"),
+)
+def dta_unlabelled_value(d: Path) -> None:
+    path = fm.to_road(d, "spss", "wioi_tests")
+
+    def edit(df, labels, missing) -> None:
+        df.loc[9, "q05"] = 2.0
+
+    fm.rewrite_sav(path, edit)
+
+
+@case(
+    file="facilitators.sav",
+    column="role",
+    expect="reject",
+    why="the role variable labels a third value 'Camat', which is no role of the codebook",
+    tags=("spss",),
+)
+def sav_role_label_not_in_codebook(d: Path) -> None:
+    path = fm.to_road(d, "spss", "facilitators")
+
+    def edit(df, labels, missing) -> None:
+        labels["role"][3.0] = "Camat"
+        df.loc[6, "role"] = 3.0
+
+    fm.rewrite_sav(path, edit)
+
+
+@case(
+    file="official_ratings.sav",
+    expect="accept",
+    same_as_clean=True,
+    why="role-specific items coded 9 'Tidak berlaku' and declared user-missing are missing, "
+    "as in SPSS; the file reads exactly like official_ratings.csv",
+    tags=("spss",),
+)
+def sav_user_missing_not_applicable(d: Path) -> None:
+    fm.to_road(d, "spss", "official_ratings")
+
+
+@case(
+    file="expert_ratings.sav",
+    expect="accept",
+    same_as_clean=True,
+    why="ko03 coded the other way round (1 = Baik ... 3 = Tidak baik): the labels, not the "
+    "numbers, say what was answered",
+    tags=("spss",),
+)
+def sav_codes_reversed_labels_follow(d: Path) -> None:
+    path = fm.to_road(d, "spss", "expert_ratings")
+
+    def edit(df, labels, missing) -> None:
+        flip = {1.0: 3.0, 2.0: 2.0, 3.0: 1.0}
+        df["ko03"] = df["ko03"].map(flip)
+        labels["ko03"] = {flip[k]: v for k, v in labels["ko03"].items()}
+
+    fm.rewrite_sav(path, edit)
 
 
 REJECT = [c for c in CASES if c.expect == "reject"]

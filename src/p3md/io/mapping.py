@@ -149,6 +149,22 @@ def write_mapping(data_dir: Path, key: str, filemap: FileMap) -> Path:
 # -- proposing a mapping ----------------------------------------------------------------------
 
 
+def _unique_headers(table: Table) -> list[str]:
+    """The export's headers (whitespace cleaned); two equal headers cannot be told apart."""
+    headers = [" ".join(h.split()) for h in table.header]
+    doubled = [h for h in dict.fromkeys(headers) if h and headers.count(h) > 1]
+    if doubled:
+        raise RawDataError(
+            table.name,
+            column=doubled[0],
+            values=doubled,
+            rule="two columns of the export have the same header, so they cannot be told apart",
+            fix="give the questions different titles in the form (or rename one header in the "
+            "export) and run python -m p3md map again",
+        )
+    return headers
+
+
 def header_variants(header: str) -> list[str]:
     """The texts a header may carry its question in: as is, without a Kobo group path, the
     row of a Google grid (``Title [Row]``), without a leading number (``12. ...``)."""
@@ -216,7 +232,7 @@ def propose_mapping(
 ) -> Proposal:
     """Match the headers and answers of an export ``table`` to raw file ``key``."""
     schema = file_schema(cb, key)
-    headers = [" ".join(h.split()) for h in table.header]
+    headers = _unique_headers(table)
     entries: dict[int, ColumnMap] = {}
     scored: list[tuple[float, int, str]] = []
     all_scores: dict[int, dict[str, float]] = {}
@@ -288,7 +304,7 @@ def apply_mapping(table: Table, filemap: FileMap, cb: Codebook, key: str) -> Tab
     """``table`` (the export as read) with the codebook's headers and codes; see the module
     docstring for what is rejected."""
     schema = file_schema(cb, key)
-    headers = [" ".join(h.split()) for h in table.header]
+    headers = _unique_headers(table)
     by_header = {c.header: c for c in filemap.columns}
     source = Path(filemap.source).name
     for header in headers:

@@ -259,8 +259,8 @@ def read_template_sheet(path: Path, cb: Codebook, schema: FileSchema) -> Table:
                 path.name,
                 values=list(book.sheetnames),
                 rule=f"the template has no sheet {schema.stem!r}",
-                fix=f"write the template again (make template) and copy the data of {schema.stem} "
-                "into its sheet, keeping the sheet's name",
+                fix=f"give the sheet holding the {schema.stem} data its name {schema.stem!r} again "
+                "(the reader finds each file's sheet by the name the template gave it)",
             )
         records = sheet_records(book[schema.stem])
     finally:
