@@ -45,7 +45,7 @@ alpha_difference = 0.05  # taraf nyata uji beda; juga 1 - tingkat kepercayaan IK
 reliability_threshold = 0.61  # ambang Alpha Cronbach "reliabel" (Tabel 11 tesis)
 class_range = "theoretical"  # rentang kelas interval: "theoretical" (buku kode) atau "observed" (data)
 lang = "id"  # bahasa kalimat hasil: "id" (Indonesia) atau "en" (Inggris)
-districts_dir = ""  # folder run per kabupaten berisi districts.json; kosong pada run satu kabupaten
+districts_dir = ""  # folder run per kabupaten berisi districts.json; kosong: districts/ dari run yang dibaca
 
 # %%
 from IPython.display import Markdown, display
@@ -64,7 +64,7 @@ if run.by_hand:
     display(Markdown(text.hand_run_notice(run, lang)))
 
 # %%
-runs = read_district_scores(resolve(districts_dir) if districts_dir else "")
+runs = read_district_scores(resolve(districts_dir) if districts_dir else run.read / "districts")
 x_vars = [v for v, d in cb.variables.items() if d.group == "X"]
 top = max(cb.variables["Y"].categories, key=lambda c: c.max).label
 labels = meta_views.effect_labels({x: f"{cb.variables[x].name_id} ({x})" for x in x_vars}, lang)
