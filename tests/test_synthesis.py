@@ -168,3 +168,43 @@ def test_synthesis_notebook_runs_on_a_seeded_districts_folder(tmp_path):
     assert excluded["Kabupaten"].tolist() == ["Kabupaten Rusak"]
     for label in ("fig-forest-beda-peran", "fig-forest-spearman", "fig-funnel-baik"):
         assert (out / "figures" / f"{label}.png").stat().st_size > 10_000
+
+
+# -- figures --------------------------------------------------------------------------------
+def test_forest_plot_names_districts_up_to_the_limit_only():
+    from p3md.reporting import meta_figures
+
+    pooled = {"r": 0.3, "r_ci_low": 0.2, "r_ci_high": 0.4, "r_pi_low": 0.0, "r_pi_high": 0.6}
+
+    def districts(k):
+        est = np.linspace(-0.2, 0.8, k)
+        return pd.DataFrame(
+            {
+                "district": [f"K{i}" for i in range(k)],
+                "estimate": est,
+                "ci_low": est - 0.1,
+                "ci_high": est + 0.1,
+                "weight": 1.0 / k,
+            }
+        )
+
+    few = meta_figures.plot_forest(districts(5), pooled)
+    labels = [t.get_text() for t in few.axes[0].get_yticklabels()]
+    assert labels[:5] == ["K0", "K1", "K2", "K3", "K4"] and labels[-1].startswith("Gabungan")
+    many = meta_figures.plot_forest(districts(meta_figures.MAX_LABELLED + 1), pooled)
+    labels = [t.get_text() for t in many.axes[0].get_yticklabels()]
+    assert set(labels[:-1]) == {""} and labels[-1].startswith("Gabungan")
+    k2 = meta_figures.plot_forest(districts(2), {**pooled, "r_pi_low": np.nan, "r_pi_high": np.nan})
+    assert len(k2.axes[0].collections) >= 2  # district lines and markers, no PI line needed
+
+
+def test_funnel_plot_names_only_districts_outside_the_998_limits():
+    from p3md.reporting import meta_figures
+
+    table, p0 = league_table(
+        {"Tinggi": _cats(200, 198), "Biasa": _cats(200, 120), "Rendah": _cats(200, 70)}
+    )
+    fig = meta_figures.plot_funnel(table, funnel_curves(p0, 220), p0)
+    names = sorted(t.get_text() for t in fig.axes[0].texts)
+    assert names == sorted(table.loc[table["position_99_8"] != "within", "district"])
+    assert "Biasa" not in names
