@@ -15,14 +15,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("run_dir", nargs="?", default=str(PROJECT_ROOT / "reports"))
     parser.add_argument("--project", default=str(PROJECT_ROOT))
     parser.add_argument("--renderer", choices=["quarto", "smalldocs"], default=None)
-    parser.add_argument("--pdf", action="store_true", help="also a Typst PDF (Quarto only)")
+    parser.add_argument("--no-pdf", action="store_true", help="the website only, no PDF")
     args = parser.parse_args(argv)
     result = render_site(
-        Path(args.project), Path(args.run_dir), renderer=args.renderer, pdf=args.pdf
+        Path(args.project), Path(args.run_dir), renderer=args.renderer, pdf=not args.no_pdf
     )
     for w in result.warnings:
         print(f"warning: {w}", file=sys.stderr)
     print(f"site rendered by {result.renderer} in {result.seconds:.2f} s: {result.site_dir}")
+    if result.pdf is not None:
+        print(f"PDF ({result.pdf_engine}, {result.pdf_seconds:.2f} s): {result.pdf}")
     return 0
 
 

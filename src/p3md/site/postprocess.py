@@ -214,3 +214,77 @@ def add_download_links(site: Path) -> int:
         if new != doc:
             path.write_text(new, encoding="utf-8")
     return count
+
+
+#: the line under a chapter's title that links its executed notebook (report text: Indonesian)
+NOTEBOOK_LINE = (
+    '<p class="p3md-notebook small">Buku catatan: <a href="{href}" download>{name}</a> '
+    "(dijalankan oleh <em>pipeline</em>; kode lengkap dan keluaran)</p>"
+)
+_TITLE_BLOCK = re.compile(r'<header\b[^>]*\bid="title-block-header"[^>]*>.*?</header>', re.S)
+
+
+def publish_notebooks(site: Path, run_dir: Path, replace: dict[str, str]) -> list[Path]:
+    """Copy the run's executed notebooks into ``<site>/notebooks/``.
+
+    ``replace`` maps machine paths in them (the render folder, the project folder) to the
+    relative paths a reader would use, so that no path of this machine is published.
+    """
+    out: list[Path] = []
+    src_dir = run_dir / "notebooks"
+    if not src_dir.is_dir():
+        return out
+    (site / "notebooks").mkdir(parents=True, exist_ok=True)
+    for nb in sorted(src_dir.glob("*.ipynb")):
+        text = nb.read_text(encoding="utf-8")
+        for old, new in sorted(replace.items(), key=lambda kv: -len(kv[0])):
+            if old:
+                text = text.replace(old, new)
+        dest = site / "notebooks" / nb.name
+        dest.write_text(text, encoding="utf-8")
+        out.append(dest)
+    return out
+
+
+def add_notebook_links(site: Path) -> int:
+    """Under the title of every chapter page that has its notebook in the site, link it."""
+    count = 0
+    for nb in sorted((site / "notebooks").glob("*.ipynb")) if (site / "notebooks").is_dir() else []:
+        page = nb.with_suffix(".html")
+        if not page.is_file():
+            continue
+        doc = page.read_text(encoding="utf-8")
+        if 'class="p3md-notebook' in doc:
+            continue
+        line = NOTEBOOK_LINE.format(href=html.escape(nb.name), name=html.escape(nb.name))
+        new, n = _TITLE_BLOCK.subn(lambda m: m.group(0) + "\n" + line, doc, count=1)
+        if n:
+            page.write_text(new, encoding="utf-8")
+            count += 1
+    return count
+
+
+#: the PDF's entry at the top of every page's sidebar (report text: Indonesian)
+PDF_LINK = (
+    '<p class="p3md-pdf-link small px-3 my-2"><a href="{href}" download>'
+    '<i class="bi bi-file-earmark-pdf" aria-hidden="true"></i> Unduh PDF</a></p>'
+)
+_SIDEBAR_MENU = re.compile(r'<div class="sidebar-menu-container">')
+
+
+def add_pdf_link(site: Path, pdf: Path) -> int:
+    """Link the book's PDF ("Unduh PDF") at the top of the sidebar of every page."""
+    count = 0
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site)
+        if rel.parts[0] in ("site_libs", "tables", "figures", "derived", "downloads"):
+            continue
+        doc = path.read_text(encoding="utf-8")
+        if 'class="p3md-pdf-link' in doc:
+            continue
+        line = PDF_LINK.format(href=html.escape(_rel(pdf.relative_to(site), rel)))
+        new, n = _SIDEBAR_MENU.subn(lambda m: m.group(0) + line, doc, count=1)
+        if n:
+            path.write_text(new, encoding="utf-8")
+            count += 1
+    return count

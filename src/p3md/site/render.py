@@ -17,9 +17,16 @@ from typing import Any
 import yaml
 
 from p3md.codebook import load_codebook
-from p3md.site import bench_figure, bench_page, pages, readers
+from p3md.site import bench_figure, bench_page, offline, pages, readers, smalldocs_ui
+from p3md.site import pdf as book_pdf
 from p3md.site.bib import parse_bib
-from p3md.site.postprocess import add_download_links, resolve_references
+from p3md.site.postprocess import (
+    add_download_links,
+    add_notebook_links,
+    add_pdf_link,
+    publish_notebooks,
+    resolve_references,
+)
 
 #: files copied from the project into the render folder (besides pages/)
 PROJECT_FILES = ("_quarto.yml", "references.bib", "apa.csl")
@@ -33,6 +40,9 @@ class RenderResult:
     site_dir: Path
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    pdf: Path | None = None  # the book as one PDF, inside site_dir
+    pdf_engine: str | None = None  # "quarto-typst" or "pandoc-typst"
+    pdf_seconds: float = 0.0
 
 
 def choose_renderer(prefer: str | None = None) -> str:
@@ -232,27 +242,45 @@ def _render_smalldocs(run_dir: Path) -> list[str]:
     return [f"smalldocs: {w}" for w in site.warnings]
 
 
-def _render_quarto(run_dir: Path, pdf: bool) -> list[str]:
+def _render_quarto(
+    run_dir: Path, cfg: dict[str, Any], pdf: bool
+) -> tuple[list[str], tuple[Path, float] | None]:
+    """The PDF first (``--to typst`` replaces the output folder), then the HTML."""
     warnings: list[str] = []
-    targets = ["html"] + (["typst"] if pdf else [])
-    for to in targets:
-        proc = subprocess.run(
-            ["quarto", "render", str(run_dir), "--to", to],
-            cwd=run_dir,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        warnings += [
-            f"quarto: {line.strip()}"
-            for line in proc.stderr.splitlines()
-            if line.strip().startswith("WARN")
-        ]
-        if proc.returncode != 0:
-            if to == "html":
-                raise RuntimeError(f"quarto render failed:\n{proc.stderr[-4000:]}")
-            warnings.append(f"quarto: {to} output failed (optional): {proc.stderr[-500:]}")
-    return warnings
+    made = None
+    if pdf:
+        t0 = time.perf_counter()
+        try:
+            made = (book_pdf.quarto_pdf(run_dir, cfg), time.perf_counter() - t0)
+        except book_pdf.PdfError as exc:
+            warnings.append(f"pdf: {exc}")
+    proc = subprocess.run(
+        ["quarto", "render", str(run_dir), "--to", "html"],
+        cwd=run_dir,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    warnings += [
+        f"quarto: {line.strip()}"
+        for line in proc.stderr.splitlines()
+        if line.strip().startswith("WARN")
+    ]
+    if proc.returncode != 0:
+        raise RuntimeError(f"quarto render failed:\n{proc.stderr[-4000:]}")
+    return warnings, made
+
+
+def _public_paths(project_dir: Path, run_dir: Path) -> dict[str, str]:
+    """Machine paths in the run's notebooks -> what a reader of the project would write."""
+    manifest = readers.load_manifest(run_dir)
+    out = readers._first(manifest, "out_dir", "parameters.out_dir") or "reports"
+    out_path = Path(out)
+    try:
+        out = out_path.resolve().relative_to(project_dir).as_posix() if out_path.is_absolute() else out
+    except ValueError:
+        out = out_path.name
+    return {str(run_dir): str(out), str(project_dir) + os.sep: ""}
 
 
 def render_site(
@@ -261,7 +289,7 @@ def render_site(
     *,
     run_dir: Path | None = None,
     renderer: str | None = None,
-    pdf: bool = False,
+    pdf: bool = True,
 ) -> RenderResult:
     """Render the report of a run folder into ``<run>/site`` and say which renderer did it.
 
@@ -269,7 +297,8 @@ def render_site(
     calls ``render_site(project_dir, site_dir, run_dir=run_dir)``; then ``target`` is the site
     folder it wants, and the site is copied there if it is not ``<run_dir>/site``.
     ``renderer`` forces ``quarto`` or ``smalldocs`` (default: Quarto when on PATH). ``pdf``
-    also asks Quarto for a Typst PDF (optional; smalldocs makes HTML only).
+    (default) also makes the book's PDF (:mod:`p3md.site.pdf`: Quarto's Typst output, or
+    pandoc + Typst from the smalldocs pages); a PDF that fails is a warning, not an error.
     """
     wanted_site = Path(target).resolve() if run_dir is not None else None
     run_dir = Path(run_dir if run_dir is not None else target)
@@ -287,24 +316,45 @@ def render_site(
         raise FileNotFoundError(
             "the book's chapters are missing from the run folder: " + ", ".join(missing)
         )
+    cfg = load_config(run_dir / "_quarto.yml")
+    quarto_file = None
     if chosen == "quarto":
-        warnings += _render_quarto(run_dir, pdf)
+        more, quarto_file = _render_quarto(run_dir, cfg, pdf)
+        warnings += more
     else:
         warnings += _render_smalldocs(run_dir)
-    site = run_dir / (
-        load_config(run_dir / "_quarto.yml").get("project", {}).get("output-dir") or "_site"
-    )
+    site = run_dir / (cfg.get("project", {}).get("output-dir") or "_site")
     for name in OUTPUT_DIRS:
         if (run_dir / name).is_dir():
             shutil.copytree(run_dir / name, site / name, dirs_exist_ok=True)
+    publish_notebooks(site, run_dir, _public_paths(project_dir, run_dir))
+    order = [(Path(src).with_suffix(".html"), num) for src, num in book_pages(cfg, run_dir)]
     if chosen == "smalldocs":
-        cfg = load_config(run_dir / "_quarto.yml")
-        order = [(Path(src).with_suffix(".html"), num) for src, num in book_pages(cfg, run_dir)]
         bib = parse_bib((run_dir / "references.bib").read_text(encoding="utf-8"))
         refs = next((p for p, _ in order if p.stem == "daftar-pustaka"), None)
         warnings += resolve_references(site, order, bib, refs)
+        smalldocs_ui.apply(site, cfg)
+    else:
+        warnings += offline.make_offline(site, run_dir)
     add_download_links(site)
+    add_notebook_links(site)
+    made = None
+    if pdf:
+        words = smalldocs_ui.translations(cfg, str(cfg.get("lang") or "en"))
+        try:
+            made = book_pdf.build_pdf(chosen, site, run_dir, cfg, order, words, quarto_file)
+        except book_pdf.PdfError as exc:
+            warnings.append(f"pdf: {exc}")
+        else:
+            add_pdf_link(site, made.path)
     if wanted_site is not None and wanted_site != site.resolve():
         shutil.copytree(site, wanted_site, dirs_exist_ok=True)
         site = wanted_site
-    return RenderResult(chosen, site, time.perf_counter() - t0, warnings)
+    result = RenderResult(chosen, site, time.perf_counter() - t0, warnings)
+    if made is not None:
+        result.pdf, result.pdf_engine, result.pdf_seconds = (
+            site / made.path.name,
+            made.engine,
+            made.seconds,
+        )
+    return result
