@@ -368,7 +368,7 @@ class _Run(GateSteps):
         renderer = (self.previous or {}).get("renderer")
         if self.renderer is not None:
             self.echo("site ... skipped (unchanged)")
-            self.echo(f"Site: {_rel(site_index)} (rendered with {renderer})")
+            self._echo_site(site_index, renderer, (self.previous or {}).get("pdf"))
         self.echo(
             f"Nothing changed since the run of {(self.previous or {}).get('finished')}; "
             f"{_rel(self.out_dir)} is left as it is."
@@ -594,6 +594,7 @@ class _Run(GateSteps):
             package_sha=self.package_sha,
             extra={
                 "site": {"key": getattr(self, "site_key", None), "renderer": renderer},
+                "pdf": getattr(self, "pdf_record", None),
                 "only": sorted(self.selected) if len(self.selected) < len(self.stages) else None,
                 "forced": self.force,
             },
@@ -645,7 +646,7 @@ class _Run(GateSteps):
             _replace_folder(self.out_dir / "derived", self.derived_dir)
         site_index = self.out_dir / "site" / "index.html" if site_index else None
         if site_index is not None:
-            self.echo(f"Site: {_rel(site_index)} (rendered with {renderer_name})")
+            self._echo_site(site_index, renderer_name, getattr(self, "pdf_record", None))
         else:
             self.echo(f"Report: {_rel(self.out_dir)} (site not rendered)")
         return RunResult(
@@ -658,6 +659,26 @@ class _Run(GateSteps):
             site_index=site_index,
             renderer=renderer_name,
         )
+
+    def _echo_site(self, index: Path, renderer: str | None, pdf: dict[str, Any] | None) -> None:
+        """The last lines of a run: where the site and the PDF are, and what made them."""
+        self.echo(f"Site: {_rel(index)} (rendered with {renderer})")
+        if pdf and pdf.get("path"):
+            self.echo(f"PDF:  {_rel(self.out_dir / pdf['path'])} ({pdf.get('engine')})")
+        elif getattr(self, "pdf_problem", None):
+            self.echo(f"PDF:  not made: {self.pdf_problem}")
+
+    def _pdf_record(self, result: Any, site_dir: Path) -> dict[str, Any] | None:
+        """The manifest's entry for the book's PDF: path in the run folder, SHA-256, engine."""
+        pdf = getattr(result, "pdf", None)
+        if pdf is None or not Path(pdf).is_file():
+            return None
+        return {
+            "path": f"site/{Path(pdf).relative_to(site_dir).as_posix()}",
+            "sha256": sha256_file(Path(pdf)),
+            "engine": getattr(result, "pdf_engine", None),
+            "seconds": round(float(getattr(result, "pdf_seconds", 0.0)), 3),
+        }
 
     def _site_key(self, run_dir: Path) -> str:
         """What the site is made of: every stage's key, the code, the hand-written pages and
@@ -702,6 +723,7 @@ class _Run(GateSteps):
                 else:
                     shutil.copy2(src, dst)
             self.echo("site ... skipped (unchanged)")
+            self.pdf_record = (self.previous or {}).get("pdf")
             return prev_site.get("renderer"), self.staging / "site" / "index.html"
         if render == "auto":
             try:
@@ -723,6 +745,9 @@ class _Run(GateSteps):
         except (TypeError, ValueError):
             pass
         result = render(self.project_root, site_dir, **kwargs)
+        self.pdf_record = self._pdf_record(result, site_dir)
+        problems = [w for w in getattr(result, "warnings", []) or [] if str(w).startswith("pdf:")]
+        self.pdf_problem = str(problems[0])[4:].strip().splitlines()[0] if problems else None
         name = getattr(result, "renderer", None) or getattr(render, "__name__", "custom")
         index = site_dir / "index.html"
         return str(name), index if index.exists() else None

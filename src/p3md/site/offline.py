@@ -17,12 +17,16 @@ import re
 from pathlib import Path
 
 #: the output types that need the widget loader (ipywidgets and friends)
-WIDGET_MIME = ("application/vnd.jupyter.widget-view+json", "application/vnd.jupyter.widget-state+json")
+WIDGET_MIME = (
+    "application/vnd.jupyter.widget-view+json",
+    "application/vnd.jupyter.widget-state+json",
+)
 
 _LOADER = re.compile(
     r'[ \t]*<script\b[^>]*\bsrc="https://cdn\.jsdelivr\.net/npm/(?:requirejs|jquery)@[^"]*"[^>]*>'
     r"\s*</script>[ \t]*\n?"
-    r"|[ \t]*<script\b[^>]*>\s*define\('jquery',\s*\[\],\s*function\(\)\s*\{\s*return window\.jQuery;?\s*\}\);?\s*</script>[ \t]*\n?",
+    r"|[ \t]*<script\b[^>]*>\s*define\('jquery',\s*\[\],\s*function\(\)\s*"
+    r"\{\s*return window\.jQuery;?\s*\}\);?\s*</script>[ \t]*\n?",
 )
 
 
@@ -63,7 +67,9 @@ def make_offline(site: Path, run_dir: Path) -> list[str]:
             continue
         notebook = (run_dir / rel).with_suffix(".ipynb")
         if notebook.is_file() and has_widget(notebook):
-            warnings.append(f"{rel}: shows a Jupyter widget; it loads require.js and jQuery from a CDN")
+            warnings.append(
+                f"{rel}: shows a Jupyter widget; it loads require.js and jQuery from a CDN"
+            )
             continue
         new, n = drop_widget_loader(doc)
         if n:

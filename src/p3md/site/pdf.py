@@ -112,7 +112,20 @@ def _drop_elements(body: str) -> str:
     """Remove the elements the PDF leaves out (see the module's docstring), nested or not."""
     from html.parser import HTMLParser
 
-    void = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+    void = {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "wbr",
+    }
 
     class Dropper(HTMLParser):
         def __init__(self) -> None:
@@ -227,9 +240,9 @@ def preamble(cfg: dict[str, Any], words: dict[str, str]) -> str:
         authors = [book["author"]]
     footer = ((book.get("page-footer") or {}).get("center")) or ""
     lang = str(cfg.get("lang") or "en")
+    names = ", ".join(_typ_string(a) for a in authors) + ("," if len(authors) == 1 else "")
     lines = [
-        f"#set document(title: {_typ_string(str(book.get('title', '')))}, "
-        f"author: ({', '.join(_typ_string(a) for a in authors)}{',' if len(authors) == 1 else ''}))",
+        f"#set document(title: {_typ_string(str(book.get('title', '')))}, author: ({names}))",
         '#set page(paper: "a4", margin: (x: 2.5cm, y: 2.5cm))',
         f'#set text(lang: "{lang}", size: 10.5pt)',
         "#set par(justify: true)",
@@ -243,15 +256,15 @@ def preamble(cfg: dict[str, Any], words: dict[str, str]) -> str:
         "#show table: set par(justify: false)",
         "#set table(inset: (x: 3pt, y: 2.5pt))",
         "#show raw: set text(size: 8pt)",
-        "#show link: set text(fill: rgb(\"#1a4f8b\"))",
-        "#set image(fit: \"contain\")",
+        '#show link: set text(fill: rgb("#1a4f8b"))',
+        '#set image(fit: "contain")',
         "#show image: it => box(width: 100%, align(center, it))",
         # title page
         "#page(numbering: none)[",
         "  #set par(justify: false)",
         "  #v(3cm)",
         "  #align(center)[",
-        f"    #text(size: 20pt, weight: \"bold\")[{_typ_text(str(book.get('title', '')))}]",
+        f'    #text(size: 20pt, weight: "bold")[{_typ_text(str(book.get("title", "")))}]',
         "    #v(0.8em)",
         f"    #text(size: 13pt)[{_typ_text(str(book.get('subtitle', '')))}]",
         "    #v(2.5em)",
@@ -290,7 +303,9 @@ def typst_pdf(
         import pypandoc
         import typst
     except ImportError as exc:  # pragma: no cover - both are in the lock
-        raise PdfError(f"the PDF needs pypandoc-binary and typst ({exc}); run `make setup`") from exc
+        raise PdfError(
+            f"the PDF needs pypandoc-binary and typst ({exc}); run `make setup`"
+        ) from exc
     build = run_dir / BUILD_DIR
     assets = build / "assets"
     assets.mkdir(parents=True, exist_ok=True)
@@ -312,9 +327,7 @@ def typst_pdf(
         title, body = _main_column(docs[page])
         body = _prepare(body, page, site, labels, assets)
         try:
-            markup = pypandoc.convert_text(
-                body, "typst", format="html", extra_args=["--wrap=none"]
-            )
+            markup = pypandoc.convert_text(body, "typst", format="html", extra_args=["--wrap=none"])
         except (RuntimeError, OSError) as exc:
             raise PdfError(f"pandoc could not convert {page}: {exc}") from exc
         parts.append(_heading(title, number))

@@ -257,7 +257,7 @@ def add_notebook_links(site: Path) -> int:
         if 'class="p3md-notebook' in doc:
             continue
         line = NOTEBOOK_LINE.format(href=html.escape(nb.name), name=html.escape(nb.name))
-        new, n = _TITLE_BLOCK.subn(lambda m: m.group(0) + "\n" + line, doc, count=1)
+        new, n = _TITLE_BLOCK.subn(lambda m, line=line: m.group(0) + "\n" + line, doc, count=1)
         if n:
             page.write_text(new, encoding="utf-8")
             count += 1
@@ -283,7 +283,7 @@ def add_pdf_link(site: Path, pdf: Path) -> int:
         if 'class="p3md-pdf-link' in doc:
             continue
         line = PDF_LINK.format(href=html.escape(_rel(pdf.relative_to(site), rel)))
-        new, n = _SIDEBAR_MENU.subn(lambda m: m.group(0) + line, doc, count=1)
+        new, n = _SIDEBAR_MENU.subn(lambda m, line=line: m.group(0) + line, doc, count=1)
         if n:
             path.write_text(new, encoding="utf-8")
             count += 1

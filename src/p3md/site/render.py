@@ -277,7 +277,11 @@ def _public_paths(project_dir: Path, run_dir: Path) -> dict[str, str]:
     out = readers._first(manifest, "out_dir", "parameters.out_dir") or "reports"
     out_path = Path(out)
     try:
-        out = out_path.resolve().relative_to(project_dir).as_posix() if out_path.is_absolute() else out
+        out = (
+            out_path.resolve().relative_to(project_dir).as_posix()
+            if out_path.is_absolute()
+            else out
+        )
     except ValueError:
         out = out_path.name
     return {str(run_dir): str(out), str(project_dir) + os.sep: ""}

@@ -37,7 +37,7 @@ _ATTRS = ("placeholder", "aria-label", "title")
 
 _CODE_BLOCK = re.compile(
     r'<div class="code-copy-outer-scaffold"><div class="sourceCode"[^>]*>'
-    r'<pre\b[^>]*\bcell-code\b[^>]*>.*?</pre></div>'
+    r"<pre\b[^>]*\bcell-code\b[^>]*>.*?</pre></div>"
     r"(?:<button\b[^>]*>.*?</button>)?</div>",
     re.S,
 )
@@ -84,7 +84,11 @@ def translate(doc: str, words: dict[str, str]) -> str:
         esc = html.escape(local)
         for attr in _ATTRS:
             doc = doc.replace(f'{attr}="{english}"', f'{attr}="{esc}"')
-        doc = re.sub(rf"(>\s*){re.escape(english)}(\s*<)", lambda m: m.group(1) + esc + m.group(2), doc)
+        doc = re.sub(
+            rf"(>\s*){re.escape(english)}(\s*<)",
+            lambda m, esc=esc: m.group(1) + esc + m.group(2),
+            doc,
+        )
     return doc
 
 

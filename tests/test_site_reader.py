@@ -1,0 +1,278 @@
+"""The report as a reader sees it, without a browser: folded code, Indonesian interface, no CDN
+script, the notebook link, and the book's PDF (pandoc + Typst path; Quarto's when on PATH)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from p3md import PROJECT_ROOT
+from p3md.site import offline, render_site, smalldocs_ui
+from p3md.site import pdf as book_pdf
+from p3md.site.demo import make_fake_run
+from p3md.site.postprocess import add_notebook_links, add_pdf_link, publish_notebooks
+
+pypdf = pytest.importorskip("pypdf")
+CFG = yaml.safe_load((PROJECT_ROOT / "_quarto.yml").read_text(encoding="utf-8"))
+
+# What smalldocs 0.5.4 writes for a notebook code cell (copied from a built page)
+SMALLDOCS_CELL = (
+    '<div id="cell-3" class="cell">\n'
+    '<div class="code-copy-outer-scaffold"><div class="sourceCode" id="cb1">'
+    '<pre class="sourceCode python code-with-copy cell-code"><code class="sourceCode python">'
+    '<span class="im">import</span> pandas</code></pre></div>'
+    '<button title="Copy to Clipboard" class="code-copy-button"><i class="bi"></i></button></div>\n'
+    '<div class="cell-output cell-output-display"><p>keluaran</p></div>\n</div>'
+)
+# What Quarto 1.10.18 writes into the head of a notebook page with a text/html output
+QUARTO_HEAD = (
+    '<script src="https://cdn.jsdelivr.net/npm/jquery@3.5.1/dist/jquery.min.js" '
+    'integrity="sha384-x" crossorigin="anonymous"></script><script src="../site_libs/quarto-nav/'
+    'quarto-nav.js"></script>\n<script src="https://cdn.jsdelivr.net/npm/requirejs@2.3.6/'
+    'require.min.js" integrity="sha384-y" crossorigin="anonymous"></script>\n\n'
+    "<script type=\"application/javascript\">define('jquery', [],function() "
+    "{return window.jQuery;})</script>\n</head>"
+)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, object]:
+    root = tmp_path_factory.mktemp("reader")
+    run = make_fake_run(root / "run", root / "data")
+    add_code_cell(run / "notebooks" / "03_instrument.ipynb")
+    result = render_site(PROJECT_ROOT, run, renderer="smalldocs")
+    return run, result
+
+
+CODE = "kode_penanda_p3md = hitung(42)"  # a statement that must be folded, and absent from the PDF
+
+
+def add_code_cell(notebook: Path) -> None:
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    nb["cells"].append(
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "execution_count": 9,
+            "source": CODE,
+            "outputs": [{"output_type": "stream", "name": "stdout", "text": "keluaran teks\n"}],
+        }
+    )
+    notebook.write_text(json.dumps(nb), encoding="utf-8")
+
+
+# ------------------------------------------------------------------ smalldocs interface
+def test_code_is_folded_behind_the_configured_summary():
+    summary = smalldocs_ui.code_summary(CFG)
+    assert summary == "Tampilkan kode"
+    doc, n = smalldocs_ui.fold_code(SMALLDOCS_CELL, summary)
+    assert n == 1
+    assert re.search(
+        r'<details class="code-fold">\s*<summary>Tampilkan kode</summary>\s*'
+        r'<div class="code-copy-outer-scaffold">.*?</pre></div><button[^>]*>.*?</button></div>'
+        r"</details>\s*<div class=\"cell-output",
+        doc,
+        re.S,
+    )
+    # an output in <pre> (stdout) is not code: it stays open
+    stdout = '<div class="cell-output cell-output-stdout"><pre><code>hasil</code></pre></div>'
+    assert smalldocs_ui.fold_code(stdout, summary) == (stdout, 0)
+
+
+def test_no_folding_when_code_fold_is_off():
+    cfg = {"format": {"html": {"code-fold": False, "code-summary": "x"}}}
+    assert smalldocs_ui.code_summary(cfg) is None
+
+
+def test_translations_keyed_by_language_and_flat():
+    words = smalldocs_ui.translations(CFG, "id")
+    assert words["toc-title-website"] == "Daftar isi" and words["search-label"] == "Cari"
+    assert smalldocs_ui.translations(CFG, "en") == {}  # English pages keep the English UI
+    flat = {"lang": "id", "language": {"search-label": "Cari"}}
+    assert smalldocs_ui.translations(flat, "id") == {"search-label": "Cari"}
+    assert smalldocs_ui.translations(flat, "en") == {}
+
+
+def test_interface_strings_are_translated():
+    page = (
+        '<input type="search" placeholder="Search" aria-label="Search">'
+        '<h2 id="toc-title">On this page</h2><button title="Copy to Clipboard"></button>'
+        "<p>Search engines are out of scope</p>"
+    )
+    out = smalldocs_ui.translate(page, smalldocs_ui.translations(CFG, "id"))
+    assert 'placeholder="Cari" aria-label="Cari"' in out
+    assert ">Daftar isi<" in out and 'title="Salin"' in out
+    assert "<p>Search engines are out of scope</p>" in out  # only whole interface strings
+    js = 'x.title = "Copied!"; show(\'<div class="search-none">No results</div>\')'
+    out = smalldocs_ui.translate_script(js, smalldocs_ui.translations(CFG, "id"))
+    assert '"Tersalin"' in out and ">Tidak ada hasil<" in out
+
+
+def test_built_site_reads_in_indonesian_except_the_summary(built):
+    run, _ = built
+    site = run / "site"
+    chapter = (site / "notebooks" / "03_instrument.html").read_text(encoding="utf-8")
+    assert "On this page" not in chapter and 'placeholder="Search"' not in chapter
+    method = (site / "pages" / "metode.html").read_text(encoding="utf-8")
+    assert ">Daftar isi<" in method and "On this page" not in method
+    assert "<summary>Tampilkan kode</summary>" in chapter
+    assert re.search(
+        r"<details[^>]*>\s*<summary>Tampilkan kode</summary>[^/]*?kode_penanda_p3md", chapter
+    )
+    # every code block of a chapter is inside a fold
+    outside = re.sub(r"<details\b.*?</details>", "", chapter, flags=re.S)
+    assert "cell-code" not in outside
+    summary = (site / "pages" / "summary-en.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in summary and 'placeholder="Search"' in summary
+    js = (site / "site_libs" / "smalldocs.js").read_text(encoding="utf-8")
+    assert '"No results"' not in js and '"Copy to Clipboard"' not in js
+
+
+# ------------------------------------------------------------------ notebooks, PDF link
+def test_chapters_link_their_executed_notebook_without_machine_paths(built):
+    run, _ = built
+    site = run / "site"
+    for nb in sorted((run / "notebooks").glob("*.ipynb")):
+        page = (site / "notebooks" / nb.with_suffix(".html").name).read_text(encoding="utf-8")
+        m = re.search(r'class="p3md-notebook[^"]*">Buku catatan: <a href="([^"]+)" download>', page)
+        assert m, nb.name
+        published = site / "notebooks" / m.group(1)
+        assert published.is_file()
+        assert json.loads(published.read_text(encoding="utf-8"))["cells"]
+        assert str(run) not in published.read_text(encoding="utf-8")
+
+
+def test_publish_notebooks_rewrites_machine_paths(tmp_path):
+    run = tmp_path / "proj" / ".work" / "staging"
+    (run / "notebooks").mkdir(parents=True)
+    text = json.dumps(
+        {"cells": [{"source": f'out_dir = "{run}"\ndata = "{tmp_path}/proj/data/raw"'}]}
+    )
+    (run / "notebooks" / "01_x.ipynb").write_text(text)
+    site = tmp_path / "site"
+    [out] = publish_notebooks(site, run, {str(run): "reports", f"{tmp_path}/proj/": ""})
+    src = json.loads(out.read_text())["cells"][0]["source"]
+    assert src == 'out_dir = "reports"\ndata = "data/raw"'
+    assert add_notebook_links(site) == 0  # no page to link from
+
+
+def test_pdf_link_in_every_sidebar(tmp_path):
+    site = tmp_path / "site"
+    (site / "pages").mkdir(parents=True)
+    page = '<nav id="quarto-sidebar"><div class="sidebar-menu-container"><ul></ul></div></nav>'
+    (site / "index.html").write_text(page)
+    (site / "pages" / "a.html").write_text(page)
+    (site / "site_libs").mkdir()
+    (site / "site_libs" / "x.html").write_text(page)
+    pdf = site / "buku.pdf"
+    pdf.write_bytes(b"%PDF")
+    assert add_pdf_link(site, pdf) == 2
+    assert 'href="buku.pdf" download' in (site / "index.html").read_text()
+    assert 'href="../buku.pdf" download' in (site / "pages" / "a.html").read_text()
+    assert "Unduh PDF" in (site / "pages" / "a.html").read_text()
+    assert add_pdf_link(site, pdf) == 0  # once
+
+
+# ------------------------------------------------------------------ Quarto's widget loader
+def test_quarto_widget_loader_is_dropped():
+    out, n = offline.drop_widget_loader(QUARTO_HEAD)
+    assert n == 3
+    assert "cdn.jsdelivr" not in out and "define(" not in out
+    assert '<script src="../site_libs/quarto-nav/quarto-nav.js"></script>' in out
+
+
+def test_a_page_with_a_widget_keeps_the_loader(tmp_path):
+    site, run = tmp_path / "site", tmp_path / "run"
+    (site / "notebooks").mkdir(parents=True)
+    (run / "notebooks").mkdir(parents=True)
+    widget = {"data": {"application/vnd.jupyter.widget-view+json": {"model_id": "m"}}}
+    for name, outputs in (("a", [widget]), ("b", [{"data": {"text/html": "<table></table>"}}])):
+        (site / "notebooks" / f"{name}.html").write_text(QUARTO_HEAD)
+        nb = {"cells": [{"cell_type": "code", "outputs": outputs}], "metadata": {}}
+        (run / "notebooks" / f"{name}.ipynb").write_text(json.dumps(nb))
+    warnings = offline.make_offline(site, run)
+    assert len(warnings) == 1 and "a.html" in warnings[0]
+    assert "cdn.jsdelivr" in (site / "notebooks" / "a.html").read_text()
+    assert "cdn.jsdelivr" not in (site / "notebooks" / "b.html").read_text()
+
+
+# ------------------------------------------------------------------ the PDF
+def toc_lines(reader) -> list[str]:
+    """The printed table of contents: the lines with dot leaders from the "Daftar isi" page on."""
+    lines: list[str] = []
+    started = False
+    for page in reader.pages[:12]:
+        text = page.extract_text()
+        if not started and "Daftar isi" not in text and "Daftar Isi" not in text:
+            continue
+        found = [ln for ln in text.splitlines() if re.search(r"(\. ?){4,}\s*\d+\s*$", ln)]
+        if started and not found:
+            break
+        started = True
+        lines += found
+    return lines
+
+
+def assert_toc_chapters_and_sections(reader) -> list[str]:
+    lines = toc_lines(reader)
+    assert len(lines) >= 5
+    deep = [ln for ln in lines if re.match(r"\s*([A-Z]|\d+)\.\d+\.\d+\s", ln)]
+    assert not deep, deep  # no sub-sections
+    assert any(re.match(r"\s*\d+\.\d+\s", ln) for ln in lines)  # sections
+    return lines
+
+
+def test_pdf_from_the_smalldocs_pages(built):
+    run, result = built
+    assert result.pdf is not None and result.pdf_engine == "pandoc-typst"
+    assert result.pdf == run / "site" / book_pdf.pdf_name(CFG)
+    reader = pypdf.PdfReader(str(result.pdf))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    first = reader.pages[0].extract_text()
+    assert CFG["book"]["title"].split()[0] in first and "rekonstruksi" in first
+    assert "Daftar isi" in reader.pages[1].extract_text()
+    # no code: the fake notebooks' code cells (imports, display calls) are not printed
+    assert "keluaran teks" in text  # the cell's output is printed, its code is not
+    for code in ("kode_penanda_p3md", "hitung(42)", "Tampilkan kode"):
+        assert code not in text, code
+    # captions keep the site's numbers; the bibliography is there
+    assert re.search(r"Tabel \d+(\.\d+)?[.:]", text)
+    assert "Daftar Pustaka" in text
+    # table of contents: chapters and sections only, appendices lettered
+    lines = assert_toc_chapters_and_sections(reader)
+    assert any(re.match(r"1 Pendahuluan", ln) for ln in lines)
+    assert any(re.match(r"F Summary in English", ln) for ln in lines)
+    assert not (run / book_pdf.BUILD_DIR).exists()  # the build folder is cleaned up
+
+
+def test_pdf_leaves_out_site_only_blocks_and_folds():
+    body = (
+        '<p>tetap</p><div class="p3md-site-only"><p>rincian per gerbang</p>'
+        "<div><p>bersarang</p></div></div><details><summary>x</summary><p>lipat</p></details>"
+        '<img src="a.png" alt=""><p class="p3md-downloads">Unduh</p><p>akhir</p>'
+    )
+    out = book_pdf._drop_elements(body)
+    assert out == '<p>tetap</p><img src="a.png" alt=""><p>akhir</p>'
+
+
+@pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto is not on PATH")
+def test_pdf_from_quarto(tmp_path):
+    run = make_fake_run(tmp_path / "run", tmp_path / "data")
+    add_code_cell(run / "notebooks" / "03_instrument.ipynb")
+    result = render_site(PROJECT_ROOT, run, renderer="quarto")
+    assert result.pdf is not None and result.pdf_engine == "quarto-typst"
+    reader = pypdf.PdfReader(str(result.pdf))
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "keluaran teks" in text
+    for code in ("kode_penanda_p3md", "hitung(42)"):
+        assert code not in text, code
+    assert_toc_chapters_and_sections(reader)
+    site_pages = list((run / "site").rglob("*.html"))
+    assert site_pages and not any("cdn.jsdelivr" in p.read_text() for p in site_pages)
