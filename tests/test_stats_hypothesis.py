@@ -1,11 +1,15 @@
 """Spearman, Kruskal-Wallis, Mann-Whitney, Dunn and p adjustment against R's documented
 examples (Hollander & Wolfe 1973 data, as printed in R's help pages)."""
 
+from itertools import combinations, permutations
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import stats
 
 from p3md.stats import StatsInputError
 from p3md.stats.hypothesis import (
@@ -14,8 +18,11 @@ from p3md.stats.hypothesis import (
     dunn_table,
     kruskal_table,
     mann_whitney_table,
+    small_group_note,
     spearman_table,
 )
+
+FIXTURES = Path(__file__).parent / "fixtures" / "reference"
 
 # ?kruskal.test: kruskal.test(list(x, y, z)) -> chi-squared = 0.77143, df = 2, p-value = 0.68
 HW = pd.DataFrame(
@@ -52,10 +59,14 @@ def test_kruskal_tie_corrected():
 def test_kruskal_edge_cases():
     with pytest.raises(StatsInputError, match="tied"):
         kruskal_table(pd.DataFrame({"g": list("aabb"), "v": [2, 2, 2, 2]}), "g", ["v"])
-    with pytest.raises(StatsInputError, match="fewer than 2"):
-        kruskal_table(pd.DataFrame({"g": list("aaab"), "v": [1, 2, 3, 4]}), "g", ["v"])
+    with pytest.raises(StatsInputError, match="fewer than 2 .*min_group_size"):
+        kruskal_table(
+            pd.DataFrame({"g": list("aaab"), "v": [1, 2, 3, 4]}), "g", ["v"], min_group_size=2
+        )
     with pytest.raises(StatsInputError, match="2 groups"):
         kruskal_table(pd.DataFrame({"g": list("aaaa"), "v": [1, 2, 3, 4]}), "g", ["v"])
+    with pytest.raises(StatsInputError, match="min_group_size"):
+        kruskal_table(HW, "g", ["v"], min_group_size=0)
 
 
 def test_kruskal_missing_beyond_rule():
@@ -79,6 +90,26 @@ def test_spearman_r_example_and_groups():
     out = spearman_table(CT, ["x"], "y").iloc[0]
     assert out["rho"] == pytest.approx(0.6, abs=1e-12)
     assert out["n"] == 9 and out["group"] == "all"
+    # ?cor.test: cor.test(x, y, method = "spearman", alternative = "g") -> S = 48,
+    # p-value = 0.0484 (exact, n = 9 without ties); two-sided = 2 x the one tail.
+    assert out["method_exact"] == "exact"
+    assert out["p_exact"] / 2 == pytest.approx(0.0484, abs=5e-5)
+    # the same by brute force over all 9! orderings (independent of the cached counts)
+    rx, ry = CT["x"].rank().to_numpy(), CT["y"].rank().to_numpy()
+    s_obs = ((rx - ry) ** 2).sum()
+    assert s_obs == 48
+    perms = np.array(list(permutations(range(1, 10))))
+    s_all = ((perms - rx.astype(int)) ** 2).sum(axis=1)
+    assert out["p_exact"] == pytest.approx(2 * (s_all <= s_obs).mean(), rel=1e-12)
+    # asymptotic: the t approximation, t = r sqrt((n - 2) / (1 - r^2)), df = n - 2
+    t = 0.6 * np.sqrt(7 / (1 - 0.36))
+    assert out["p_asymptotic"] == pytest.approx(2 * stats.t.sf(t, 7), rel=1e-12)
+    assert out["method_asymptotic"] == "asymptotic_t"
+    assert out["p"] == out["p_asymptotic"] and out["p_method"] == "asymptotic_t"
+    exact = spearman_table(CT, ["x"], "y", p_method="exact").iloc[0]
+    assert exact["p"] == exact["p_exact"] and exact["p_method"] == "exact"
+    tied = spearman_table(CT.assign(x=CT["x"].round(-1)), ["x"], "y").iloc[0]
+    assert np.isnan(tied["p_exact"]) and tied["method_exact"] == "not_available"
     assert out["decision"] == (
         "Berhubungan nyata" if out["p"] <= 0.10 else "Tidak berhubungan nyata"
     )
@@ -106,14 +137,134 @@ def test_spearman_constant_raises():
 
 
 def test_mann_whitney_r_example():
-    # ?wilcox.test: x vs y, W = 35; alternative "greater" p = 0.1272 -> two-sided 0.2544
+    # ?wilcox.test: x vs y, W = 35; alternative "greater" exact p = 0.1272 -> two-sided 0.2544
     x = [0.80, 0.83, 1.89, 1.04, 1.45, 1.38, 1.91, 1.64, 0.73, 1.46]
     y = [1.15, 0.88, 0.90, 0.74, 1.21]
     df = pd.DataFrame({"g": ["x"] * 10 + ["y"] * 5, "v": x + y})
     out = mann_whitney_table(df, "g", ["v"]).iloc[0]
     assert out["U"] == 35
-    assert out["p"] == pytest.approx(0.2544, abs=5e-5)
+    assert out["method_exact"] == "exact"
+    assert out["p_exact"] == pytest.approx(0.2544, abs=5e-5)
+    assert out["p"] == out["p_asymptotic"] and out["p_method"] == "asymptotic"
     assert out["RBC"] == pytest.approx(2 * 35 / 50 - 1)  # rank-biserial = 2U/(n1 n2) - 1
+    auto = mann_whitney_table(df, "g", ["v"], p_method="auto").iloc[0]
+    assert auto["p"] == auto["p_exact"] and auto["p_method"] == "exact"  # n = 15 <= 40
+
+
+AIRQUALITY = pd.read_csv(FIXTURES / "airquality_ozone.csv").dropna(subset=["Ozone"])
+
+
+def test_kruskal_airquality_r_example():
+    # ?kruskal.test: kruskal.test(Ozone ~ Month, data = airquality)
+    # -> Kruskal-Wallis chi-squared = 29.267, df = 4, p-value = 6.901e-06
+    out = kruskal_table(AIRQUALITY, "Month", ["Ozone"]).iloc[0]
+    assert out["H"] == pytest.approx(29.267, abs=5e-4)
+    assert out["df"] == 4 and out["n"] == 116
+    assert out["p"] == pytest.approx(6.901e-06, abs=5e-10)
+    assert out["method_asymptotic"] == "asymptotic_chi2" and out["method_exact"] == "not_available"
+    assert out["p"] == pytest.approx(stats.chi2.sf(out["H"], 4), rel=1e-12)
+
+
+def _spss_rank_sum_z(x, y):
+    """The SPSS Mann-Whitney Z, as r2spss (Alfons, CRAN, "mimics SPSS output") writes it:
+    z = (W - n_w (N + 1) / 2) / sqrt(n1 n2 / 12 ((N + 1) - sum(t^3 - t) / (N (N - 1)))),
+    no continuity correction."""
+    pooled = np.concatenate([x, y])
+    r = stats.rankdata(pooled)
+    n1, n2, n = len(x), len(y), len(pooled)
+    w = r[:n1].sum()
+    _, t = np.unique(pooled, return_counts=True)
+    sigma = np.sqrt(n1 * n2 / 12 * ((n + 1) - (t**3 - t).sum() / (n * (n - 1))))
+    return (w - n1 * (n + 1) / 2) / sigma
+
+
+def test_mann_whitney_airquality_r_and_spss_asymptotic():
+    # ?wilcox.test: wilcox.test(Ozone ~ Month, data = airquality, subset = Month %in% c(5, 8))
+    # -> W = 127.5, p-value = 0.0001208 (R's default: normal approximation with continuity
+    # correction, since there are ties)
+    sub = AIRQUALITY[AIRQUALITY["Month"].isin([5, 8])]
+    out = mann_whitney_table(sub, "Month", ["Ozone"]).iloc[0]
+    assert out["U"] == 127.5
+    assert out["p_asymptotic_cc"] == pytest.approx(0.0001208, abs=5e-8)
+    # SPSS's Asymp. Sig. (2-tailed): the same test without continuity correction
+    x = sub.loc[sub["Month"] == 5, "Ozone"].to_numpy()
+    y = sub.loc[sub["Month"] == 8, "Ozone"].to_numpy()
+    z = _spss_rank_sum_z(x, y)
+    assert out["p_asymptotic"] == pytest.approx(2 * stats.norm.sf(abs(z)), rel=1e-12)
+    assert out["method_asymptotic"] == "asymptotic"
+    assert out["method_exact"] == "exact_conditional"  # ties: exact given the tied ranks
+    assert out["p"] == out["p_asymptotic"]
+
+
+def test_mann_whitney_exact_with_ties_matches_nag_printed_example():
+    # NAG Library G08AHF/G08AKF example (nagdoc, g08ahfe.r): group sizes 16 and 23 with ties,
+    # U = 86, "Normal Statistic = -2.8039", "Approx. tail probability = 0.0025" (NAG corrects
+    # for continuity), "Exact tail probability = 0.0020" (exact, conditional on the ties).
+    g1 = [13, 6, 12, 7, 12, 7, 10, 7, 10, 7, 16, 7, 10, 8, 9, 8]
+    g2 = [17, 6, 10, 8, 15, 8, 15, 10, 15, 10, 14, 10, 14, 11, 14, 11, 13, 12, 13, 12, 13, 12, 12]
+    df = pd.DataFrame({"g": ["a"] * 16 + ["b"] * 23, "v": g1 + g2})
+    out = mann_whitney_table(df, "g", ["v"]).iloc[0]
+    assert out["U"] == 86
+    assert out["p_exact"] / 2 == pytest.approx(0.0020, abs=5e-5)
+    assert out["p_asymptotic_cc"] == pytest.approx(2 * stats.norm.cdf(-2.8039), abs=1e-6)
+    assert out["p_asymptotic_cc"] / 2 == pytest.approx(0.0025, abs=5e-5)
+
+
+def test_exact_conditional_rank_sum_equals_full_enumeration():
+    # Hand-checkable ties: x = (1, 2, 2), y = (2, 3); all C(5, 3) = 10 splits enumerated.
+    x, y = [1.0, 2.0, 2.0], [2.0, 3.0]
+    pooled = np.array(x + y)
+    r = stats.rankdata(pooled)  # 1, 3, 3, 3, 5
+    obs = r[:3].sum()
+    sums = np.array([r[list(c)].sum() for c in combinations(range(5), 3)])
+    expected = min(1.0, 2 * min((sums <= obs + 1e-9).mean(), (sums >= obs - 1e-9).mean()))
+    df = pd.DataFrame({"g": ["x"] * 3 + ["y"] * 2, "v": x + y})
+    out = mann_whitney_table(df, "g", ["v"]).iloc[0]
+    assert out["method_exact"] == "exact_conditional"
+    assert out["p_exact"] == pytest.approx(expected, rel=1e-12)
+    # and scipy's permutation test (exact enumeration) agrees on a larger tied sample
+    rng = np.random.default_rng(3)
+    a, b = rng.integers(1, 4, 7).astype(float), rng.integers(1, 4, 6).astype(float)
+    big = mann_whitney_table(
+        pd.DataFrame({"g": ["a"] * 7 + ["b"] * 6, "v": np.r_[a, b]}), "g", ["v"]
+    ).iloc[0]
+
+    def rank_sum(u, v, axis=-1):
+        return stats.rankdata(np.concatenate([u, v], axis=axis), axis=axis)[
+            ..., : u.shape[axis]
+        ].sum(axis=axis)
+
+    perm = stats.permutation_test(
+        (a, b), rank_sum, permutation_type="independent", n_resamples=np.inf, vectorized=True
+    )
+    assert big["p_exact"] == pytest.approx(perm.pvalue, rel=1e-9)
+
+
+def test_group_of_one_is_computed_with_a_warning():
+    # Kruskal-Wallis by hand: groups a = (1), b = (2, 3), c = (4, 5, 6); rank sums 1, 5, 15;
+    # H = 12 / (6 * 7) * (1 + 25 / 2 + 225 / 3) - 3 * 7 = 30 / 7; p = exp(-H / 2) for df = 2.
+    df = pd.DataFrame({"g": list("abbccc"), "v": [1, 2, 3, 4, 5, 6]})
+    kw = kruskal_table(df, "g", ["v"]).iloc[0]
+    assert kw["H"] == pytest.approx(30 / 7, rel=1e-12)
+    assert kw["p"] == pytest.approx(np.exp(-15 / 7), rel=1e-12)
+    assert kw["small_groups"] == "v: a (n = 1), b (n = 2)"
+    note = small_group_note([kruskal_table(df, "g", ["v"])])
+    assert note.startswith("Peringatan: kelompok sangat kecil (v: a (n = 1), b (n = 2))")
+    assert small_group_note([kruskal_table(HW, "g", ["v"])]) is None
+    # Mann-Whitney x = (5), y = (1, 2, 3, 4): U_x = 4; exact two-sided p = 2 * P(U >= 4) = 2/5;
+    # asymptotic z = (4 - 2) / sqrt(1 * 4 * 6 / 12) = sqrt(2).
+    mw = mann_whitney_table(pd.DataFrame({"g": list("xyyyy"), "v": [5, 1, 2, 3, 4]}), "g", ["v"])
+    row = mw.iloc[0]
+    assert row["U"] == 4 and row["p_exact"] == pytest.approx(0.4, rel=1e-12)
+    assert row["p_asymptotic"] == pytest.approx(2 * stats.norm.sf(np.sqrt(2)), rel=1e-12)
+    assert row["small_groups"] == "v: x (n = 1)"
+    dunn = dunn_table(df, "g", "v")
+    assert len(dunn) == 3 and (dunn["p_unadjusted"].between(0, 1)).all()
+    assert set(dunn["method"]) == {"asymptotic"}
+    with pytest.raises(StatsInputError, match="empty"):
+        mann_whitney_table(
+            pd.DataFrame({"g": list("xyy"), "v": [1, 2, 3]}), "g", ["v"], order=["x", "z"]
+        )
 
 
 def test_dunn_long_form():
@@ -159,6 +310,6 @@ def test_mann_whitney_equals_pingouin_mwu_without_its_quadratic_matrix(seed):
     ours = mann_whitney_table(df, "g", ["v"], order=["a", "b"]).iloc[0]
     ref = pg.mwu(df.loc[df.g == "a", "v"], df.loc[df.g == "b", "v"]).iloc[0]
     assert ours["U"] == pytest.approx(ref["U_val"])
-    assert ours["p"] == pytest.approx(ref["p_val"])
+    assert ours["p_asymptotic_cc"] == pytest.approx(ref["p_val"])  # pingouin corrects
     assert ours["RBC"] == pytest.approx(ref["RBC"])
     assert ours["CLES"] == pytest.approx(ref["CLES"])

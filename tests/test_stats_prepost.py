@@ -1,10 +1,12 @@
 """Pre/post statistics against R's documented examples and exact binomial arithmetic."""
 
 import math
+from itertools import product
 
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from p3md.codebook import load_codebook
 from p3md.stats import StatsInputError
@@ -40,14 +42,61 @@ def test_paired_t_sleep():
     assert out["d_z"] != pytest.approx(out["cohen_d_pingouin"], abs=1e-3)  # documented difference
 
 
+# ?wilcox.test (Hollander & Wolfe 1973, p. 29): Hamilton depression scale, first (x) and
+# second (y) visit of 9 patients.
+DEPRESSION_X = pd.Series([1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30])
+DEPRESSION_Y = pd.Series([0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29])
+
+
 def test_wilcoxon_r_example_and_kerby():
-    # ?wilcox.test (Hollander & Wolfe p. 29): paired, alternative "greater": V = 40, p = 0.01953
-    x = pd.Series([1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30])
-    y = pd.Series([0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29])
-    out = wilcoxon_signed_rank(pre=y, post=x).iloc[0]
+    out = wilcoxon_signed_rank(pre=DEPRESSION_Y, post=DEPRESSION_X).iloc[0]
     assert out["W_plus"] == 40 and out["W_minus"] == 5
-    assert out["p"] == pytest.approx(2 * 0.01953125, abs=1e-9)  # exact two-sided = 20/512
+    # wilcox.test(x, y, paired = TRUE, alternative = "greater"): V = 40, p-value = 0.01953;
+    # two-sided exact: V = 40, p-value = 0.03906 (= 20/512 exactly)
+    assert out["method_exact"] == "exact"
+    assert out["p_exact"] == pytest.approx(20 / 512, rel=1e-12)
+    assert out["p_exact"] == pytest.approx(0.03906, abs=5e-6)
+    # wilcox.test(y - x, alternative = "less", exact = FALSE, correct = FALSE): V = 5,
+    # p-value = 0.01908 ("H&W large sample approximation"); SPSS's Asymp. Sig. is this test,
+    # two-sided, also without continuity correction.
+    assert out["p_asymptotic"] / 2 == pytest.approx(0.01908, abs=5e-6)
+    assert out["method_asymptotic"] == "asymptotic"
+    # wilcox.test(x, y, paired = TRUE, exact = FALSE, correct = TRUE): V = 40,
+    # p-value = 0.044010984013 (R 3.4.4, as printed in Apache Commons Math's
+    # WilcoxonSignedRankTestTest.testWilcoxonSignedRankSimple)
+    assert out["p_asymptotic_cc"] == pytest.approx(0.044010984013, rel=1e-9)
+    # SPSS's Z (r2spss, Alfons: z = (min(W+, W-) - n(n+1)/4) / sqrt(n(n+1)(2n+1)/24 - ties/48))
+    z = (5 - 9 * 10 / 4) / np.sqrt(9 * 10 * 19 / 24)
+    assert out["p_asymptotic"] == pytest.approx(2 * stats.norm.cdf(z), rel=1e-12)
+    assert out["p"] == out["p_asymptotic"] and out["p_method"] == "asymptotic"
     assert out["rank_biserial"] == pytest.approx(35 / 45)
+    for method in ("exact", "auto"):
+        chosen = wilcoxon_signed_rank(DEPRESSION_Y, DEPRESSION_X, p_method=method).iloc[0]
+        assert chosen["p"] == chosen["p_exact"] and chosen["p_method"] == "exact"
+
+
+def test_wilcoxon_second_r_reference():
+    # Apache Commons Math WilcoxonSignedRankTestTest.testWilcoxonSignedRankSimple2 (R 3.4.4):
+    # x, y below: exact p = 0.8125, asymptotic (correct = TRUE) p = 0.79984610566
+    x = pd.Series([0.80, 0.83, 1.89, 1.04, 1.45, 1.38, 1.91])
+    y = pd.Series([1.15, 0.88, 0.90, 0.74, 1.21, 2.0, 1.72])
+    out = wilcoxon_signed_rank(pre=y, post=x).iloc[0]
+    assert out["p_exact"] == pytest.approx(0.8125, rel=1e-12)
+    assert out["p_asymptotic_cc"] == pytest.approx(0.79984610566, rel=1e-9)
+
+
+def test_wilcoxon_exact_with_ties_by_enumeration():
+    # Hand-checkable ties: d = (1, 1, -2, 3, 3, 3); |d| ranks 1.5, 1.5, 3, 5, 5, 5; W+ = 18.
+    # All 2^6 sign patterns enumerated.
+    pre = pd.Series([0.0] * 6)
+    post = pd.Series([1.0, 1.0, -2.0, 3.0, 3.0, 3.0])
+    out = wilcoxon_signed_rank(pre, post).iloc[0]
+    r = np.array([1.5, 1.5, 3, 5, 5, 5])
+    assert out["W_plus"] == 18
+    sums = np.array([r[np.array(s, bool)].sum() for s in product([0, 1], repeat=6)])
+    expected = min(1.0, 2 * min((sums <= 18).mean(), (sums >= 18).mean()))
+    assert out["method_exact"] == "exact_conditional"
+    assert out["p_exact"] == pytest.approx(expected, rel=1e-12)
 
 
 def test_all_zero_differences_raise():

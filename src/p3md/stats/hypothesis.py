@@ -4,14 +4,17 @@ with the effect sizes, post-hoc tests and multiplicity adjustments the thesis le
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from itertools import combinations
 
+import numpy as np
 import pandas as pd
 import scikit_posthocs as sp
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
+from p3md.stats import pvalues
 from p3md.stats._checks import (
     DEFAULT_MAX_MISSING_SHARE,
     drop_incomplete,
@@ -27,27 +30,82 @@ ALL_GROUPS = "all"
 
 _METHOD_NAMES = {"holm": "Holm", "fdr_bh": "Benjamini-Hochberg", "bonferroni": "Bonferroni"}
 
+#: Groups of at most this many observations are computed but flagged (R and SPSS compute them
+#: too; R's kruskal.test and SPSS's NPAR TESTS print no refusal for a group of one).
+SMALL_GROUP_MAX = 2
+#: Spearman's exact p (all n! orderings) is computed up to this n, without ties.
+SPEARMAN_EXACT_MAX_N = 9
+
+SMALL_GROUP_NOTES: dict[str, str] = {
+    "id": (
+        "Peringatan: kelompok sangat kecil ({groups}). Statistik tetap dihitung, seperti R dan "
+        "SPSS, tetapi kelompok berisi satu atau dua pengamatan hampir tidak memberi daya uji dan "
+        "pendekatan asimtotiknya kurang tepat; tafsirkan hasil ini dengan hati-hati."
+    ),
+    "en": (
+        "Warning: very small groups ({groups}). The statistics are computed, as R and SPSS do, "
+        "but a group of one or two observations gives the test almost no power and its "
+        "asymptotic approximation is poor; interpret with care."
+    ),
+}
+
+
+def small_group_note(tables: Sequence[pd.DataFrame], lang: str = "id") -> str | None:
+    """The warning sentence for a table note when any row has a group of one or two (the
+    ``small_groups`` column of :func:`kruskal_table`, :func:`mann_whitney_table`,
+    :func:`dunn_table`), or ``None``."""
+    found: list[str] = []
+    for t in tables:
+        if "small_groups" in t.columns:
+            for v in t["small_groups"]:
+                if v and v not in found:
+                    found.append(str(v))
+    if not found:
+        return None
+    return SMALL_GROUP_NOTES.get(lang, SMALL_GROUP_NOTES["id"]).format(groups="; ".join(found))
+
+
+def _small_groups(sizes: pd.Series, what: str) -> str:
+    small = sizes[sizes <= SMALL_GROUP_MAX]
+    if small.empty:
+        return ""
+    return f"{what}: " + ", ".join(f"{g} (n = {int(k)})" for g, k in small.items())
+
 
 # -- Spearman ----------------------------------------------------------------------------
 def _spearman_one(
-    data: pd.DataFrame, x: str, y: str, group: object, alpha: float, max_missing_share: float
+    data: pd.DataFrame,
+    x: str,
+    y: str,
+    group: object,
+    alpha: float,
+    max_missing_share: float,
+    p_method: str,
 ) -> dict:
     what = f"spearman {x} ~ {y} (group {group})"
     pair = drop_incomplete(numeric_frame(data[[x, y]], what), what, max_missing_share)
     require_rows(len(pair), 3, what)
     require_variance(pair[x], f"{what}: {x}")
     require_variance(pair[y], f"{what}: {y}")
-    # scipy's p uses the t approximation (as R's cor.test does with ties; without ties R
-    # uses the exact AS 89 p for n < 1290, so small untied samples can differ slightly).
+    # Asymptotic p: scipy's t approximation with df = n - 2, which SPSS prints as "Sig.
+    # (2-tailed)" for Spearman and R's cor.test uses with ties.
     res = stats.spearmanr(pair[x], pair[y])
-    rho, p = float(res.statistic), float(res.pvalue)
+    rho, n = float(res.statistic), len(pair)
+    exact, exact_method = math.nan, pvalues.NOT_AVAILABLE
+    if n <= SPEARMAN_EXACT_MAX_N and pair[x].is_unique and pair[y].is_unique:
+        exact = pvalues.spearman_exact_p(pair[x].to_numpy(), pair[y].to_numpy())
+        exact_method = pvalues.EXACT
+    chosen = pvalues.choose(
+        float(res.pvalue), pvalues.ASYMPTOTIC_T, exact, exact_method, n, p_method
+    )
+    p = chosen["p"]
     return {
         "group": group,
         "x": x,
         "y": y,
-        "n": len(pair),
+        "n": n,
         "rho": rho,
-        "p": p,
+        **chosen,
         "alpha": alpha,
         "significant": p <= alpha,
         "decision": RELATED if p <= alpha else NOT_RELATED,
@@ -61,21 +119,27 @@ def spearman_table(
     by: str | None = None,
     alpha: float = 0.10,
     *,
+    p_method: str = "asymptotic",
     max_missing_share: float = DEFAULT_MAX_MISSING_SHARE,
 ) -> pd.DataFrame:
     """Spearman's rho of each ``x`` with ``y``, pooled (``group == "all"``) and per ``by`` group.
 
-    Columns: ``group``, ``x``, ``y``, ``n``, ``rho``, ``p`` (two-sided), ``alpha``,
-    ``significant`` (p <= alpha, the thesis's "Sig <= 0,1"), ``decision``
-    ("Berhubungan nyata"/"Tidak berhubungan nyata"). Missing values are dropped per pair.
+    Columns: ``group``, ``x``, ``y``, ``n``, ``rho``, ``p_asymptotic`` (two-sided, t with
+    df = n - 2), ``method_asymptotic``, ``p_exact`` (all n! orderings, for n <= 9 without
+    ties, else NaN), ``method_exact``, ``p`` (the one ``p_method`` chooses, see
+    :mod:`p3md.stats.pvalues`), ``p_method``, ``alpha``, ``significant`` (p <= alpha, the
+    thesis's "Sig <= 0,1"), ``decision`` ("Berhubungan nyata"/"Tidak berhubungan nyata").
+    Missing values are dropped per pair.
     """
     missing = [c for c in [*x_cols, y_col, *([by] if by else [])] if c not in df.columns]
     if missing:
         raise StatsInputError(f"spearman_table: columns {missing} not in the data")
-    rows = [_spearman_one(df, x, y_col, ALL_GROUPS, alpha, max_missing_share) for x in x_cols]
+    pvalues.check_p_method(p_method)
+    args = (alpha, max_missing_share, p_method)
+    rows = [_spearman_one(df, x, y_col, ALL_GROUPS, *args) for x in x_cols]
     if by is not None:
         for g, sub in df.groupby(by, sort=True, observed=True):
-            rows += [_spearman_one(sub, x, y_col, g, alpha, max_missing_share) for x in x_cols]
+            rows += [_spearman_one(sub, x, y_col, g, *args) for x in x_cols]
     return pd.DataFrame(rows)
 
 
@@ -94,11 +158,14 @@ def _groups(
     sizes = data.groupby(group_col, observed=True).size()
     if len(sizes) < 2:
         raise StatsInputError(f"{what}: needs at least 2 groups, got {list(sizes.index)}")
+    if min_size < 1:
+        raise StatsInputError(f"{what}: min_group_size must be at least 1, got {min_size}")
     small = sizes[sizes < min_size]
     if not small.empty:
         raise StatsInputError(
-            f"{what}: group(s) {small.to_dict()} have fewer than {min_size} observations; a "
-            "group of one has no spread and its rank comparison is not meaningful"
+            f"{what}: group(s) {small.to_dict()} have fewer than {min_size} observations, the "
+            "study's min_group_size; lower the parameter min_group_size (R and SPSS compute "
+            "the test for a group of one) or merge the groups"
         )
     if data[outcome].nunique() == 1:
         raise StatsInputError(
@@ -114,43 +181,80 @@ def kruskal_table(
     outcome_cols: Sequence[str],
     alpha: float = 0.05,
     *,
-    min_group_size: int = 2,
+    min_group_size: int = 1,
+    p_method: str = "asymptotic",
     max_missing_share: float = DEFAULT_MAX_MISSING_SHARE,
 ) -> pd.DataFrame:
     """Kruskal-Wallis H (tie-corrected, ``scipy.stats.kruskal``) of each outcome across groups.
 
-    One row per outcome: ``outcome``, ``H``, ``df`` (k - 1), ``p``, ``n``, ``k``,
-    ``epsilon_squared`` = H / (n - 1) (Tomczak & Tomczak 2014, Trends Sport Sci 21(1):19-25;
-    hand-written because none of the libraries reports it), ``alpha``, ``significant``,
-    ``decision`` ("Berbeda nyata"/"Tidak berbeda nyata"), and per group ``n_<group>`` and
-    ``mean_rank_<group>`` (ranks of the pooled sample, average ranks for ties, as SPSS prints).
+    One row per outcome: ``outcome``, ``H``, ``df`` (k - 1), ``p_asymptotic`` (chi-square with
+    k - 1 df, SPSS's "Asymp. Sig."), ``method_asymptotic``, ``p_exact`` (NaN: no exact
+    Kruskal-Wallis p is computed), ``method_exact`` ("not_available"), ``p`` and ``p_method``
+    (see :mod:`p3md.stats.pvalues`), ``n``, ``k``, ``epsilon_squared`` = H / (n - 1) (Tomczak &
+    Tomczak 2014, Trends Sport Sci 21(1):19-25; hand-written because none of the libraries
+    reports it), ``alpha``, ``significant``, ``decision`` ("Berbeda nyata"/"Tidak berbeda
+    nyata"), ``small_groups`` (groups of one or two, "" if none), and per group ``n_<group>``
+    and ``mean_rank_<group>`` (ranks of the pooled sample, average ranks for ties, as SPSS
+    prints). Groups smaller than ``min_group_size`` are refused.
     """
+    pvalues.check_p_method(p_method)
     rows = []
     for outcome in outcome_cols:
         data = _groups(df, group_col, outcome, min_group_size, max_missing_share)
-        samples = [
-            g[outcome].to_numpy() for _, g in data.groupby(group_col, sort=True, observed=True)
-        ]
-        h, p = stats.kruskal(*samples)
+        grouped = data.groupby(group_col, sort=True, observed=True)
+        samples = [g[outcome].to_numpy() for _, g in grouped]
+        h, p_asym = stats.kruskal(*samples)
         n, k = len(data), len(samples)
+        chosen = pvalues.choose(
+            float(p_asym), pvalues.ASYMPTOTIC_CHI2, math.nan, pvalues.NOT_AVAILABLE, n, p_method
+        )
+        p = chosen["p"]
         row = {
             "outcome": outcome,
             "H": float(h),
             "df": k - 1,
-            "p": float(p),
+            **chosen,
             "n": n,
             "k": k,
             "epsilon_squared": float(h) / (n - 1),
             "alpha": alpha,
             "significant": p <= alpha,
             "decision": DIFFERENT if p <= alpha else NOT_DIFFERENT,
+            "small_groups": _small_groups(grouped.size(), outcome),
         }
         ranks = data[outcome].rank(method="average")
-        for g, idx in data.groupby(group_col, sort=True, observed=True).groups.items():
+        for g, idx in grouped.groups.items():
             row[f"n_{g}"] = len(idx)
             row[f"mean_rank_{g}"] = float(ranks.loc[idx].mean())
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _mann_whitney_p(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float, str]:
+    """Asymptotic p without and with continuity correction, exact p and its method.
+
+    Asymptotic: the tie-corrected normal approximation of U, two-sided, *without* continuity
+    correction as SPSS's "Asymp. Sig. (2-tailed)" (r2spss, Alfons 2022, reproduces SPSS with
+    ``z = (W - mu) / sigma``); with correction as R's ``wilcox.test`` default
+    (``correct = TRUE``). Exact: scipy's exact U distribution without ties; with ties the exact
+    permutation distribution conditional on the tied ranks (:func:`pvalues.rank_sum_exact_p`);
+    not computed above ``pvalues.EXACT_MAX_N`` observations.
+    """
+    p_asym = stats.mannwhitneyu(x, y, method="asymptotic", use_continuity=False).pvalue
+    p_cc = stats.mannwhitneyu(x, y, method="asymptotic", use_continuity=True).pvalue
+    pooled = np.concatenate([x, y])
+    if len(pooled) > pvalues.EXACT_MAX_N:
+        return float(p_asym), float(p_cc), math.nan, pvalues.NOT_AVAILABLE
+    if len(np.unique(pooled)) == len(pooled):
+        return (
+            float(p_asym),
+            float(p_cc),
+            float(stats.mannwhitneyu(x, y, method="exact").pvalue),
+            pvalues.EXACT,
+        )
+    first = np.r_[np.ones(len(x), bool), np.zeros(len(y), bool)]
+    exact = pvalues.rank_sum_exact_p(stats.rankdata(pooled), first)
+    return float(p_asym), float(p_cc), exact, pvalues.EXACT_CONDITIONAL
 
 
 def mann_whitney_table(
@@ -160,32 +264,50 @@ def mann_whitney_table(
     alpha: float = 0.05,
     *,
     order: Sequence[str] | None = None,
+    min_group_size: int = 1,
+    p_method: str = "asymptotic",
     max_missing_share: float = DEFAULT_MAX_MISSING_SHARE,
 ) -> pd.DataFrame:
-    """Mann-Whitney U for two groups (``scipy.stats.mannwhitneyu``, the numbers of
-    ``pingouin.mwu``), the two-group Kruskal-Wallis.
+    """Mann-Whitney U for two groups (``scipy.stats.mannwhitneyu``), the two-group
+    Kruskal-Wallis.
 
     Columns: ``outcome``, ``group_1``, ``group_2`` (``order`` or sorted), ``n_1``, ``n_2``,
-    ``U`` (U of group_1), ``p`` (two-sided), ``RBC`` (rank-biserial correlation, positive
-    when group_1 tends to be larger), ``CLES``, ``significant``, ``decision``.
+    ``U`` (U of group_1), ``p_asymptotic`` (SPSS's Asymp. Sig., no continuity correction),
+    ``method_asymptotic``, ``p_asymptotic_cc`` (with continuity correction, R's default),
+    ``p_exact`` (SPSS's Exact Sig.; conditional on ties when there are ties), ``method_exact``,
+    ``p`` and ``p_method`` (chosen by ``p_method``), ``RBC`` (rank-biserial correlation,
+    positive when group_1 tends to be larger), ``CLES``, ``significant``, ``decision``,
+    ``small_groups``.
     """
+    pvalues.check_p_method(p_method)
     rows = []
     for outcome in outcome_cols:
-        data = _groups(df, group_col, outcome, 2, max_missing_share)
-        names = list(order) if order is not None else sorted(data[group_col].unique())
-        if len(names) != 2 or set(names) != set(data[group_col].unique()):
+        data = _groups(df, group_col, outcome, min_group_size, max_missing_share)
+        present = sorted(data[group_col].unique())
+        names = list(order) if order is not None else present
+        if len(names) != 2 or len(present) != 2:
             raise StatsInputError(
-                f"mann_whitney_table: needs exactly two groups, got {sorted(data[group_col].unique())}"  # noqa: E501
+                f"mann_whitney_table: needs exactly two groups, got {present}"
+                + (f" (order {names})" if order is not None else "")
             )
-        x = data.loc[data[group_col] == names[0], outcome]
-        y = data.loc[data[group_col] == names[1], outcome]
-        # scipy's test, as pingouin.mwu runs it; the effect sizes from U. pingouin.mwu gets
-        # CLES from the n_1 x n_2 matrix of all differences (3.6 GB and 35 s for the x1000
-        # data), but CLES = P(x > y) + P(x = y) / 2 = U_x / (n_1 n_2) exactly, and pingouin's
-        # RBC = 1 - 2 U_y / (n_1 n_2) = 2 CLES - 1: linear in memory, the same numbers.
-        u_x, p = stats.mannwhitneyu(x, y, alternative="two-sided")
-        cles = float(u_x) / (len(x) * len(y))
-        p = float(p)
+        if set(names) != set(present):
+            empty = sorted(set(names) - set(present))
+            raise StatsInputError(
+                f"mann_whitney_table: group(s) {empty} of {outcome} by {group_col} are empty"
+            )
+        x = data.loc[data[group_col] == names[0], outcome].to_numpy()
+        y = data.loc[data[group_col] == names[1], outcome].to_numpy()
+        # The effect sizes from U. pingouin.mwu gets CLES from the n_1 x n_2 matrix of all
+        # differences (3.6 GB and 35 s for the x1000 data), but CLES = P(x > y) + P(x = y) / 2
+        # = U_x / (n_1 n_2) exactly, and pingouin's RBC = 1 - 2 U_y / (n_1 n_2) = 2 CLES - 1:
+        # linear in memory, the same numbers.
+        u_x = float(stats.mannwhitneyu(x, y, method="asymptotic").statistic)
+        p_asym, p_cc, p_exact, exact_method = _mann_whitney_p(x, y)
+        chosen = pvalues.choose(
+            p_asym, pvalues.ASYMPTOTIC, p_exact, exact_method, len(x) + len(y), p_method
+        )
+        p = chosen["p"]
+        cles = u_x / (len(x) * len(y))
         rows.append(
             {
                 "outcome": outcome,
@@ -193,13 +315,17 @@ def mann_whitney_table(
                 "group_2": names[1],
                 "n_1": len(x),
                 "n_2": len(y),
-                "U": float(u_x),
-                "p": p,
+                "U": u_x,
+                **chosen,
+                "p_asymptotic_cc": p_cc,
                 "RBC": 2 * cles - 1,
                 "CLES": cles,
                 "alpha": alpha,
                 "significant": p <= alpha,
                 "decision": DIFFERENT if p <= alpha else NOT_DIFFERENT,
+                "small_groups": _small_groups(
+                    pd.Series({names[0]: len(x), names[1]: len(y)}), outcome
+                ),
             }
         )
     return pd.DataFrame(rows)
@@ -212,18 +338,21 @@ def dunn_table(
     p_adjust: str = "holm",
     alpha: float = 0.05,
     *,
+    min_group_size: int = 1,
     max_missing_share: float = DEFAULT_MAX_MISSING_SHARE,
 ) -> pd.DataFrame:
     """Dunn's pairwise post-hoc test (``scikit_posthocs.posthoc_dunn``, tie-corrected) in long form.
 
-    One row per pair: ``outcome``, ``group_1``, ``group_2``, ``mean_rank_1``, ``mean_rank_2``,
-    ``mean_rank_diff``, ``p_unadjusted``, ``p_adjusted`` (method ``p_adjust``, statsmodels
-    names), ``p_adjust``, ``significant`` (adjusted p <= alpha).
+    One row per pair: ``outcome``, ``group_1``, ``group_2``, ``n_1``, ``n_2``, ``mean_rank_1``,
+    ``mean_rank_2``, ``mean_rank_diff``, ``p_unadjusted`` (asymptotic normal, no continuity
+    correction: ``method``), ``p_adjusted`` (method ``p_adjust``, statsmodels names),
+    ``p_adjust``, ``significant`` (adjusted p <= alpha), ``small_groups``.
     """
-    data = _groups(df, group_col, outcome, 2, max_missing_share)
+    data = _groups(df, group_col, outcome, min_group_size, max_missing_share)
     raw = sp.posthoc_dunn(data, val_col=outcome, group_col=group_col, p_adjust=None)
     adj = sp.posthoc_dunn(data, val_col=outcome, group_col=group_col, p_adjust=p_adjust)
     ranks = data[outcome].rank(method="average").groupby(data[group_col], observed=True).mean()
+    sizes = data.groupby(group_col, observed=True).size()
     rows = []
     for a, b in combinations(sorted(raw.index), 2):
         pa = float(adj.loc[a, b])
@@ -232,13 +361,17 @@ def dunn_table(
                 "outcome": outcome,
                 "group_1": a,
                 "group_2": b,
+                "n_1": int(sizes[a]),
+                "n_2": int(sizes[b]),
                 "mean_rank_1": float(ranks[a]),
                 "mean_rank_2": float(ranks[b]),
                 "mean_rank_diff": float(ranks[a] - ranks[b]),
                 "p_unadjusted": float(raw.loc[a, b]),
+                "method": pvalues.ASYMPTOTIC,
                 "p_adjusted": pa,
                 "p_adjust": p_adjust,
                 "significant": pa <= alpha,
+                "small_groups": _small_groups(sizes[[a, b]], outcome),
             }
         )
     return pd.DataFrame(rows)

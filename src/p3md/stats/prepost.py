@@ -17,6 +17,7 @@ from scipy import stats
 from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.proportion import confint_proportions_2indep
 
+from p3md.stats import pvalues
 from p3md.stats._checks import (
     DEFAULT_MAX_MISSING_SHARE,
     drop_incomplete,
@@ -83,6 +84,7 @@ def shapiro_differences(pre: pd.Series, post: pd.Series, alpha: float = 0.05) ->
                 "n": len(d),
                 "W": float(res.statistic),
                 "p": float(res.pvalue),
+                "p_method": pvalues.ROYSTON,
                 "normal": bool(res.pvalue > alpha),
             }
         ]
@@ -119,6 +121,7 @@ def paired_t(pre: pd.Series, post: pd.Series, confidence: float = 0.95) -> pd.Da
                 "T": float(res["T"]),
                 "dof": float(res["dof"]),
                 "p": float(res["p_val"]),
+                "p_method": pvalues.T_DIST,
                 "d_z": d.mean() / d.std(ddof=1),
                 "cohen_d_pingouin": float(res["cohen_d"]),
             }
@@ -126,16 +129,24 @@ def paired_t(pre: pd.Series, post: pd.Series, confidence: float = 0.95) -> pd.Da
     )
 
 
-def wilcoxon_signed_rank(pre: pd.Series, post: pd.Series) -> pd.DataFrame:
+def wilcoxon_signed_rank(
+    pre: pd.Series, post: pd.Series, *, p_method: str = "asymptotic"
+) -> pd.DataFrame:
     """Wilcoxon signed-rank test of ``post - pre`` (``scipy.stats.wilcoxon``, zero differences
-    dropped, exact p when scipy's ``method="auto"`` allows it, no continuity correction --
-    pingouin.wilcoxon corrects and so gives a different p).
+    dropped as SPSS and R do).
 
     Columns: ``n``, ``n_nonzero``, ``W_plus``, ``W_minus``, ``statistic`` (scipy's, the
-    smaller of the two), ``p``, ``rank_biserial`` = (W+ - W-) / (W+ + W-), the matched-pairs
-    rank-biserial correlation (Kerby 2014, Compr Psychol 3:11.IT.3.1; hand-written, scipy
-    has none).
+    smaller of the two), ``p_asymptotic`` (tie-corrected normal approximation *without*
+    continuity correction: SPSS's "Asymp. Sig. (2-tailed)", as r2spss reproduces it),
+    ``method_asymptotic``, ``p_asymptotic_cc`` (with continuity correction: R's
+    ``wilcox.test(correct = TRUE)`` and pingouin), ``p_exact`` (scipy's exact distribution
+    without ties; with tied |d| the exact permutation distribution given the tied ranks,
+    :func:`pvalues.signed_rank_exact_p`; NaN above ``pvalues.EXACT_MAX_N`` pairs),
+    ``method_exact``, ``p`` and ``p_method`` (chosen by ``p_method``), ``rank_biserial`` =
+    (W+ - W-) / (W+ + W-), the matched-pairs rank-biserial correlation (Kerby 2014, Compr
+    Psychol 3:11.IT.3.1; hand-written, scipy has none).
     """
+    pvalues.check_p_method(p_method)
     data = _pairs(pre, post, "wilcoxon_signed_rank")
     d = data["diff"]
     nz = d[d != 0]
@@ -143,7 +154,22 @@ def wilcoxon_signed_rank(pre: pd.Series, post: pd.Series) -> pd.DataFrame:
         raise StatsInputError("wilcoxon_signed_rank: every difference is zero (all pairs tied)")
     ranks = nz.abs().rank(method="average")
     w_plus, w_minus = float(ranks[nz > 0].sum()), float(ranks[nz < 0].sum())
-    res = stats.wilcoxon(data["post"], data["pre"], zero_method="wilcox")
+
+    def run(**kw: Any) -> Any:
+        return stats.wilcoxon(data["post"], data["pre"], zero_method="wilcox", **kw)
+
+    asym = run(method="asymptotic", correction=False)
+    p_cc = float(run(method="asymptotic", correction=True).pvalue)
+    if len(nz) > pvalues.EXACT_MAX_N:
+        p_exact, exact_method = float("nan"), pvalues.NOT_AVAILABLE
+    elif nz.abs().is_unique:
+        p_exact, exact_method = float(run(method="exact").pvalue), pvalues.EXACT
+    else:
+        p_exact = pvalues.signed_rank_exact_p(ranks.to_numpy(), (nz > 0).to_numpy())
+        exact_method = pvalues.EXACT_CONDITIONAL
+    chosen = pvalues.choose(
+        float(asym.pvalue), pvalues.ASYMPTOTIC, p_exact, exact_method, len(nz), p_method
+    )
     return pd.DataFrame(
         [
             {
@@ -151,8 +177,9 @@ def wilcoxon_signed_rank(pre: pd.Series, post: pd.Series) -> pd.DataFrame:
                 "n_nonzero": len(nz),
                 "W_plus": w_plus,
                 "W_minus": w_minus,
-                "statistic": float(res.statistic),
-                "p": float(res.pvalue),
+                "statistic": float(asym.statistic),
+                **chosen,
+                "p_asymptotic_cc": p_cc,
                 "rank_biserial": (w_plus - w_minus) / (w_plus + w_minus),
             }
         ]
@@ -284,6 +311,7 @@ def mcnemar_exact(before_pass: pd.Series, after_pass: pd.Series) -> pd.DataFrame
                 "pass_to_fail": table[0, 1],
                 "statistic": float(res.statistic),
                 "p": float(res.pvalue),
+                "p_method": pvalues.EXACT_BINOMIAL,
             }
         ]
     )
@@ -356,6 +384,7 @@ def satisfaction_test(df: pd.DataFrame, design: Mapping[str, Any] | str) -> pd.D
                     "ci_high": float(hi),
                     "statistic": float(res.statistic),
                     "p": float(res.pvalue),
+                    "p_method": pvalues.EXACT_HYPERGEOMETRIC,
                 }
             ]
         )
@@ -371,6 +400,7 @@ def satisfaction_test(df: pd.DataFrame, design: Mapping[str, Any] | str) -> pd.D
                     "test": "McNemar exact",
                     "statistic": float(res["statistic"]),
                     "p": float(res["p"]),
+                    "p_method": pvalues.EXACT_BINOMIAL,
                 }
             ]
         )
