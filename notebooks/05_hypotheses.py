@@ -36,6 +36,8 @@ seed = 20230616  # benih acak (rekonstruksi data; tahap ini tidak mengambil samp
 alpha_validity = 0.05  # taraf nyata uji validitas butir (dua sisi; r tabel dengan df n - 2)
 alpha_correlation = 0.10  # taraf nyata korelasi Rank Spearman (tesis: 0,1)
 alpha_difference = 0.05  # taraf nyata uji beda Kruskal-Wallis / Mann-Whitney / Wioi
+p_method = "asymptotic"  # p yang memutuskan uji: "asymptotic" (Asymp. Sig. SPSS), "exact" (p eksak bila tersedia) atau "auto" (eksak bila tersedia dan n ≤ 40)
+min_group_size = 1  # ukuran kelompok terkecil yang diuji; 1 seperti R dan SPSS (kelompok 1-2 diberi peringatan)
 reliability_threshold = 0.61  # ambang Alpha Cronbach "reliabel" (Tabel 11 tesis)
 class_range = "theoretical"  # rentang kelas interval: "theoretical" (buku kode) atau "observed" (data)
 lang = "id"  # bahasa kalimat hasil: "id" (Indonesia) atau "en" (Inggris)
@@ -47,7 +49,7 @@ from IPython.display import Markdown, display
 from p3md.codebook import load_codebook
 from p3md.paths import resolve, stage_folders
 from p3md.reporting import figures, save_figure, save_table, text, views
-from p3md.stats import hypothesis
+from p3md.stats import hypothesis, pvalues
 
 cb = load_codebook(resolve(codebook_path))
 run = stage_folders("hypotheses", out_dir)  # out_dir None: baca reports/, tulis ke scratch/
@@ -71,9 +73,11 @@ statuses = cb.status_order
 # %%
 #| label: tbl-spearman
 #| tbl-cap: "Hasil analisis karakteristik Pendamping Desa dengan tingkat kinerja Pendamping Desa (Rank Spearman, gabungan dan per peran) (Tabel 29 tesis)"
-spearman = hypothesis.spearman_table(fac, x_vars, "Y", by="role", alpha=alpha_correlation)
+spearman = hypothesis.spearman_table(fac, x_vars, "Y", by="role", alpha=alpha_correlation, p_method=p_method)
 save_table(views.spearman_view(spearman, names), "tbl-spearman", out_dir=out, lang=lang,
-           note="rs: koefisien Rank Spearman; p dua sisi (pendekatan t). Keputusan pada α dari parameter alpha_correlation.")
+           note="rs: koefisien Rank Spearman; p dua sisi dengan metodenya per kolom (asimtotik: distribusi t, seperti Sig. (2-tailed) SPSS; "
+                "p eksak hanya untuk n ≤ 9 tanpa ranking kembar). Keputusan pada α dari parameter alpha_correlation. "
+                + pvalues.decision_sentence(p_method, lang))
 
 # %%
 pooled = spearman[spearman["group"] == "all"]
@@ -88,10 +92,15 @@ display(Markdown(text.count_significant_sentence(
 # %%
 #| label: tbl-beda-peran
 #| tbl-cap: "Hasil uji perbedaan tingkat kinerja PDP dan PLD di Kabupaten Pesawaran (Kruskal-Wallis dan Mann-Whitney) (Tabel 30 tesis)"
-kw_role = hypothesis.kruskal_table(fac, "role", y_vars, alpha=alpha_difference)
-mw_role = hypothesis.mann_whitney_table(fac, "role", y_vars, alpha=alpha_difference, order=list(views.ROLE_ORDER))
+group_args = dict(alpha=alpha_difference, min_group_size=min_group_size, p_method=p_method)
+kw_role = hypothesis.kruskal_table(fac, "role", y_vars, **group_args)
+mw_role = hypothesis.mann_whitney_table(fac, "role", y_vars, order=list(views.ROLE_ORDER), **group_args)
 save_table(views.difference_view(kw_role, mw_role, names), "tbl-beda-peran", out_dir=out, lang=lang,
-           note="ε²: ukuran efek Kruskal-Wallis (H / (n - 1)); r rank-biserial positif bila PDP cenderung lebih tinggi.")
+           note=" ".join(filter(None, [
+               "ε²: ukuran efek Kruskal-Wallis (H / (n - 1)); r rank-biserial positif bila PDP cenderung lebih tinggi.",
+               "p asimtotik Mann-Whitney tanpa koreksi kontinuitas (Asymp. Sig. SPSS); p eksak seperti Exact Sig. SPSS, "
+               "bersyarat pada ranking kembar bila ada.", pvalues.decision_sentence(p_method, lang),
+               hypothesis.small_group_note([kw_role, mw_role], lang)])))
 
 # %%
 y_row = kw_role[kw_role["outcome"] == "Y"].iloc[0]
@@ -103,7 +112,7 @@ display(Markdown(text.decision_sentence(
 # ## Tingkat kinerja menurut status desa
 
 # %%
-kw_status = {r: hypothesis.kruskal_table(village[village["role"] == r], "status", y_vars, alpha=alpha_difference)
+kw_status = {r: hypothesis.kruskal_table(village[village["role"] == r], "status", y_vars, **group_args)
              for r in views.ROLE_ORDER}
 
 # %%
@@ -121,13 +130,17 @@ save_table(views.mean_rank_view(kw_status["PLD"], statuses, names), "tbl-ranking
 # %%
 #| label: tbl-kw-status-pdp
 #| tbl-cap: "Hasil uji perbedaan tingkat kinerja PDP pada tingkat kemajuan dan kemandirian desa di Kabupaten Pesawaran (Tabel 33 tesis)"
-save_table(views.kruskal_view(kw_status["PDP"], names), "tbl-kw-status-pdp", out_dir=out, lang=lang)
+save_table(views.kruskal_view(kw_status["PDP"], names), "tbl-kw-status-pdp", out_dir=out, lang=lang,
+           note=" ".join(filter(None, [pvalues.decision_sentence(p_method, lang), "Kruskal-Wallis tidak memiliki p eksak di sini.",
+                                       hypothesis.small_group_note([kw_status["PDP"]], lang)])))
 
 # %%
 #| label: tbl-kw-status-pld
 #| tbl-cap: "Hasil uji perbedaan tingkat kinerja PLD pada tingkat kemajuan dan kemandirian desa di Kabupaten Pesawaran (Tabel 34 tesis)"
 save_table(views.kruskal_view(kw_status["PLD"], names), "tbl-kw-status-pld", out_dir=out, lang=lang,
-           note="Judul Tabel 34 dalam tesis tertulis \"PDP\"; isinya kinerja PLD.")
+           note=" ".join(filter(None, ["Judul Tabel 34 dalam tesis tertulis \"PDP\"; isinya kinerja PLD.",
+                                       pvalues.decision_sentence(p_method, lang), "Kruskal-Wallis tidak memiliki p eksak di sini.",
+                                       hypothesis.small_group_note([kw_status["PLD"]], lang)])))
 
 # %%
 #| label: tbl-sebaran-status
@@ -137,10 +150,11 @@ save_table(views.status_category_view(village, cb, "Y", statuses), "tbl-sebaran-
 # %%
 #| label: tbl-kw-status-gabungan
 #| tbl-cap: "Uji Kruskal-Wallis tingkat kinerja menurut status desa (PDP dan PLD digabung) dan korelasi Spearman peringkat status dengan kinerja"
-kw_status_all = hypothesis.kruskal_table(village, "status", ["Y"], alpha=alpha_difference)
-sp_status = hypothesis.spearman_table(village, ["status_rank"], "Y", alpha=alpha_correlation)
+kw_status_all = hypothesis.kruskal_table(village, "status", ["Y"], **group_args)
+sp_status = hypothesis.spearman_table(village, ["status_rank"], "Y", alpha=alpha_correlation, p_method=p_method)
 save_table(views.status_pooled_view(kw_status_all, sp_status), "tbl-kw-status-gabungan", out_dir=out, lang=lang,
-           note="Peringkat status: 1 Tertinggal, 2 Berkembang, 3 Maju, 4 Mandiri (buku kode). Menguji Kesimpulan 4 tesis.")
+           note=" ".join(filter(None, ["Peringkat status: 1 Tertinggal, 2 Berkembang, 3 Maju, 4 Mandiri (buku kode). Menguji Kesimpulan 4 tesis.",
+                                       pvalues.decision_sentence(p_method, lang), hypothesis.small_group_note([kw_status_all], lang)])))
 
 # %%
 #| label: fig-kinerja-status
@@ -153,18 +167,22 @@ save_figure(figures.plot_scores_by_status(village, "Y", status_order=statuses), 
 # %%
 #| label: tbl-dunn-status
 #| tbl-cap: "Uji lanjut Dunn (koreksi Holm) antarstatus desa per peran"
-dunn = pd.concat([hypothesis.dunn_table(village[village["role"] == r], "status", "Y", "holm", alpha_difference).assign(role=r)
+dunn = pd.concat([hypothesis.dunn_table(village[village["role"] == r], "status", "Y", "holm", alpha_difference,
+                                        min_group_size=min_group_size).assign(role=r)
                   for r in views.ROLE_ORDER], ignore_index=True)
-save_table(views.dunn_view(dunn), "tbl-dunn-status", out_dir=out, lang=lang)
+save_table(views.dunn_view(dunn), "tbl-dunn-status", out_dir=out, lang=lang,
+           note=" ".join(filter(None, ["p Dunn: pendekatan normal (asimtotik) tanpa koreksi kontinuitas, dengan koreksi ranking kembar.",
+                                       hypothesis.small_group_note([dunn], lang)])))
 
 # %%
 #| label: tbl-p-koreksi
 #| tbl-cap: "Nilai p uji hipotesis sebelum dan sesudah koreksi perbandingan berganda (Holm dan Benjamini-Hochberg)"
 families = views.test_families(spearman, kw_role, kw_status, alpha_correlation, alpha_difference)
-adjusted = pd.concat([hypothesis.adjust_pvalues(f["p"], alpha=f["alpha"].iloc[0]).join(f[["family", "test", "alpha"]])
+adjusted = pd.concat([hypothesis.adjust_pvalues(f["p"], alpha=f["alpha"].iloc[0]).join(f[["family", "test", "alpha", "p_method"]])
                       for f in families], ignore_index=True)
 save_table(views.adjusted_view(adjusted), "tbl-p-koreksi", out_dir=out, lang=lang,
-           note="Koreksi dilakukan per kelompok uji (korelasi pada α korelasi; uji beda pada α beda).")
+           note="Koreksi dilakukan per kelompok uji (korelasi pada α korelasi; uji beda pada α beda). "
+                + pvalues.decision_sentence(p_method, lang))
 
 # %%
 display(Markdown(text.adjustment_sentence(adjusted.loc[adjusted["decision_changes"], "test"].tolist(), lang=lang)))

@@ -37,6 +37,8 @@ seed = 20230616  # benih acak (rekonstruksi data; tahap ini tidak mengambil samp
 alpha_validity = 0.05  # taraf nyata uji validitas butir (dua sisi; r tabel dengan df n - 2)
 alpha_correlation = 0.10  # taraf nyata korelasi Rank Spearman (tesis: 0,1)
 alpha_difference = 0.05  # taraf nyata uji beda Kruskal-Wallis / Mann-Whitney / Wioi
+p_method = "asymptotic"  # p yang memutuskan uji: "asymptotic" (Asymp. Sig. SPSS), "exact" (p eksak bila tersedia) atau "auto" (eksak bila tersedia dan n ≤ 40)
+min_group_size = 1  # ukuran kelompok terkecil yang diuji; 1 seperti R dan SPSS (kelompok 1-2 diberi peringatan)
 reliability_threshold = 0.61  # ambang Alpha Cronbach "reliabel" (Tabel 11 tesis)
 class_range = "theoretical"  # rentang kelas interval: "theoretical" (buku kode) atau "observed" (data)
 lang = "id"  # bahasa kalimat hasil: "id" (Indonesia) atau "en" (Inggris)
@@ -49,7 +51,7 @@ from p3md.io.readers import read_raw_file
 from p3md.paths import resolve, stage_folders
 from p3md.reporting import figures, save_figure, save_table, text, views
 from p3md.scoring.wioi import score_wioi_satisfaction, score_wioi_tests
-from p3md.stats import prepost
+from p3md.stats import prepost, pvalues
 
 cb = load_codebook(resolve(codebook_path))
 run = stage_folders("wioi", out_dir)  # out_dir None: baca reports/, tulis ke scratch/
@@ -84,9 +86,11 @@ save_table(views.shapiro_view(normal), "tbl-wioi-normalitas", out_dir=out, lang=
 #| label: tbl-wioi-uji-berpasangan
 #| tbl-cap: "Uji beda berpasangan pre-test dan post-test (uji t berpasangan dan Wilcoxon)"
 t_res = prepost.paired_t(pre, post)
-w_res = prepost.wilcoxon_signed_rank(pre, post)
+w_res = prepost.wilcoxon_signed_rank(pre, post, p_method=p_method)
 save_table(views.paired_view(t_res, w_res, alpha_difference), "tbl-wioi-uji-berpasangan", out_dir=out, lang=lang,
-           note="Selisih = post-test - pre-test; IK 95% selisih rata-rata; d_z = rata-rata selisih / SD selisih.")
+           note="Selisih = post-test - pre-test; IK 95% selisih rata-rata; d_z = rata-rata selisih / SD selisih. "
+                "Wilcoxon: p asimtotik tanpa koreksi kontinuitas (Asymp. Sig. SPSS), p eksak seperti Exact Sig. SPSS "
+                "(bersyarat pada ranking kembar bila ada). " + pvalues.decision_sentence(p_method, lang))
 
 # %%
 display(Markdown(text.decision_sentence(

@@ -99,3 +99,24 @@ def test_csv_downloads_carry_full_precision(pipeline_run):
     for col in ("Varians skala jika butir dihapus", "r butir-total terkoreksi"):
         values = item_total[col].astype(float)
         assert (values.round(6) != values.round(3)).any(), f"{col} is rounded in the CSV"
+
+
+def test_every_p_in_the_hypotheses_and_wioi_chapters_names_its_method(pipeline_run):
+    """Issue 13: a p value never appears without the method that computed it."""
+    tables = pipeline_run.out_dir / "tables"
+    checked = 0
+    for stem in ("05_hypotheses", "06_wioi"):
+        source = (PROJECT_ROOT / "notebooks" / f"{stem}.py").read_text(encoding="utf-8")
+        for label in _labels(source, "tbl"):
+            table = pd.read_csv(tables / f"{label}.csv")
+            p_cols = [c for c in table.columns if re.match(r"^p( |$)", str(c))]
+            if not p_cols:
+                continue
+            methods = [c for c in table.columns if "metode p" in str(c).lower()]
+            assert methods, f"{label}: p columns {p_cols} without a method column"
+            for col in methods:
+                assert table[col].notna().any() and not table[col].astype(str).str.fullmatch(
+                    r"[a-z_]+"
+                ).all(), f"{label}: {col} holds keys, not words"
+            checked += 1
+    assert checked >= 8

@@ -33,6 +33,8 @@ PARAMETERS = {
     "alpha_correlation",
     "alpha_difference",
     "reliability_threshold",
+    "p_method",
+    "min_group_size",
     "class_range",
     "lang",
 }

@@ -30,6 +30,9 @@ def test_defaults_come_from_the_codebook():
         ("class_range", "empirical", '"theoretical" or "observed"'),
         ("lang", "fr", '"id" or "en"'),
         ("seed", "x1", "an integer"),
+        ("p_method", "exakt", '"asymptotic", "exact" or "auto"'),
+        ("min_group_size", 0, "a whole number of at least 1"),
+        ("min_group_size", "1.5", "a whole number of at least 1"),
         ("data_dir", "/nonexistent/folder", "an existing folder"),
         ("colour", "red", "one of"),
     ],
@@ -39,6 +42,14 @@ def test_bad_values_name_parameter_value_and_range(name, value, allowed):
         make_params(**{name: value})
     msg = str(err.value)
     assert f"Invalid parameter {name} = {value!r}" in msg and allowed in msg
+
+
+def test_p_method_and_min_group_size_defaults_and_overrides():
+    p = make_params()
+    assert (p.p_method, p.min_group_size) == ("asymptotic", 1)  # SPSS's Asymp. Sig.; R/SPSS
+    q = make_params(p_method="exact", min_group_size="3")  # as given with --set
+    assert (q.p_method, q.min_group_size) == ("exact", 3)
+    assert q.cache_parameters()["p_method"] == "exact"  # a change reruns the stages
 
 
 def test_reliability_threshold_one_is_allowed():

@@ -31,6 +31,8 @@ ALLOWED: dict[str, str] = {
     "alpha_correlation": "a number strictly between 0 and 1",
     "alpha_difference": "a number strictly between 0 and 1",
     "reliability_threshold": "a number in (0, 1] (above 0, at most 1)",
+    "p_method": '"asymptotic", "exact" or "auto"',
+    "min_group_size": "a whole number of at least 1",
     "class_range": '"theoretical" or "observed"',
     "lang": '"id" or "en"',
 }
@@ -62,6 +64,10 @@ class RunParams(BaseModel):
     alpha_correlation: float = Field(0.10, gt=0, lt=1)
     alpha_difference: float = Field(0.05, gt=0, lt=1)
     reliability_threshold: float = Field(0.61, gt=0, le=1)
+    #: which p decides a test (p3md.stats.pvalues): SPSS's Asymp. Sig. by default
+    p_method: Literal["asymptotic", "exact", "auto"] = "asymptotic"
+    #: smallest group a group comparison accepts; 1 computes a group of one, as R and SPSS do
+    min_group_size: int = Field(1, ge=1)
     class_range: Literal["theoretical", "observed"] = "theoretical"
     lang: Literal["id", "en"] = "id"
 

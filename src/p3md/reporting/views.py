@@ -11,7 +11,14 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from p3md.stats.pvalues import method_label
+
 ROLE_ORDER = ("PDP", "PLD")
+
+
+def methods(keys, lang: str = "id") -> list[str]:
+    """The words of p-value method keys (:mod:`p3md.stats.pvalues`) for a table column."""
+    return [method_label(str(k), lang) for k in keys]
 
 
 def no_column(df: pd.DataFrame) -> pd.DataFrame:
@@ -346,6 +353,9 @@ def spearman_view(
         tag = "Gabungan" if g == "all" else g
         out[f"{tag}: rs"] = sub["rho"].to_numpy()
         out[f"{tag}: p"] = sub["p"].to_numpy()
+        out[f"{tag}: metode p"] = methods(sub["p_method"])
+        if sub["p_exact"].notna().any():
+            out[f"{tag}: p eksak"] = sub["p_exact"].to_numpy()
         out[f"{tag}: keputusan"] = sub["decision"].to_numpy()
     out.insert(
         2,
@@ -368,11 +378,16 @@ def difference_view(
     out["H"] = kw["H"].to_numpy()
     out["df"] = kw["df"].to_numpy()
     out["p (KW)"] = kw["p"].to_numpy()
+    out["Metode p (KW)"] = methods(kw["p_method"])
     out["ε²"] = kw["epsilon_squared"].to_numpy()
     if mw is not None:
         m = mw.set_index("outcome").reindex(kw["outcome"])
         out["U"] = m["U"].to_numpy()
         out["p (MW)"] = m["p"].to_numpy()
+        out["Metode p (MW)"] = methods(m["p_method"])
+        out["p asimtotik (MW)"] = m["p_asymptotic"].to_numpy()
+        out["p eksak (MW)"] = m["p_exact"].to_numpy()
+        out["Metode p eksak (MW)"] = methods(m["method_exact"])
         out["r rank-biserial"] = m["RBC"].to_numpy()
     out["Keputusan"] = kw["decision"].to_numpy()
     return no_column(out)
@@ -400,7 +415,8 @@ def kruskal_view(kw: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
             "n": kw["n"].to_numpy(),
             "Kruskal-Wallis H": kw["H"].to_numpy(),
             "df": kw["df"].to_numpy(),
-            "p (Asymp. Sig.)": kw["p"].to_numpy(),
+            "p (Asymp. Sig.)": kw["p_asymptotic"].to_numpy(),
+            "Metode p": methods(kw["p_method"]),
             "ε²": kw["epsilon_squared"].to_numpy(),
             "Keputusan": kw["decision"].to_numpy(),
         }
@@ -416,10 +432,11 @@ def dunn_view(dunn: pd.DataFrame) -> pd.DataFrame:
         "group_2": "Status 2",
         "mean_rank_diff": "Selisih rata-rata ranking",
         "p_unadjusted": "p (tanpa koreksi)",
+        "method": "Metode p",
         "p_adjusted": "p (Holm)",
         "significant": "Berbeda nyata",
     }
-    return rename(dunn, cols)
+    return rename(dunn.assign(method=methods(dunn["method"])), cols)
 
 
 def adjusted_view(adj: pd.DataFrame) -> pd.DataFrame:
@@ -428,6 +445,7 @@ def adjusted_view(adj: pd.DataFrame) -> pd.DataFrame:
         "test": "Uji",
         "alpha": "α",
         "p": "p",
+        "p_method": "Metode p",
         "p_holm": "p (Holm)",
         "p_fdr_bh": "p (BH)",
         "significant": "Nyata (tanpa koreksi)",
@@ -435,6 +453,8 @@ def adjusted_view(adj: pd.DataFrame) -> pd.DataFrame:
         "significant_fdr_bh": "Nyata (BH)",
         "decision_changes": "Keputusan berubah",
     }
+    if "p_method" in adj.columns:
+        adj = adj.assign(p_method=methods(adj["p_method"]))
     return rename(adj, cols)
 
 
@@ -545,6 +565,7 @@ def status_pooled_view(kw: pd.DataFrame, sp: pd.DataFrame) -> pd.DataFrame:
                 "Statistik": k["H"],
                 "df": int(k["df"]),
                 "p": k["p"],
+                "Metode p": method_label(k["p_method"]),
                 "α": k["alpha"],
                 "Keputusan": k["decision"],
             },
@@ -555,6 +576,7 @@ def status_pooled_view(kw: pd.DataFrame, sp: pd.DataFrame) -> pd.DataFrame:
                 "Statistik": s["rho"],
                 "df": None,
                 "p": s["p"],
+                "Metode p": method_label(s["p_method"]),
                 "α": s["alpha"],
                 "Keputusan": s["decision"],
             },
@@ -576,19 +598,28 @@ def test_families(
         {
             "test": [f"Spearman {x} ~ {y}" for x, y in zip(pooled["x"], pooled["y"], strict=True)],
             "p": pooled["p"].to_numpy(),
+            "p_method": pooled["p_method"].to_numpy(),
             "family": "Korelasi (Tabel 29)",
             "alpha": alpha_correlation,
         }
     )
     parts = [
         pd.DataFrame(
-            {"test": [f"KW peran: {o}" for o in kw_role["outcome"]], "p": kw_role["p"].to_numpy()}
+            {
+                "test": [f"KW peran: {o}" for o in kw_role["outcome"]],
+                "p": kw_role["p"].to_numpy(),
+                "p_method": kw_role["p_method"].to_numpy(),
+            }
         )
     ]
     for r, kw in kw_status.items():
         parts.append(
             pd.DataFrame(
-                {"test": [f"KW status ({r}): {o}" for o in kw["outcome"]], "p": kw["p"].to_numpy()}
+                {
+                    "test": [f"KW status ({r}): {o}" for o in kw["outcome"]],
+                    "p": kw["p"].to_numpy(),
+                    "p_method": kw["p_method"].to_numpy(),
+                }
             )
         )
     diff = pd.concat(parts, ignore_index=True).assign(
@@ -637,8 +668,15 @@ def shapiro_frame(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def shapiro_view(res: pd.DataFrame) -> pd.DataFrame:
     out = rename(
-        res.assign(phase=res["phase"].map(PHASE_ID)),
-        {"phase": "Skor", "n": "n", "W": "W", "p": "p", "normal": "Normal"},
+        res.assign(phase=res["phase"].map(PHASE_ID), p_method=methods(res["p_method"])),
+        {
+            "phase": "Skor",
+            "n": "n",
+            "W": "W",
+            "p": "p",
+            "p_method": "Metode p",
+            "normal": "Normal",
+        },
     )
     return out
 
@@ -653,6 +691,10 @@ def paired_view(t_res: pd.DataFrame, w_res: pd.DataFrame, alpha: float) -> pd.Da
                 "Statistik": t["T"],
                 "df": t["dof"],
                 "p": t["p"],
+                "Metode p": method_label(t["p_method"]),
+                "p asimtotik (Asymp. Sig.)": None,
+                "p eksak (Exact Sig.)": None,
+                "Metode p eksak": None,
                 "Selisih rata-rata": t["mean_diff"],
                 "IK 95% bawah": t["ci_low"],
                 "IK 95% atas": t["ci_high"],
@@ -666,6 +708,10 @@ def paired_view(t_res: pd.DataFrame, w_res: pd.DataFrame, alpha: float) -> pd.Da
                 "Statistik": w["statistic"],
                 "df": None,
                 "p": w["p"],
+                "Metode p": method_label(w["p_method"]),
+                "p asimtotik (Asymp. Sig.)": w["p_asymptotic"],
+                "p eksak (Exact Sig.)": w["p_exact"],
+                "Metode p eksak": method_label(w["method_exact"]),
                 "Selisih rata-rata": None,
                 "IK 95% bawah": None,
                 "IK 95% atas": None,
@@ -717,6 +763,7 @@ def aspect_view(results: dict[str, pd.DataFrame], cb) -> pd.DataFrame:
                 "Gagal→lulus": int(r["fail_to_pass"]),
                 "Lulus→gagal": int(r["pass_to_fail"]),
                 "p (McNemar eksak)": r["p"],
+                "Metode p": method_label(r["p_method"]),
             }
         )
     return pd.DataFrame(rows)
@@ -736,6 +783,7 @@ def satisfaction_view(sat: pd.DataFrame) -> pd.DataFrame:
         row["IK 95% bawah"] = s["ci_low"]
         row["IK 95% atas"] = s["ci_high"]
     row["p"] = s["p"]
+    row["Metode p"] = method_label(s["p_method"])
     return pd.DataFrame([row])
 
 
