@@ -16,8 +16,8 @@
 # %% [markdown]
 # # Sampel penelitian: rumus Slovin dan alokasi proporsional
 #
-# Bab ini menghitung ulang ukuran sampel desa dengan rumus Slovin (N = 144 desa, e = 10%) dan
-# membaginya secara proporsional ke sebelas kecamatan, lalu membandingkan hasilnya dengan
+# Bab ini menghitung ulang ukuran sampel desa dengan rumus Slovin (populasi desa dan batas
+# galat dari buku kode) dan membaginya secara proporsional ke kecamatan, lalu membandingkan hasilnya dengan
 # Tabel 8 tesis; sel terbitan yang berbeda dari hasil hitung ulang ditandai. Jumlah desa per
 # kecamatan diambil dari buku kode (Tabel 2), dan jumlah desa sampel dalam kerangka sampel
 # (`village_frame`) ditampilkan di sampingnya. Kerangka sampel adalah **data rekonstruksi**,

@@ -16,7 +16,7 @@
 # %% [markdown]
 # # Uji instrumen: validitas dan reliabilitas
 #
-# Bab ini mengulang uji coba instrumen pada 30 responden: validitas butir dengan korelasi
+# Bab ini mengulang uji coba instrumen pada responden uji coba: validitas butir dengan korelasi
 # butir-total Pearson ("r hitung", butir termasuk dalam total, seperti SPSS dalam tesis) dan
 # korelasi butir-sisa terkoreksi sebagai pembanding, dibandingkan dengan r tabel dua sisi
 # pada df = n - 2 (Tabel 9 dan 10), serta reliabilitas Alpha Cronbach dengan selang
@@ -55,6 +55,8 @@ cb = load_codebook(resolve(codebook_path))
 run = stage_folders("instrument", out_dir)  # out_dir None: baca reports/, tulis ke scratch/
 out = run.write
 display(Markdown(text.reconstruction_notice(lang)))
+display(Markdown(text.parameters_sentence(
+    {"alpha_validity": alpha_validity, "reliability_threshold": reliability_threshold}, lang)))
 if run.by_hand:
     display(Markdown(text.hand_run_notice(run, lang)))
 

@@ -16,9 +16,9 @@
 # %% [markdown]
 # # Deskripsi karakteristik dan tingkat kinerja Pendamping Desa
 #
-# Bab ini menggolongkan skor total setiap variabel ke dalam tiga kelas interval dengan rumus
+# Bab ini menggolongkan skor total setiap variabel ke dalam kelas interval dengan rumus
 # I = (skor tertinggi - skor terendah) / jumlah kelas, pada rentang teoretis (buku kode) atau
-# rentang teramati (parameter `class_range`), untuk seluruh pendamping dan per peran (PDP,
+# rentang teramati (parameter proses), untuk seluruh pendamping dan per peran (PDP,
 # PLD): jumlah, persentase, median dan modus, seperti Tabel 13-28 tesis. Tabel 21, 22, 24 dan
 # 25 menampilkan sebaran modus per sub indikator. Skor berasal dari **data rekonstruksi**,
 # bukan data asli penelitian.
@@ -55,6 +55,8 @@ cb = load_codebook(resolve(codebook_path))
 run = stage_folders("descriptive", out_dir)  # out_dir None: baca reports/, tulis ke scratch/
 out = run.write
 display(Markdown(text.reconstruction_notice(lang)))
+display(Markdown(text.parameters_sentence(
+    {"interval_classes": cb.interval_classes, "class_range": class_range}, lang)))
 if run.by_hand:
     display(Markdown(text.hand_run_notice(run, lang)))
 

@@ -17,8 +17,7 @@
 # # Uji hipotesis: hubungan karakteristik dan perbedaan tingkat kinerja
 #
 # Bab ini menguji hipotesis tesis: hubungan karakteristik pendamping (X1-X7) dengan tingkat
-# kinerja (Y) dengan korelasi Rank Spearman pada α = `alpha_correlation` (Tabel 29, gabungan
-# dan per peran), perbedaan kinerja PDP dan PLD dengan Kruskal-Wallis dan Mann-Whitney
+# kinerja (Y) dengan korelasi Rank Spearman (Tabel 29, gabungan dan per peran), perbedaan kinerja PDP dan PLD dengan Kruskal-Wallis dan Mann-Whitney
 # (Tabel 30), dan perbedaan kinerja menurut status desa per peran dengan rata-rata ranking
 # (Tabel 31-35). Sebagai tambahan, uji lanjut Dunn (koreksi Holm) dan koreksi perbandingan
 # berganda Holm dan Benjamini-Hochberg ditampilkan. Semua skor adalah **data rekonstruksi**.
@@ -55,6 +54,8 @@ cb = load_codebook(resolve(codebook_path))
 run = stage_folders("hypotheses", out_dir)  # out_dir None: baca reports/, tulis ke scratch/
 out = run.write
 display(Markdown(text.reconstruction_notice(lang)))
+display(Markdown(text.parameters_sentence(
+    {"alpha_correlation": alpha_correlation, "alpha_difference": alpha_difference}, lang)))
 if run.by_hand:
     display(Markdown(text.hand_run_notice(run, lang)))
 
@@ -76,7 +77,7 @@ statuses = cb.status_order
 spearman = hypothesis.spearman_table(fac, x_vars, "Y", by="role", alpha=alpha_correlation, p_method=p_method)
 save_table(views.spearman_view(spearman, names), "tbl-spearman", out_dir=out, lang=lang,
            note="rs: koefisien Rank Spearman; p dua sisi dengan metodenya per kolom (asimtotik: distribusi t, seperti Sig. (2-tailed) SPSS; "
-                "p eksak hanya untuk n ≤ 9 tanpa ranking kembar). Keputusan pada α dari parameter alpha_correlation. "
+                f"p eksak hanya untuk n ≤ 9 tanpa ranking kembar). Keputusan pada α = {text.num(alpha_correlation, 2, lang)}. "
                 + pvalues.decision_sentence(p_method, lang))
 
 # %%

@@ -16,9 +16,9 @@
 # %% [markdown]
 # # Pelatihan aparatur Desa Wioi: pre-test dan post-test
 #
-# Bab ini menganalisis ulang artikel pelatihan aparatur Desa Wioi: 16 peserta mengerjakan
-# 30 soal pilihan ganda dan satu studi kasus sebelum dan sesudah pendampingan. Artikel hanya
-# melaporkan rata-rata (62,3 dan 84,7) dan persentase per aspek tanpa uji statistik; di sini
+# Bab ini menganalisis ulang artikel pelatihan aparatur Desa Wioi: peserta mengerjakan soal
+# pilihan ganda dan satu studi kasus sebelum dan sesudah pendampingan. Artikel hanya
+# melaporkan rata-rata pre-test dan post-test dan persentase per aspek tanpa uji statistik; di sini
 # dihitung statistik deskriptif, uji normalitas Shapiro-Wilk, uji t berpasangan (t, df, p,
 # selang kepercayaan selisih rata-rata, d_z), uji Wilcoxon dengan korelasi rank-biserial,
 # N-gain, persentase lulus per aspek dengan uji McNemar eksak, dan uji kepuasan masyarakat.
@@ -57,6 +57,7 @@ cb = load_codebook(resolve(codebook_path))
 run = stage_folders("wioi", out_dir)  # out_dir None: baca reports/, tulis ke scratch/
 out = run.write
 display(Markdown(text.reconstruction_notice(lang)))
+display(Markdown(text.parameters_sentence({"alpha_difference": alpha_difference}, lang)))
 if run.by_hand:
     display(Markdown(text.hand_run_notice(run, lang)))
 

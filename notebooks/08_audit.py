@@ -18,8 +18,8 @@
 #
 # Bab ini tidak memakai data sama sekali: ia memeriksa apakah angka-angka yang dicetak tesis
 # dan artikel Wioi konsisten satu sama lain (jumlah baris dan kolom tabel, alokasi sampel
-# Slovin, r tabel untuk n = 30, kemungkinan rata-rata dan persentase untuk 16 peserta menurut
-# uji GRIM, rasio pendamping, dan rujukan silang antara teks dan tabel). Setiap baris
+# Slovin, r tabel untuk ukuran uji coba yang dicetak, kemungkinan rata-rata dan persentase
+# untuk jumlah peserta pelatihan menurut uji GRIM, rasio pendamping, dan rujukan silang antara teks dan tabel). Setiap baris
 # menampilkan perhitungannya. Karena audit hanya memakai angka terbitan, hasilnya tidak
 # bergantung pada **data rekonstruksi** yang dipakai bab-bab lain.
 #
@@ -54,7 +54,6 @@ from p3md.stats.audit import audit_published
 cb = load_codebook(resolve(codebook_path))
 run = stage_folders("audit", out_dir)  # out_dir None: baca reports/, tulis ke scratch/
 out = run.write
-display(Markdown(text.reconstruction_notice(lang)))
 if run.by_hand:
     display(Markdown(text.hand_run_notice(run, lang)))
 audit = audit_published(pub.load_published(resolve(published_path)), cb)

@@ -94,9 +94,10 @@ def test_generated_pages_go_to_render_folder_only(tmp_path):
     valid = (gen / "validasi.qmd").read_text()
     assert "raw.village_frame" in valid and "derived.scored" in valid
     assert "expect_table_row_count_to_equal" in valid and "144" in valid
-    assert "Semua 2 gerbang lulus" in valid
+    assert "Semua 3 pemeriksaan dari 2 gerbang lulus" in valid
     repro = (gen / "reproduksibilitas.qmd").read_text()
-    assert "ab" * 32 in repro and "pingouin" in repro and "08_audit" in repro
+    assert " ".join(["ab" * 8] * 4) in repro and "pingouin" in repro and "08_audit" in repro
+    assert str(tmp_path) not in info + valid + repro  # no path of this machine
     metode = (gen / "metode-kodebuku.qmd").read_text()
     assert "{#tbl-kodebuku-variabel}" in metode and "pd09_pdp" in metode
     kamus = (gen / "kamus-data.qmd").read_text()
@@ -105,6 +106,71 @@ def test_generated_pages_go_to_render_folder_only(tmp_path):
     assert (run / "downloads" / "raw" / "village_frame.csv").exists()
     assert not (run / "downloads" / "raw" / "contacts.csv").exists()
     assert any("contacts.csv" in w for w in warnings)
+
+
+def _pipeline_gate(stage: str, file: str, kind: str, results: list[bool]) -> dict:
+    """A gate file as the pipeline writes it (p3md.pipeline.gates)."""
+    return {
+        "stage": stage,
+        "file": file,
+        "kind": kind,
+        "success": all(results),
+        "records": [
+            {
+                "check": "ExpectColumnValuesToNotBeNull",
+                "column": f"c{i}",
+                "rule": "sel tidak boleh kosong",
+                "severity": "error",
+                "success": ok,
+                "unexpected_count": 0 if ok else 2,
+                "values": [] if ok else ["", ""],
+            }
+            for i, ok in enumerate(results)
+        ],
+    }
+
+
+def test_validation_page_summarises_per_raw_file_and_stage_and_folds_details(tmp_path):
+    """One line per raw file (over the stages that read it) and per stage; failures counted,
+    bold and listed; every check in folded details that only the website shows; a CSV of all."""
+    from p3md.site import pages, readers
+
+    gates = tmp_path / "gates"
+    gates.mkdir()
+    files = {
+        "sampling__village_frame.csv": _pipeline_gate(
+            "sampling", "village_frame.csv", "input", [True] * 3
+        ),
+        "scoring__village_frame.csv": _pipeline_gate(
+            "scoring", "village_frame.csv", "input", [True, False]
+        ),
+        "scoring__pilot.csv": _pipeline_gate("scoring", "pilot.csv", "input", [True]),
+        "wioi__tables_tbl-wioi-aspek.csv": _pipeline_gate(
+            "wioi", "tables/tbl-wioi-aspek.csv", "output", [True] * 4
+        ),
+    }
+    for name, data in files.items():
+        (gates / f"{name}.json").write_text(json.dumps(data))
+    suites, _ = readers.load_gates(tmp_path)
+    page = pages.validation(suites, [])
+    summary, details = page.split('::: {.content-visible when-format="html"}')
+    assert "**1 dari 10 pemeriksaan gagal.**" in summary
+    assert (
+        "| `village_frame.csv` | Sampel penelitian (Slovin, alokasi), Penskoran dan sebaran modus | 5 | 4 | **1** | **gagal** |"
+        in summary
+    )
+    assert "| `pilot.csv` | Penskoran dan sebaran modus | 1 | 1 | 0 | lulus |" in summary
+    assert "| Pelatihan aparatur Desa Wioi | 1 | 4 | 4 | 0 | lulus |" in summary
+    assert "| Uji hipotesis | 0 | 0 | 0 | 0 | tanpa pemeriksaan |" in summary
+    assert "- `village_frame.csv`, kolom `c1`: sel tidak boleh kosong" in summary
+    assert summary.count("<details") == 0 and details.count("<details") == len(files)
+    assert details.count("<details open>") == 1  # the failed gate is unfolded
+    assert details.count("\n## ") == 1  # one heading, not one per gate
+    pages.validation_csv(suites, tmp_path / "all.csv")
+    import pandas as pd
+
+    table = pd.read_csv(tmp_path / "all.csv")
+    assert len(table) == 10 and (table["hasil"] == "gagal").sum() == 1
 
 
 def test_gate_reader_tolerates_shapes_and_failures(tmp_path):
@@ -146,7 +212,7 @@ def test_gate_reader_tolerates_shapes_and_failures(tmp_path):
     assert s1.expectations[0].column == "role"
     assert any("b.json" in w for w in warnings) and any("c.json" in w for w in warnings)
     text = P.validation(suites, warnings)
-    assert "**gagal**" in text and "gerbang gagal" in text
+    assert "**gagal**" in text and "pemeriksaan gagal" in text
 
 
 def test_markdown_cells_are_escaped():

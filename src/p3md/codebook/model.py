@@ -172,7 +172,7 @@ class Codebook(BaseModel):
     wioi: dict[str, Any]
     personal_fields: list[str]
     files: dict[str, FileSpec]
-    deviations: list[dict[str, str]]
+    deviations: list[dict[str, Any]]  # {where, what: {id, en}}
 
     # -- validation across sections ---------------------------------------------------
     @model_validator(mode="after")

@@ -393,3 +393,52 @@ def excluded_sentence(n_pairs: int, n_failed: int, n_districts: int, lang: str =
     head, failed, pairs, complete = _EXCLUDED[lang]
     text = head.format(n=n_districts) + (failed.format(n=n_failed) if n_failed else "")
     return text + (pairs.format(n=n_pairs) if n_pairs else complete) + "."
+
+
+#: How the report names the run's parameters, by language (the sentence templates of
+#: :func:`parameters_sentence` too): text the code needs in two languages is data.
+PARAMETER_WORDS: dict[str, dict[str, str]] = {
+    "alpha_validity": {
+        "id": "taraf nyata uji validitas butir α = {value}",
+        "en": "significance level of the item validity test α = {value}",
+    },
+    "alpha_correlation": {
+        "id": "taraf nyata korelasi Rank Spearman α = {value}",
+        "en": "significance level of the Spearman rank correlations α = {value}",
+    },
+    "alpha_difference": {
+        "id": "taraf nyata uji beda α = {value}",
+        "en": "significance level of the difference tests α = {value}",
+    },
+    "reliability_threshold": {
+        "id": "ambang reliabel Alpha Cronbach ≥ {value}",
+        "en": "reliability threshold Cronbach's alpha ≥ {value}",
+    },
+    "class_range": {
+        "id": "kelas interval pada rentang {value}",
+        "en": "interval classes over the {value} range",
+    },
+    "interval_classes": {"id": "{value} kelas interval", "en": "{value} interval classes"},
+    "seed": {"id": "benih acak {value}", "en": "random seed {value}"},
+}
+CLASS_RANGE_WORDS = {
+    "theoretical": {"id": "teoretis (buku kode)", "en": "theoretical (codebook)"},
+    "observed": {"id": "teramati (data)", "en": "observed (data)"},
+}
+PARAMETERS_LEAD = {"id": "Proses ini memakai {items}.", "en": "This run uses {items}."}
+
+
+def parameters_sentence(values: dict[str, object], lang: str = "id") -> str:
+    """The run's parameters in one sentence, e.g. ``Proses ini memakai taraf nyata korelasi
+    Rank Spearman α = 0,10 dan taraf nyata uji beda α = 0,05.`` (values as passed, decimal
+    comma in Indonesian; ``class_range`` by its meaning)."""
+    items = []
+    for name, value in values.items():
+        if name == "class_range":
+            shown = CLASS_RANGE_WORDS[str(value)][lang]
+        elif isinstance(value, float):
+            shown = num(value, 2, lang)
+        else:
+            shown = str(value)
+        items.append(PARAMETER_WORDS[name][lang].format(value=shown))
+    return PARAMETERS_LEAD[lang].format(items=join_list(items, lang))

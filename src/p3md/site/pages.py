@@ -15,8 +15,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+from p3md import PROJECT_ROOT
 from p3md.codebook import Codebook
+from p3md.reporting import text
 from p3md.site import readers
+from p3md.stats import sampling
 
 GENERATED = "_generated"
 
@@ -43,6 +46,31 @@ def md_table(headers: list[str], rows: list[list[str]], caption: str = "", label
     return "\n".join(lines) + "\n"
 
 
+def public_path(value: Any, root: Path = PROJECT_ROOT) -> str:
+    """A path as the report may show it: relative to the project when inside it, else only its
+    last part. The report never shows where a machine keeps its files (home folders, user
+    names, temporary folders)."""
+    text = "" if value is None else str(value)
+    path = Path(text)
+    if not text or not path.is_absolute():
+        return text
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return f"…/{path.name}"
+
+
+def _public(value: Any) -> Any:
+    """``value`` with every absolute path in it replaced by :func:`public_path`."""
+    if isinstance(value, dict):
+        return {k: _public(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_public(v) for v in value]
+    if isinstance(value, str) and value.startswith("/") and "\n" not in value:
+        return public_path(value)
+    return value
+
+
 def _label(*parts: str) -> str:
     return "tbl-" + "-".join(re.sub(r"[^a-z0-9]+", "-", p.lower()).strip("-") for p in parts)
 
@@ -57,7 +85,7 @@ def run_info(manifest: dict[str, Any], renderer: str) -> str:
     rows = [
         ["Tanggal proses (*run*)", cell(date)],
         ["*Commit* kode", cell(commit, code=True)],
-        ["Folder data masukan", cell(data_dir, code=True)],
+        ["Folder data masukan", cell(public_path(data_dir), code=True)],
         ["Perender situs", cell(renderer)],
     ]
     text = "## Proses yang menghasilkan situs ini {.unnumbered}\n\n"
@@ -71,52 +99,150 @@ def run_info(manifest: dict[str, Any], renderer: str) -> str:
 
 
 # ------------------------------------------------------------------------- validation page
-def validation(suites: list[readers.Suite], warnings: list[str]) -> str:
-    if not suites:
-        return (
-            "::: {.callout-warning}\nProses ini tidak menyimpan hasil gerbang validasi "
-            "(`gates/*.json` tidak ada).\n:::\n"
-        )
-    n_fail = sum(s.success is False for s in suites)
-    verdict = (
-        f"Semua {len(suites)} gerbang lulus."
-        if n_fail == 0
-        else f"**{n_fail} dari {len(suites)} gerbang gagal.**"
+#: Failed checks listed by name in the summary; more are counted (the details have them all).
+MAX_FAILURES_LISTED = 20
+#: The downloadable list of every check of the run (written by :func:`validation_csv`).
+VALIDATION_CSV = "downloads/validasi-pemeriksaan.csv"
+
+
+def _status(n_failed: int, success: bool | None) -> str:
+    if n_failed or success is False:
+        return "**gagal**"
+    return "lulus" if success else "tidak diketahui"
+
+
+def _stage_titles() -> dict[str, str]:
+    """Stage name -> its Indonesian title, in the study's order."""
+    from p3md.pipeline.stages import STAGES
+
+    return {s.name: s.title for s in STAGES}
+
+
+def _in_study_order(suites: list[readers.Suite]) -> list[readers.Suite]:
+    """Stage by stage in the study's order; a stage's raw files before its outputs."""
+    order = {name: i for i, name in enumerate(_stage_titles())}
+    return sorted(
+        suites, key=lambda s: (order.get(s.stage, len(order)), s.kind != "input", s.target)
     )
-    out = [f"{verdict}\n"]
-    rows = [
-        [
-            cell(s.file, code=True),
-            cell(s.name),
-            str(len(s.expectations)),
-            str(s.n_passed),
-            str(s.n_failed),
-            "lulus" if s.success else ("**gagal**" if s.success is False else "tidak diketahui"),
-        ]
-        for s in suites
-    ]
-    out.append(
-        md_table(
-            ["berkas", "suite", "ekspektasi", "lulus", "gagal", "status"],
-            rows,
-            "Ringkasan gerbang validasi proses terakhir",
-            "tbl-validasi-ringkasan",
+
+
+def _summary_rows(groups: dict[str, list[readers.Suite]], first: Any) -> list[list[str]]:
+    rows = []
+    for key, members in groups.items():
+        checks = sum(len(s.expectations) for s in members)
+        passed = sum(s.n_passed for s in members)
+        failed = sum(s.n_failed for s in members)
+        ok = None if any(s.success is None for s in members) else all(s.success for s in members)
+        rows.append(
+            [
+                *first(key, members),
+                str(checks),
+                str(passed),
+                f"**{failed}**" if failed else "0",
+                _status(failed, ok) if members else "tanpa pemeriksaan",
+            ]
         )
-    )
+    return rows
+
+
+def validation_summary(suites: list[readers.Suite]) -> str:
+    """One line per raw file and one per stage: checks, passed, failed; failures listed.
+
+    This block is the appendix as the PDF prints it (a few lines whatever the number of gates);
+    :func:`validation_details` holds every check and is shown on the website only.
+    """
+    titles = _stage_titles()
+    suites = _in_study_order(suites)
+    raw: dict[str, list[readers.Suite]] = {}
+    stages: dict[str, list[readers.Suite]] = {name: [] for name in titles}
     for s in suites:
-        status = "lulus" if s.success else ("gagal" if s.success is False else "?")
-        out.append(f"\n## {cell(s.name)} ({status}) {{.unnumbered}}\n")
-        if s.extra:
-            out.append(", ".join(f"{k}: {cell(v)}" for k, v in s.extra.items()) + "\n")
+        if s.kind == "input":
+            raw.setdefault(s.target or s.name, []).append(s)
+        else:
+            stages.setdefault(s.stage or s.name, []).append(s)
+    n_checks = sum(len(s.expectations) for s in suites)
+    n_failed = sum(s.n_failed for s in suites)
+    if n_failed == 0 and all(s.success for s in suites):
+        verdict = f"Semua {n_checks} pemeriksaan dari {len(suites)} gerbang lulus."
+    else:
+        verdict = f"**{n_failed} dari {n_checks} pemeriksaan gagal.**"
+    out = [verdict + "\n"]
+    if raw:
+        out.append(
+            md_table(
+                [
+                    "berkas data mentah",
+                    "diperiksa pada tahap",
+                    "pemeriksaan",
+                    "lulus",
+                    "gagal",
+                    "status",
+                ],
+                _summary_rows(
+                    raw,
+                    lambda key, members: [
+                        cell(key, code=True),
+                        cell(
+                            ", ".join(dict.fromkeys(titles.get(m.stage, m.stage) for m in members))
+                        ),
+                    ],
+                ),
+                "Gerbang masukan: pemeriksaan setiap berkas data mentah",
+                "tbl-validasi-masukan",
+            )
+        )
+    stages = {k: v for k, v in stages.items() if v or k in titles}
+    if any(stages.values()):
+        out.append(
+            md_table(
+                ["tahap", "tabel keluaran diperiksa", "pemeriksaan", "lulus", "gagal", "status"],
+                _summary_rows(
+                    stages,
+                    lambda key, members: [cell(titles.get(key, key)), str(len(members))],
+                ),
+                "Gerbang keluaran: pemeriksaan tabel setiap tahap",
+                "tbl-validasi-keluaran",
+            )
+        )
+    failures = [(s, e) for s in suites for e in s.expectations if e.success is False]
+    if failures:
+        out.append("\n**Pemeriksaan yang gagal**\n")
+        for s, e in failures[:MAX_FAILURES_LISTED]:
+            where = cell(s.target or s.name, code=True)
+            column = f", kolom {cell(e.column, code=True)}" if e.column else ""
+            out.append(f"- {where}{column}: {cell(e.arguments)} ({cell(e.observed)})")
+        if len(failures) > MAX_FAILURES_LISTED:
+            rest = len(failures) - MAX_FAILURES_LISTED
+            out.append(f"- … dan {rest} lainnya (lihat rincian di situs dan unduhan CSV)")
+        out.append("")
+    return "\n".join(out)
+
+
+def validation_details(suites: list[readers.Suite]) -> str:
+    """Every check of every gate, folded per gate; shown on the website only."""
+    out = [
+        '::: {.content-visible when-format="html"}',
+        "## Rincian setiap gerbang {.unnumbered}\n",
+        f"Semua pemeriksaan juga tersedia sebagai tabel: [{VALIDATION_CSV.split('/')[-1]}]"
+        f"(../{VALIDATION_CSV}).\n",  # the page is pages/validasi.qmd
+    ]
+    titles = _stage_titles()
+    for s in _in_study_order(suites):
+        failed = s.n_failed
+        state = f"{failed} gagal" if failed else ("lulus" if s.success else "tidak diketahui")
+        where = f"{titles.get(s.stage, s.stage)}: {s.target}" if s.stage else s.name
+        head = f"{where} — {len(s.expectations)} pemeriksaan, {state}"
+        opened = " open" if failed else ""
+        out.append(f"<details{opened}><summary>{cell(head)}</summary>\n")
         if s.expectations:
             out.append(
                 md_table(
-                    ["ekspektasi", "kolom", "argumen", "hasil", "nilai teramati"],
+                    ["aturan", "kolom", "hasil", "nilai teramati"],
                     [
                         [
-                            cell(e.type, code=True),
+                            # The rule in words when the gate gave one, else the check's name.
+                            cell(e.arguments) if e.rule else _check_name(e),
                             cell(e.column, code=True),
-                            cell(e.arguments),
                             e.verdict,
                             cell(e.observed),
                         ]
@@ -124,11 +250,56 @@ def validation(suites: list[readers.Suite], warnings: list[str]) -> str:
                     ],
                 )
             )
+        out.append("</details>\n")
+    out.append(":::\n")
+    return "\n".join(out)
+
+
+def _check_name(e: readers.Expectation) -> str:
+    args = cell(e.arguments)
+    return cell(e.type, code=True) + (f": {args}" if args else "")
+
+
+def validation(suites: list[readers.Suite], warnings: list[str]) -> str:
+    if not suites:
+        return (
+            "::: {.callout-warning}\nProses ini tidak menyimpan hasil gerbang validasi "
+            "(`gates/*.json` tidak ada).\n:::\n"
+        )
+    out = [validation_summary(suites)]
     if warnings:
         out.append("\n::: {.callout-note}\n## Catatan pembaca hasil\n\n")
         out += [f"- {cell(w)}\n" for w in warnings]
         out.append(":::\n")
+    out.append(validation_details(suites))
     return "\n".join(out)
+
+
+def validation_csv(suites: list[readers.Suite], path: Path) -> None:
+    """Every check of the run as one CSV (the download the validation page links)."""
+    import csv
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(
+            ["tahap", "jenis", "berkas", "pemeriksaan", "kolom", "aturan", "hasil", "teramati"]
+        )
+        for s in suites:
+            for e in s.expectations:
+                verdict = e.verdict.strip("*")
+                w.writerow(
+                    [
+                        s.stage,
+                        s.kind,
+                        s.target or s.name,
+                        e.type,
+                        e.column,
+                        e.arguments,
+                        verdict,
+                        e.observed,
+                    ]
+                )
 
 
 # ------------------------------------------------------------------------- reproducibility
@@ -150,13 +321,13 @@ def reproducibility(manifest: dict[str, Any], renderer: str) -> str:
         out.append("## Data masukan {.unnumbered}\n")
         out.append(
             md_table(
-                ["berkas", "SHA-256", "bita"],
-                [[cell(p, code=True), cell(s, code=True), cell(z)] for p, s, z in inputs],
+                ["berkas", "SHA-256 (per 16 karakter)", "bita"],
+                [[cell(p, code=True), cell(_grouped(s), code=True), cell(z)] for p, s, z in inputs],
                 "Sidik SHA-256 berkas masukan",
                 "tbl-repro-masukan",
             )
         )
-    params = readers.manifest_mapping(manifest, "parameters", "params")
+    params = _public(readers.manifest_mapping(manifest, "parameters", "params"))
     if params:
         out.append("## Parameter {.unnumbered}\n")
         out.append(
@@ -204,13 +375,20 @@ def reproducibility(manifest: dict[str, Any], renderer: str) -> str:
         "timing",
         "gates",
     }
-    rest = {k: v for k, v in manifest.items() if k not in shown}
+    rest = _public({k: v for k, v in manifest.items() if k not in shown})
     if rest:
         out.append("## Isi lain manifest {.unnumbered}\n")
         out.append(
             "```json\n" + json.dumps(rest, indent=2, ensure_ascii=False, default=str) + "\n```\n"
         )
     return "\n".join(out)
+
+
+def _grouped(digest: Any, size: int = 16) -> str:
+    """A hex digest in groups of ``size`` characters, so that it can wrap in a table cell (as
+    key fingerprints are printed); the manifest keeps it in one piece."""
+    text = str(digest)
+    return " ".join(text[i : i + size] for i in range(0, len(text), size))
 
 
 def _plain(v: Any) -> str:
@@ -257,8 +435,7 @@ def codebook_tables(cb: Codebook) -> str:
         n_text = "/".join(str(n) for n in n_items.values())
         rows.append(
             [
-                cell(vid, code=True),
-                cell(v.name_id),
+                f"{cell(v.name_id)} ({cell(vid, code=True)})",
                 cell(v.source),
                 cell(cb.raters.get(v.rater, v.rater)),
                 cell(n_text),
@@ -269,11 +446,10 @@ def codebook_tables(cb: Codebook) -> str:
     out.append(
         md_table(
             [
-                "kode",
-                "variabel",
+                "variabel (kode)",
                 "sumber",
                 "penilai",
-                f"butir ({'/'.join(cb.roles)})",
+                f"butir {'/'.join(cb.roles)}",
                 "rentang",
                 "kategori",
             ],
@@ -331,7 +507,7 @@ def codebook_tables(cb: Codebook) -> str:
     )
     s = design["sampling"]
     out.append(
-        f"\nPopulasi {s['population_villages']} desa, margin galat {s['error_margin']:g}, "
+        f"\nPopulasi {s['population_villages']} desa, margin galat {text.num(s['error_margin'])}, "
         f"rumus {cell(s['formula'])}, alokasi {s['allocation']} dengan pembulatan "
         f"{cell(s['allocation_rounding'], code=True)}.\n"
     )
@@ -339,12 +515,40 @@ def codebook_tables(cb: Codebook) -> str:
     out.append(
         md_table(
             ["di kodebuku", "penyimpangan"],
-            [[cell(d["where"], code=True), cell(d["what"])] for d in cb.deviations],
+            [[cell(d["where"], code=True), cell(d["what"]["id"])] for d in cb.deviations],
             "Penyimpangan dan pilihan rekonstruksi yang tercatat di kodebuku",
             "tbl-kodebuku-penyimpangan",
         )
     )
     return "\n".join(out)
+
+
+def method_sampling(cb: Codebook) -> str:
+    """The Slovin computation of the method chapter, from the codebook's design."""
+    s = cb.design["sampling"]
+    population, error = int(s["population_villages"]), float(s["error_margin"])
+    n_exact = sampling.slovin(population, error)
+    n = sampling.slovin_n(population, error, s["sample_rounding"])
+    return text.slovin_sentence(population, error, n_exact, n) + "\n"
+
+
+#: The run parameters the method chapter states (in this order).
+METHOD_PARAMETERS = (
+    "alpha_validity",
+    "reliability_threshold",
+    "class_range",
+    "alpha_correlation",
+    "alpha_difference",
+)
+
+
+def method_parameters(manifest: dict[str, Any]) -> str:
+    """The significance levels and thresholds of the run (from its manifest's parameters)."""
+    params = readers.manifest_mapping(manifest, "parameters", "params")
+    values = {k: params[k] for k in METHOD_PARAMETERS if k in params}
+    if not values:
+        return ""
+    return text.parameters_sentence(values) + "\n"
 
 
 # ------------------------------------------------------------------------- data dictionary

@@ -60,6 +60,11 @@ class Suite:
     success: bool | None
     expectations: list[Expectation] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    #: For the pipeline's own gate files: the stage, the checked file (a raw file or
+    #: ``tables/<label>.csv``) and ``input`` or ``output``.
+    stage: str = ""
+    target: str = ""
+    kind: str = ""
 
     @property
     def n_passed(self) -> int:
@@ -188,6 +193,9 @@ def _suites_in(node: Any, file: str, name_hint: str) -> list[Suite]:
                 success=None if success is None else bool(success),
                 expectations=expectations,
                 extra=extra,
+                stage=str(node.get("stage") or ""),
+                target=str(node.get("file") or ""),
+                kind=str(node.get("kind") or ""),
             )
         ]
     out: list[Suite] = []

@@ -194,12 +194,15 @@ def write_generated(project_dir: Path, run_dir: Path, renderer: str) -> list[str
         "validasi.qmd": pages.validation(suites, warnings),
         "reproduksibilitas.qmd": pages.reproducibility(manifest, renderer),
         "metode-kodebuku.qmd": pages.codebook_tables(cb),
+        "metode-sampel.qmd": pages.method_sampling(cb),
+        "metode-parameter.qmd": pages.method_parameters(manifest),
         "kamus-data.qmd": pages.data_dictionary(cb) + pages.downloads(run_dir, raw, held, captions),
         "varian-label.qmd": pages.label_variants(cb),
         "kinerja-komputasi.qmd": bench_page.bench_part(bench, figure),
     }
     for name, text in parts.items():
         (gen / name).write_text(text, encoding="utf-8")
+    pages.validation_csv(suites, run_dir / pages.VALIDATION_CSV)
     if held:
         warnings.append(f"raw files with personal columns not published: {', '.join(held)}")
     return warnings
