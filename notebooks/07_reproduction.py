@@ -73,7 +73,7 @@ display(Markdown(text.status_sentence(values["status"], "nilai", lang)))
 #| label: tbl-reproduksi-kesimpulan
 #| tbl-cap: "Kesimpulan terbitan dan kesimpulan hasil hitung ulang"
 results = pub.conclusion_results(**collect.conclusion_inputs(run.read), alpha_difference=alpha_difference)
-conclusions = pub.compare_conclusions(published, results)
+conclusions = pub.compare_conclusions(published, results, {"correlation": alpha_correlation, "difference": alpha_difference}, lang)
 table, flags = views.conclusion_view(conclusions)
 save_table(table, "tbl-reproduksi-kesimpulan", out_dir=out, lang=lang, flags=flags,
            note="Kesimpulan bertanda 'tersirat' dibaca dari apa yang tidak disebut sumber. Hasil hitung ulang berasal dari data rekonstruksi.")

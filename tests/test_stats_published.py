@@ -92,7 +92,7 @@ def test_compare_conclusions(pub):
 
 
 def test_audit_finds_the_known_inconsistencies(pub):
-    a = audit_published(pub, load_codebook())
+    a = audit_published(pub, load_codebook(), lang="en")  # the English words, kept as data
     assert list(a.columns) == [
         "check",
         "source",
@@ -125,3 +125,33 @@ def test_audit_finds_the_known_inconsistencies(pub):
     assert any(c.startswith("Critical r at n = 30") for c in good)
     grim = a[a["check"].str.startswith("GRIM percent")]
     assert grim["consistent"].sum() == 2  # only 50 % and 88 % are k/16
+
+
+def test_audit_speaks_indonesian_by_default_and_states_no_english(pub):
+    """The report's audit table: the same checks and verdicts, in Indonesian words, with the
+    counts taken from the printed tables (13 kabupaten in Tabel 1, r tabel from Tabel 9)."""
+    cb = load_codebook()
+    id_, en = audit_published(pub, cb), audit_published(pub, cb, lang="en")
+    assert (id_["consistent"] == en["consistent"]).all() and len(id_) == len(en)
+    text = " ".join(id_["check"]) + " " + " ".join(id_["computation"])
+    for english in (
+        "mean of",
+        "sum of allocated",
+        "row sum",
+        "column sum",
+        "values compared",
+        "lists",
+        "Cross-reference",
+    ):
+        assert english not in text, english
+    assert "T1 IDM Lampung vs rata-rata 13 rata-rata kabupaten" in set(id_["check"])
+    assert any("dibandingkan dengan 0,361" in c for c in id_["computation"])
+
+
+def test_conclusion_checks_name_the_run_alpha_in_the_report_language(pub):
+    from p3md.stats.published import describe_check
+
+    check = {"kind": "spearman", "x": "X2", "y": "Y", "expected": True}
+    assert describe_check(check, {"correlation": 0.1}) == "Spearman X2 ~ Y nyata pada α = 0,10"
+    assert describe_check(check, {"correlation": 0.05}, "en").endswith("significant at α = 0.05")
+    assert describe_check(check) == "Spearman X2 ~ Y nyata"

@@ -40,6 +40,12 @@ FLAG_MARK = "†"
 FLAG_FILL = "#fde2c8"
 #: Columns that only repeat a key shown elsewhere in the row (left out of the display).
 KEY_COLUMNS = ("Kode",)
+#: From this many displayed columns on a table is "wide": smaller type in browser and PDF.
+WIDE_COLUMNS = 10
+#: Type size of tables in the PDF, relative to the body text (checked on A4 with Quarto 1.10:
+#: the twelve columns of the Spearman table fit the text width at 0.7em).
+PDF_FONT = "0.8em"
+PDF_FONT_WIDE = "0.7em"
 _SUFFIX = re.compile(r"^(?P<group>.+?) \((?P<label>[^()]+)\)$")
 _COLON = re.compile(r"^(?P<group>[^:]+?): (?P<label>.+)$")
 
@@ -157,12 +163,16 @@ def render_html(
                 gt = gt.tab_style(style.fill(FLAG_FILL), loc.body(columns=ids[col], rows=rows))
     if note:
         gt = gt.tab_source_note(note)
+    wide = len(columns) > WIDE_COLUMNS
+    scope = f"#{label.replace('-', '_')}"
     gt = gt.tab_options(
         table_width="100%",
-        # The page themes set 17-19 px body text; tables read well at 13 px (12 px from eleven
-        # columns on) and then fit the main column of a 1280 px window beside the sidebars
-        # (measured in the browser test).
-        table_font_size="12px" if len(columns) > 10 else "13px",
+        # Browser: the page themes set 17-19 px body text; tables read well at 13 px (12 px
+        # when wide) and then fit the main column of a 1280 px window beside the sidebars
+        # (measured in the browser test). `!important` because the PDF's size is inline.
+        table_additional_css=[
+            f"{scope} table.gt_table {{ font-size: {12 if wide else 13}px !important; }}"
+        ],
         column_labels_font_weight="bold",
         data_row_padding="2px",
         data_row_padding_horizontal="4px",
@@ -176,7 +186,13 @@ def render_html(
         table_font_names=["inherit"],
         quarto_disable_processing=False,
     )
-    return scope_css(gt.as_raw_html(), f"#{label.replace('-', '_')}")
+    html = scope_css(gt.as_raw_html(), scope)
+    # PDF: Quarto carries a table's *inline* font-size into Typst (`set text(size: ...)`) and
+    # nothing of the <style> block; in em of the body text so that A4 fits the widest table.
+    size = PDF_FONT_WIDE if wide else PDF_FONT
+    return html.replace(
+        '<table class="gt_table"', f'<table style="font-size: {size};" class="gt_table"', 1
+    )
 
 
 _STYLE = re.compile(r"(<style>)(.*?)(</style>)", re.S)

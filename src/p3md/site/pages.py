@@ -220,8 +220,11 @@ def validation_summary(suites: list[readers.Suite]) -> str:
 
 def validation_details(suites: list[readers.Suite]) -> str:
     """Every check of every gate, folded per gate; shown on the website only."""
+    # Quarto drops the outer div from its PDF; smalldocs unwraps it, and the PDF built from the
+    # smalldocs pages (p3md.site.pdf) drops the inner `.p3md-site-only` block instead.
     out = [
         '::: {.content-visible when-format="html"}',
+        "::: {.p3md-site-only}\n",
         "## Rincian setiap gerbang {.unnumbered}\n",
         f"Semua pemeriksaan juga tersedia sebagai tabel: [{VALIDATION_CSV.split('/')[-1]}]"
         f"(../{VALIDATION_CSV}).\n",  # the page is pages/validasi.qmd
@@ -251,7 +254,7 @@ def validation_details(suites: list[readers.Suite]) -> str:
                 )
             )
         out.append("</details>\n")
-    out.append(":::\n")
+    out.append(":::\n:::\n")
     return "\n".join(out)
 
 

@@ -193,24 +193,74 @@ def result_key(check: Mapping[str, Any]) -> str:
     raise StatsInputError(f"unknown conclusion check kind {kind!r}")
 
 
-def describe_check(check: Mapping[str, Any]) -> str:
-    """The check as a short English phrase for the comparison table."""
+#: The check phrases of the conclusion table and the words for a correlation's sign, by
+#: language (the report shows ``id``; ``en`` is for the English summary).
+CHECK_WORDS: dict[str, dict[str, str]] = {
+    "category": {
+        "id": "kategori modus {variable} untuk {group}",
+        "en": "modal category of {variable} for {group}",
+    },
+    "spearman": {
+        "id": "Spearman {x} ~ {y} nyata{at}",
+        "en": "Spearman {x} ~ {y} significant{at}",
+    },
+    "spearman_sign": {
+        "id": "tanda Spearman {x} ~ {y} yang nyata{at}",
+        "en": "sign of a significant Spearman {x} ~ {y}{at}",
+    },
+    "kruskal": {
+        "id": "Kruskal-Wallis {outcome} menurut {group_col} nyata{at}",
+        "en": "Kruskal-Wallis {outcome} by {group_col} significant{at}",
+    },
+    "prepost": {
+        "id": "beda berpasangan pre/post {outcome} nyata{at}",
+        "en": "paired pre/post difference in {outcome} significant{at}",
+    },
+    "satisfaction_increase": {
+        "id": "proporsi {outcome} lebih tinggi sesudah daripada sebelum (klaim tanpa uji)",
+        "en": "share {outcome} higher after than before (the claim reports no test)",
+    },
+    "change": {
+        "id": "perubahan {outcome} nyata{at}",
+        "en": "change in {outcome} significant{at}",
+    },
+    "at": {"id": " pada α = {alpha}", "en": " at α = {alpha}"},
+    "positive": {"id": "positif", "en": "positive"},
+    "negative": {"id": "negatif", "en": "negative"},
+    "none": {"id": "tidak nyata", "en": "not significant"},
+}
+#: Which significance level (run parameter without the ``alpha_`` prefix) each check uses.
+CHECK_ALPHA = {
+    "spearman": "correlation",
+    "spearman_sign": "correlation",
+    "kruskal": "difference",
+    "prepost": "difference",
+    "satisfaction": "difference",
+}
+
+
+def describe_check(
+    check: Mapping[str, Any], alphas: Mapping[str, float] | None = None, lang: str = "id"
+) -> str:
+    """The check as a short phrase for the comparison table; ``alphas`` (``{"correlation":
+    0.1, "difference": 0.05}``, the run's parameters) names the level it was tested at."""
     kind = check["kind"]
-    if kind == "category":
-        return f"modal category of {check['variable']} for {check['group']}"
-    if kind == "spearman":
-        return f"Spearman {check['x']} ~ {check['y']} significant at alpha 0.10"
-    if kind == "spearman_sign":
-        return f"sign of a significant Spearman {check['x']} ~ {check['y']} (alpha 0.10)"
-    if kind == "kruskal":
-        return (
-            f"Kruskal-Wallis {check['outcome']} by {check['group_col']} significant at alpha 0.05"
-        )
-    if kind == "prepost":
-        return f"paired pre/post difference in {check['outcome']} significant at alpha 0.05"
-    if kind == "satisfaction_increase":
-        return f"share {check['outcome']} higher after than before (the claim reports no test)"
-    return f"change in {check['outcome']} significant at alpha 0.05"
+    template = CHECK_WORDS.get(kind, CHECK_WORDS["change"])[lang]
+    level = (alphas or {}).get(CHECK_ALPHA.get(kind, ""))
+    decimal = "," if lang == "id" else "."
+    at = (
+        CHECK_WORDS["at"][lang].format(alpha=f"{level:.2f}".replace(".", decimal))
+        if level is not None
+        else ""
+    )
+    return template.format(at=at, **{k: v for k, v in check.items() if k != "kind"})
+
+
+def shown_value(value: Any, lang: str = "id") -> Any:
+    """A reproduced or expected value for display: a sign word in the report's language."""
+    if isinstance(value, str) and value in ("positive", "negative", "none"):
+        return CHECK_WORDS[value][lang]
+    return value
 
 
 def conclusion_results(
@@ -250,7 +300,12 @@ def conclusion_results(
     return res
 
 
-def compare_conclusions(published: Published, results: Mapping[str, Any]) -> pd.DataFrame:
+def compare_conclusions(
+    published: Published,
+    results: Mapping[str, Any],
+    alphas: Mapping[str, float] | None = None,
+    lang: str = "id",
+) -> pd.DataFrame:
     """Each structured conclusion against the reproduced result.
 
     Columns: ``id``, ``claim_id``, ``source``, ``claim`` (as printed), ``check`` (what was
@@ -278,10 +333,10 @@ def compare_conclusions(published: Published, results: Mapping[str, Any]) -> pd.
                 "claim_id": c["claim_id"],
                 "source": c["source"],
                 "claim": c["printed"],
-                "check": describe_check(check),
+                "check": describe_check(check, alphas, lang),
                 "implied": bool(c.get("implied", False)),
-                "expected": check["expected"],
-                "reproduced": got,
+                "expected": shown_value(check["expected"], lang),
+                "reproduced": shown_value(got, lang),
                 "status": status,
             }
         )
