@@ -204,3 +204,35 @@ def test_display_css_is_scoped_to_its_table(tmp_path, table):
     assert selectors and all(
         s.startswith("#tbl_validitas_x") for s in selectors if not s.startswith("@")
     )
+
+
+def test_wide_table_states_repeated_and_constant_columns_once_in_its_note(tmp_path):
+    """Only wide tables fold: a column equal to an earlier one at full precision and a column
+    with one value on every row go to the note; the decision (last column) never folds."""
+    n = 3
+    table = pd.DataFrame(
+        {
+            "Variabel": ["Y1", "Y2", "Y"],
+            "H": [15.0, 12.8, 11.7],
+            "df": [1, 1, 1],
+            "p (KW)": [0.0001074, 0.00034, 0.0009],
+            "Metode p (KW)": ["asimtotik"] * n,
+            "U": [66.5, 78.5, 84.5],
+            "p (MW)": [0.0001075, 0.00035, 0.0008],
+            "p asimtotik (MW)": [0.0001075, 0.00035, 0.0008],
+            "p eksak (MW)": [0.00004, 0.0002, 0.0007],
+            "r": [-0.7, -0.65, -0.62],
+            "ε²": [0.35, 0.3, 0.27],
+            "Keputusan": ["Berbeda nyata"] * n,
+        }
+    )
+    html = save_table(table, "tbl-beda-peran", out_dir=tmp_path, note="Catatan.")._repr_html_()
+    head = html.split("<tbody", 1)[0]
+    assert ">df<" not in head and "Metode p (KW)" not in head and "p asimtotik (MW)" not in head
+    assert ">p (MW)<" in head and ">p (KW)<" in head and ">Keputusan<" in head
+    foot = html.split("<tfoot", 1)[1]
+    assert "Catatan. Sama pada semua baris: df: 1; Metode p (KW): asimtotik." in foot
+    assert "p asimtotik (MW) sama dengan p (MW)." in foot
+    narrow = save_table(table.iloc[:, :6], "tbl-beda-peran", out_dir=tmp_path)._repr_html_()
+    assert ">df<" in narrow.split("<tbody", 1)[0]  # a table that fits keeps every column
+    assert list(read_table(tmp_path, "tbl-beda-peran").columns) == list(table.columns[:6])

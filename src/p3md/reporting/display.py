@@ -120,12 +120,64 @@ def redundant_keys(data: pd.DataFrame, text: pd.DataFrame) -> list[str]:
     return out
 
 
+def folded_columns(
+    data: pd.DataFrame, columns: list[str], flags: pd.DataFrame | None, keep: str | None
+) -> tuple[list[str], list[str]]:
+    """Columns a wide table states once in its note instead of on every row.
+
+    ``(repeats, constants)`` among ``columns``: a column whose values equal an earlier one's
+    at full precision (``p asimtotik (MW)`` beside ``p (MW)``), and a column with the same value
+    on every row (``metode p``, ``df = 1``, ``n = 44``). Never folded: flagged columns, ``keep``
+    (the row label) and the last column (where a thesis table puts its decision).
+    """
+    repeats: list[str] = []
+    constants: list[str] = []
+    if len(data) < 2:
+        return repeats, constants
+    seen: list[str] = []
+    for col in columns:
+        if col in (keep, columns[-1]) or (flags is not None and flags[col].any()):
+            seen.append(col)
+            continue
+        values = data[col]
+        if any(values.equals(data[other]) for other in seen):
+            repeats.append(col)
+        elif values.nunique(dropna=False) == 1 and str(values.iloc[0]).strip() not in ("", "nan"):
+            constants.append(col)
+        seen.append(col)
+    return repeats, constants
+
+
+#: The note's words for folded columns, by language.
+FOLD_WORDS = {
+    "id": {"same": "Sama pada semua baris", "repeat": "{a} sama dengan {b}"},
+    "en": {"same": "The same in every row", "repeat": "{a} equals {b}"},
+}
+
+
+def _fold_note(
+    text: pd.DataFrame, repeats: list[tuple[str, str]], constants: list[str], lang: str
+) -> str:
+    words = FOLD_WORDS.get(lang, FOLD_WORDS["id"])
+    parts: dict[str, None] = {}
+    heads = {h.column: h for h in headers(list(text.columns))}
+    for col in constants:
+        h = heads[col]
+        parts.setdefault(f"{h.label}: {text[col].iloc[0]}", None)
+    same = f"{words['same']}: {'; '.join(parts)}." if parts else ""
+    rep = []
+    for col, twin in repeats:
+        rep.append(words["repeat"].format(a=col, b=twin))
+    return " ".join(x for x in (same, ("; ".join(rep) + ".") if rep else "") if x)
+
+
 def render_html(
     data: pd.DataFrame,
     text: pd.DataFrame,
     label: str,
     note: str | None,
     flags: pd.DataFrame | None,
+    lang: str = "id",
 ) -> str:
     """The table as HTML (great-tables, styles inlined); ``text`` holds the formatted cells."""
     from great_tables import GT, loc, style
@@ -141,6 +193,16 @@ def render_html(
         blank = data[group].str.strip() == ""
         shown[group] = shown[group].where(~blank.to_numpy()).ffill()
     shown = shown.drop(columns=redundant_keys(data, shown))
+    if len([c for c in shown.columns if c != group]) > WIDE_COLUMNS:
+        # Too wide for the page: what repeats on every row is said once, in the note.
+        keep = next((c for c in shown.columns if c != group and not _numeric_text(shown[c])), None)
+        cols = [c for c in shown.columns if c != group]
+        repeats, constants = folded_columns(data, cols, flags, keep)
+        twins = [(c, next(o for o in cols if o != c and data[o].equals(data[c]))) for c in repeats]
+        folded = _fold_note(shown, twins, constants, lang)
+        if folded:
+            note = f"{note} {folded}" if note else folded
+        shown = shown.drop(columns=repeats + constants)
     columns = [c for c in shown.columns if c != group]
     # great-tables wants unique string column ids; labels come back through cols_label.
     ids = {c: f"c{i}" for i, c in enumerate(shown.columns)}

@@ -44,6 +44,7 @@ class TableDisplay:
         note: str | None,
         flags: pd.DataFrame | None,
         csv_path: Path,
+        lang: str = "id",
     ) -> None:
         self.data = data
         self.text = text
@@ -52,13 +53,14 @@ class TableDisplay:
         self.note = note
         self.flags = flags
         self.csv_path = csv_path
+        self.lang = lang
 
     # -- renderings ----------------------------------------------------------------------
     def _repr_html_(self) -> str:
         # HTML only, on purpose: with a text/markdown output beside it, Quarto's Typst path
         # prints the Markdown (a pipe table, no spanners); from the HTML it builds a Typst table
         # with the grouped headers and the note (p3md.reporting.display).
-        return render_html(self.data, self.text, self.label, self.note, self.flags)
+        return render_html(self.data, self.text, self.label, self.note, self.flags, self.lang)
 
     def __repr__(self) -> str:
         return f"{self.caption}\n{self.text.to_string(index=False)}" + (
@@ -137,7 +139,7 @@ def save_table(
         json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     text = format_frame(data, decimals, lang=lang)
-    return TableDisplay(data, text, label, caption, note, flags, csv_path)
+    return TableDisplay(data, text, label, caption, note, flags, csv_path, lang)
 
 
 def read_table(out_dir: str | Path, label: str) -> pd.DataFrame:
