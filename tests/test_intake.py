@@ -27,7 +27,31 @@ from p3md.reconstruction.exports import BUILDERS, ExampleFolder
 from p3md.scoring import score_study
 
 RAW = PROJECT_ROOT / "data" / "raw"
+GUIDE = PROJECT_ROOT / "pages" / "menyesuaikan.qmd"
 FORM_ROADS = ("google-forms", "kobo", "kobo-xml")
+GUIDE_ROADS = ("template", "google-forms", "kobo", "spss")
+
+
+def guide_example(road: str) -> tuple[list[list[str]], str]:
+    """The worked example of ``road`` in the guide: the ``p3md`` commands before the report
+    (as argv lists) and the DATA folder the report runs on. The tests run exactly these."""
+    import shlex
+
+    text = GUIDE.read_text(encoding="utf-8")
+    marker = f"<!-- contoh: {road} -->"
+    assert marker in text, f"the guide has no worked example {road!r}"
+    block = text.split(marker, 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    commands, data = [], None
+    for line in block.strip().splitlines():
+        words = shlex.split(line)
+        if words[:3] == ["python", "-m", "p3md"]:
+            commands.append(words[3:])
+        elif words[:2] == ["make", "report"] and words[2].startswith("DATA="):
+            data = words[2].split("=", 1)[1]
+        else:
+            raise AssertionError(f"unexpected line in the guide's example {road}: {line}")
+    assert data is not None and commands, road
+    return commands, data
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +89,26 @@ def hits(example: ExampleFolder) -> tuple[int, int]:
 
 
 # -- every road gives the same scored study ------------------------------------------------------
+
+
+@pytest.mark.parametrize("road", GUIDE_ROADS)
+def test_guide_example_scores_like_data_raw(road, cb, clean_scored, tmp_path, monkeypatch):
+    """The guide's worked example, command by command (in-process CLI), then the reader and
+    scoring on its DATA folder: equal to data/raw."""
+    from p3md.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    commands, data = guide_example(road)
+    for argv in commands:
+        assert main(argv) == 0, argv
+    folder = tmp_path / data
+    before = digest(folder)
+    scored = score_study(read_raw_dir(folder, cb), cb)
+    assert digest(folder) == before, "the reader modified the data folder"
+    for f in fields(scored):
+        pd.testing.assert_frame_equal(
+            getattr(scored, f.name), getattr(clean_scored, f.name), check_exact=True, obj=f.name
+        )
 
 
 @pytest.mark.parametrize("road", sorted(BUILDERS))
@@ -116,7 +160,11 @@ def test_reworded_headers_are_matched_and_flagged(cb, tmp_path):
         "x6_2": "Jarak dari rumah ke kantor desa dampingan kedua (km)",
         "kecamatan": "grp_identitas/Kecamatan tempat tugas",
     }
-    df.rename(columns={header_of[c]: h for c, h in edits.items()}).to_csv(path, index=False)
+    df = df.rename(columns={header_of[c]: h for c, h in edits.items()})
+    extras = ["Saran dan masukan untuk pendamping", "Berapa lama Anda mengisi formulir ini?"]
+    for extra in extras:
+        df[extra] = "x"
+    df.to_csv(path, index=False)
     table, _ = read_export(path)
     proposal = propose_mapping(table, cb, "facilitators", path.name)
     got = {c.header: c for c in proposal.filemap.columns}
@@ -124,6 +172,7 @@ def test_reworded_headers_are_matched_and_flagged(cb, tmp_path):
         assert got[header].column == col, (header, got[header])
     assert any(got[h].status == "weak" for h in edits.values())
     assert not proposal.missing and not proposal.needs_edit
+    assert all(got[h].status == "unmatched" and got[h].column is None for h in extras)
 
 
 def test_answers_are_mapped_through_the_codebook_labels(cb, tmp_path):
@@ -282,25 +331,25 @@ def _same_tables(run: Path, reference: Path) -> None:
 
 
 @pytest.mark.e2e
-def test_google_forms_road_end_to_end_via_cli(cb, pipeline_run, tmp_path):
-    """The guide's Google Forms example as a student runs it: generate, map each export,
-    report; every table equals the report on data/raw."""
-    folder = tmp_path / "gf"
-    run = lambda *a: subprocess.run(  # noqa: E731
-        [sys.executable, "-m", "p3md", *a], capture_output=True, text=True, timeout=900
-    )
-    proc = run("generate", "--as", "google-forms", "--out", str(folder))
-    assert proc.returncode == 0, proc.stderr
-    example = BUILDERS["google-forms"](RAW, tmp_path / "truth", cb)
-    for key, name in example.exports.items():
-        proc = run("map", "--data", str(folder / name), "--file", key)
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-    before = digest(folder)
+def test_google_forms_guide_example_end_to_end(pipeline_run, tmp_path):
+    """The guide's Google Forms example as a student runs it (separate processes): generate,
+    map each export, report; every table and derived file equals the report on data/raw."""
+    commands, data = guide_example("google-forms")
     out = tmp_path / "reports"
-    proc = run("report", "--data", str(folder), "--out", str(out), "--no-derived", "--no-site")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert digest(folder) == before
+    for argv in [*commands, ["report", "--data", data, "--out", str(out), "--no-derived"]]:
+        proc = subprocess.run(
+            [sys.executable, "-m", "p3md", *argv],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            cwd=tmp_path,
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr
     _same_tables(out, pipeline_run.out_dir)
+    assert (out / "site" / "index.html").is_file()
+    page = (out / "site" / "pages" / "kamus-data.html").read_text(encoding="utf-8")
+    assert "derived/facilitators_scored.sav" in page  # the labelled SPSS download
+    assert (out / "site" / "derived" / "facilitators_scored.sav").is_file()
 
 
 @pytest.mark.e2e
