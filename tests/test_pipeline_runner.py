@@ -373,3 +373,55 @@ def test_stale_staging_of_dead_process_is_removed(project):
     (stale / ".p3md-owner.json").write_text(json.dumps({"pid": 999999, "started": time.time()}))
     assert run(project).success
     assert not stale.exists()
+
+
+def test_disk_full_while_rendering_is_one_message_and_keeps_the_last_good_report(project):
+    """A system error (ENOSPC from the renderer, as a full disk gives) ends the run with a
+    SystemFailure naming the step, the file, the room a run needs and what is free; the staging
+    folder is gone and the last good report is byte-identical."""
+    import errno
+    import os
+
+    from p3md.pipeline.system_errors import SystemFailure, folder_size
+
+    def fake_site(project_dir, site_dir, **kw):
+        site_dir.mkdir(parents=True, exist_ok=True)
+        (site_dir / "index.html").write_text("<html></html>")
+
+    assert run(project, renderer=fake_site).success
+    before = tree_digest(project["out"])
+    target = project["out"].parent / "x" / "search.json"
+
+    def full_disk(project_dir, site_dir, **kw):
+        (site_dir / "partial.html").parent.mkdir(parents=True, exist_ok=True)
+        (site_dir / "partial.html").write_text("x" * 1000)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+
+    with pytest.raises(SystemFailure) as info:
+        run(project, renderer=full_disk, force=True)
+    text = str(info.value)
+    assert text.startswith("the disk is full (No space left on device) while rendering the site")
+    assert f"writing {target}" in text
+    need = folder_size(project["out"]) / 1_000_000
+    assert f"A run needs about {need:.1f} MB free in {project['out'].parent}" in text
+    assert "are free now" in text and "unchanged" in text
+    assert "Traceback" not in text and "\n" in text
+    assert tree_digest(project["out"]) == before
+    assert not atomic.staging_dirs(project["out"])
+
+
+def test_cli_prints_a_system_failure_without_traceback(monkeypatch, capsys, tmp_path):
+    from p3md import cli
+    from p3md.pipeline import runner as runner_module
+    from p3md.pipeline.system_errors import SystemFailure
+
+    def boom(*args, **kwargs):
+        raise SystemFailure(
+            "the disk is full (No space left on device) while writing the manifest."
+        )
+
+    monkeypatch.setattr(runner_module, "run_pipeline", boom)
+    (tmp_path / "data").mkdir()
+    code = cli.main(["report", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith("error: the disk is full") and "Traceback" not in err

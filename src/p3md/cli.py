@@ -109,6 +109,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from p3md.pipeline.atomic import RunLockedError
     from p3md.pipeline.pairing import PairSyncError
     from p3md.pipeline.runner import PipelineSafetyError, run_pipeline
+    from p3md.pipeline.system_errors import SystemFailure
 
     derived = None if args.no_derived else (args.derived or PROJECT_ROOT / "data" / "derived")
     try:
@@ -123,6 +124,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     except (PipelineSafetyError, RunLockedError, PairSyncError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except SystemFailure as exc:  # the machine (disk full, read-only ...), not the data
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("Interrupted; the last good report is unchanged.", file=sys.stderr)
         return 130

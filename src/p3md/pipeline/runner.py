@@ -46,6 +46,7 @@ from p3md.pipeline.pairing import input_key, sync_pairs
 from p3md.pipeline.params import RunParams
 from p3md.pipeline.run_gates import GateSteps
 from p3md.pipeline.stages import Stage, topological_order, upstream_closure
+from p3md.pipeline.system_errors import folder_size, is_system_error, system_failure
 
 if TYPE_CHECKING:  # gates import pandas; a run that skips every stage never needs them
     from p3md.pipeline.gates import GateResult
@@ -168,7 +169,13 @@ def run_pipeline(
     with atomic.run_lock(out_dir):
         for stale in atomic.cleanup_stale(out_dir):
             echo(f"Removed stale staging folder {stale.name} (its run died)")
-        staging = atomic.make_staging(out_dir)
+        run: _Run | None = None
+        try:
+            staging = atomic.make_staging(out_dir)
+        except OSError as exc:
+            if is_system_error(exc):
+                raise system_failure(exc, "preparing the staging folder", out_dir) from None
+            raise
         try:
             run = _Run(
                 params,
@@ -185,9 +192,13 @@ def run_pipeline(
                 reader,
             )
             return run.execute()
-        except BaseException:
-            # Ctrl-C or a bug: never leave a half-built staging folder behind.
+        except BaseException as exc:
+            # Ctrl-C, a bug or the machine: never leave a half-built staging folder behind.
+            written = folder_size(staging) if is_system_error(exc) else 0
             shutil.rmtree(staging, ignore_errors=True)
+            if is_system_error(exc):
+                step = run.step if run is not None else "preparing the run"
+                raise system_failure(exc, step, out_dir, written, staging) from None  # type: ignore[arg-type]
             raise
 
 
@@ -229,6 +240,8 @@ class _Run(GateSteps):
         reader: Reader | None,
     ) -> None:
         self.reader = reader
+        #: What the run is doing, for a message when the machine stops it (disk full ...).
+        self.step = "checking the inputs"
         self.params, self.staging, self.out_dir = params, staging, out_dir
         self.force, self.renderer, self.stages = force, renderer, stages
         self.project_root, self.derived_dir = project_root, derived_dir
@@ -327,6 +340,7 @@ class _Run(GateSteps):
                 to_run.append(stage)
         failure: Exception | None = None
         if to_run:
+            self.step = "running the stages and their gates"
             failure = self._run_stages(to_run)
         if failure is None:
             failure = self._check_data_untouched()
@@ -636,13 +650,18 @@ class _Run(GateSteps):
         for name in CARRIED_FILES:
             if (self.out_dir / name).is_file() and not (self.staging / name).exists():
                 shutil.copy2(self.out_dir / name, self.staging / name)
+        self.step = "writing the manifest"
         manifest = self._manifest(True, None)
         write_manifest(self.staging, manifest)
+        self.step = "rendering the site and the PDF"
         renderer_name, site_index = self._render()
+        self.step = "writing the manifest"
         manifest = self._manifest(True, renderer_name)
         write_manifest(self.staging, manifest)
+        self.step = "swapping in the new report"
         atomic.swap_in(self.staging, self.out_dir)
         if self.derived_dir is not None and (self.out_dir / "derived").is_dir():
+            self.step = f"copying derived/ to {self.derived_dir}"
             _replace_folder(self.out_dir / "derived", self.derived_dir)
         site_index = self.out_dir / "site" / "index.html" if site_index else None
         if site_index is not None:
