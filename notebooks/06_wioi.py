@@ -112,7 +112,7 @@ save_table(views.ngain_view(per, summary), "tbl-wioi-ngain", out_dir=out, lang=l
 #| label: tbl-wioi-aspek
 #| tbl-cap: "Persentase peserta yang lulus per aspek sebelum dan sesudah pelatihan (uji McNemar eksak)"
 aspects = {a: prepost.mcnemar_exact(*views.prepost_pass(scores, a)) for a in cb.wioi["aspects"]}
-save_table(views.aspect_view(aspects, cb), "tbl-wioi-aspek", out_dir=out, lang=lang, decimals=1,
+save_table(views.aspect_view(aspects, cb), "tbl-wioi-aspek", out_dir=out, lang=lang, decimals={"Lulus pre-test (%)": 1, "Lulus post-test (%)": 1},
            note="Lulus aspek: minimal 7 dari 10 soal aspek itu benar (pilihan rekonstruksi, buku kode).")
 
 # %%

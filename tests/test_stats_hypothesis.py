@@ -260,6 +260,11 @@ def test_group_of_one_is_computed_with_a_warning():
     assert row["small_groups"] == "v: x (n = 1)"
     dunn = dunn_table(df, "g", "v")
     assert len(dunn) == 3 and (dunn["p_unadjusted"].between(0, 1)).all()
+    # Dunn (1964) by hand, a (n = 1) vs b (n = 2): mean ranks 1 and 2.5, no ties, N = 6:
+    # z = (1 - 2.5) / sqrt(N (N + 1) / 12 * (1/1 + 1/2)) = -1.5 / sqrt(5.25)
+    ab = dunn[(dunn["group_1"] == "a") & (dunn["group_2"] == "b")].iloc[0]
+    assert ab["p_unadjusted"] == pytest.approx(2 * stats.norm.cdf(-1.5 / np.sqrt(5.25)), rel=1e-12)
+    assert ab["small_groups"] == "v: a (n = 1), b (n = 2)"
     assert set(dunn["method"]) == {"asymptotic"}
     with pytest.raises(StatsInputError, match="empty"):
         mann_whitney_table(
