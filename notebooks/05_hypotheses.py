@@ -107,7 +107,8 @@ save_table(views.difference_view(kw_role, mw_role, names), "tbl-beda-peran", out
 y_row = kw_role[kw_role["outcome"] == "Y"].iloc[0]
 display(Markdown(text.decision_sentence(
     "tingkat kinerja PDP dan PLD" if lang == "id" else "in performance between PDP and PLD",
-    y_row["p"], alpha_difference, statistic=f"H = {text.num(y_row['H'], 3, lang)}", kind="perbedaan", lang=lang)))
+    y_row["p"], alpha_difference, statistic=f"H = {text.num(y_row['H'], 3, lang)}", kind="perbedaan",
+    method=pvalues.method_label(y_row["p_method"], lang), lang=lang)))
 
 # %% [markdown]
 # ## Tingkat kinerja menurut status desa

@@ -98,7 +98,7 @@ display(Markdown(text.decision_sentence(
     "skor pre-test dan post-test" if lang == "id" else "between pre-test and post-test scores",
     float(t_res["p"].iloc[0]), alpha_difference,
     statistic=f"t({text.num(float(t_res['dof'].iloc[0]), 0, lang)}) = {text.num(float(t_res['T'].iloc[0]), 2, lang)}",
-    kind="perbedaan", lang=lang)))
+    kind="perbedaan", method=pvalues.method_label(t_res["p_method"].iloc[0], lang), lang=lang)))
 
 # %%
 #| label: tbl-wioi-ngain
@@ -125,7 +125,8 @@ save_table(views.satisfaction_view(sat), "tbl-wioi-kepuasan", out_dir=out, lang=
 # %%
 display(Markdown(text.decision_sentence(
     "kepuasan sebelum dan sesudah pendampingan" if lang == "id" else "in satisfaction before and after",
-    float(sat["p"].iloc[0]), alpha_difference, statistic=str(sat["test"].iloc[0]), kind="perbedaan", lang=lang)))
+    float(sat["p"].iloc[0]), alpha_difference, statistic=str(sat["test"].iloc[0]), kind="perbedaan",
+    method=pvalues.method_label(sat["p_method"].iloc[0], lang), lang=lang)))
 
 # %%
 #| label: fig-wioi-berpasangan

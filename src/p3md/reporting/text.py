@@ -142,19 +142,22 @@ def decision_sentence(
     *,
     statistic: str | None = None,
     kind: str = "hubungan",
+    method: str | None = None,
     lang: str = "id",
 ) -> str:
     """Decision of one test at ``alpha``, e.g. ``Terdapat hubungan yang nyata antara X2 dan Y
-    (rs = 0,41; p = 0,006; α = 0,10).``"""
+    (rs = 0,41; p = 0,006; α = 0,10).``; ``method`` (words, e.g. from
+    :func:`p3md.stats.pvalues.method_label`) follows the p: ``p = 0,006, eksak``."""
     sig = p <= alpha
     stat = f"{statistic}; " if statistic else ""
+    ptxt = p_text(p, lang) + (f", {method}" if method else "")
     a = format_number(alpha, 2, lang=lang)
     if lang == "en":
         word = {"hubungan": "relationship", "perbedaan": "difference"}.get(kind, kind)
         head = f"There is {'a' if sig else 'no'} significant {word} {relation}"
-        return f"{head} ({stat}{p_text(p, lang)}; α = {a})."
+        return f"{head} ({stat}{ptxt}; α = {a})."
     head = "Terdapat" if sig else "Tidak terdapat"
-    return f"{head} {kind} yang nyata {relation} ({stat}{p_text(p, lang)}; α = {a})."
+    return f"{head} {kind} yang nyata {relation} ({stat}{ptxt}; α = {a})."
 
 
 def count_significant_sentence(
