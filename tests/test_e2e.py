@@ -115,8 +115,40 @@ def test_every_p_in_the_hypotheses_and_wioi_chapters_names_its_method(pipeline_r
             methods = [c for c in table.columns if "metode p" in str(c).lower()]
             assert methods, f"{label}: p columns {p_cols} without a method column"
             for col in methods:
-                assert table[col].notna().any() and not table[col].astype(str).str.fullmatch(
-                    r"[a-z_]+"
-                ).all(), f"{label}: {col} holds keys, not words"
+                assert (
+                    table[col].notna().any()
+                    and not table[col].astype(str).str.fullmatch(r"[a-z_]+").all()
+                ), f"{label}: {col} holds keys, not words"
             checked += 1
     assert checked >= 8
+
+
+def test_the_report_speaks_indonesian_and_states_the_run(pipeline_run):
+    """Every gate rule of a real run has its Indonesian sentence; the chapters state the run's
+    parameters by value, never by name; no page shows a path of this machine."""
+    import json
+
+    from p3md.site import rule_words
+
+    out = pipeline_run.out_dir
+    rules = {
+        r["rule"]
+        for f in (out / "gates").glob("*.json")
+        for r in json.loads(f.read_text(encoding="utf-8")).get("records", [])
+    }
+    untranslated = sorted(r for r in rules if not rule_words.translate(r)[1])
+    assert rules and not untranslated, untranslated
+    site = out / "site"
+    hyp = (site / "notebooks" / "05_hypotheses.html").read_text(encoding="utf-8")
+    assert "alpha_correlation" not in hyp.split("Tampilkan kode")[0]
+    assert "α = 0,10" in hyp and "α = 0,05" in hyp
+    metode = (site / "pages" / "metode.html").read_text(encoding="utf-8")
+    assert "α = 0,10" in metode and "n = 59,02" in metode
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert str(PROJECT_ROOT) not in html and str(out) not in html, page.name
+    valid = (site / "pages" / "validasi.html").read_text(encoding="utf-8")
+    assert "must" not in valid and "element_count" not in valid
+    audit = (site / "notebooks" / "08_audit.html").read_text(encoding="utf-8")
+    notice = "Data pada bab ini adalah"
+    assert notice in hyp and notice not in audit  # the audit uses no data

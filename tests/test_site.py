@@ -395,7 +395,7 @@ def test_gate_reader_reads_the_pipeline_gate_files(tmp_path):
     assert raw.name == "raw / village_frame.csv" and raw.success is False
     assert raw.n_failed == 1 and raw.expectations[1].verdict == "peringatan"
     assert raw.expectations[0].arguments.startswith("village_id cocok")
-    assert "unexpected_count=1" in raw.expectations[0].observed
+    assert "tidak sesuai: 1" in raw.expectations[0].observed
     assert "v12" in raw.expectations[0].observed
     fails = next(s for s in suites if s.file == "failures.json")
     assert fails.expectations[0].observed.startswith("Baris 4")
@@ -412,3 +412,25 @@ def test_runner_call_convention(tmp_path):
     elsewhere = tmp_path / "copy"
     result = render_site(PROJECT_ROOT, elsewhere, run_dir=run, renderer="smalldocs")
     assert result.site_dir == elsewhere.resolve() and (elsewhere / "index.html").exists()
+
+
+def test_gate_rules_read_in_indonesian_with_their_values():
+    from p3md.site import rule_words
+
+    cases = {
+        "answers must be a count between 0 and 20.0 (kali)": (
+            "jawaban harus berupa hitungan antara 0 dan 20 (kali)"
+        ),
+        "the percentages of a distribution must sum to 100 (within 0.25 for rounding)": (
+            "persentase suatu sebaran harus berjumlah 100 (toleransi pembulatan 0,25)"
+        ),
+        "the combination village_id + facilitator_id is the key of official_ratings.csv and "
+        "must be unique": "kombinasi village_id + facilitator_id adalah kunci "
+        "official_ratings.csv dan harus unik",
+        "facilitator_id is the key of facilitators.csv and must be unique": (
+            "facilitator_id adalah kunci facilitators.csv dan harus unik"
+        ),
+    }
+    for en, id_ in cases.items():
+        assert rule_words.translate(en) == (id_, True)
+    assert rule_words.translate("a rule nobody wrote") == ("a rule nobody wrote", False)

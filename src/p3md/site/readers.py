@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from p3md.site import rule_words
+
 #: kwargs of an expectation that say nothing to a reader
 _NOISE_KWARGS = {"batch_id", "result_format", "include_config", "catch_exceptions", "meta"}
 
@@ -44,7 +46,7 @@ class Expectation:
     @property
     def arguments(self) -> str:
         if self.rule:
-            return self.rule
+            return rule_words.indonesian(self.rule)
         rest = {
             k: v
             for k, v in self.kwargs.items()
@@ -93,12 +95,29 @@ def _first(d: dict[str, Any], *keys: str, default: Any = None) -> Any:
     return default
 
 
+#: Words for the keys of great-expectations' observed results (the report is Indonesian).
+OBSERVED_WORDS = {
+    "element_count": "baris diperiksa",
+    "unexpected_count": "tidak sesuai",
+    "unexpected_percent": "% tidak sesuai",
+    "missing_count": "kosong",
+    "missing_percent": "% kosong",
+    "observed_value": "teramati",
+}
+
+
+def _observed_value(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:g}".replace(".", ",")
+    return _short(v, 60)
+
+
 def _observed(record: dict[str, Any]) -> str:
     result = record.get("result") if isinstance(record.get("result"), dict) else {}
     if record.get("observed") not in (None, {}, ""):
         obs = record["observed"]
         text = (
-            ", ".join(f"{k}={_short(v, 60)}" for k, v in obs.items())
+            ", ".join(f"{OBSERVED_WORDS.get(k, k)}: {_observed_value(v)}" for k, v in obs.items())
             if isinstance(obs, dict)
             else _short(obs, 160)
         )
