@@ -341,6 +341,15 @@ class QuietKernelManager(AsyncKernelManager):  # type: ignore[misc]
     def _transport_default(self) -> str:
         return "ipc" if os.name == "posix" else "tcp"
 
+    async def _async_interrupt_kernel(self) -> None:
+        # jupyter_client interrupts every kernel before shutting it down. A stage's kernel is
+        # shut down after its last cell, so the SIGINT can only race with the kernel's last
+        # messages, and ipykernel then logs "ERROR | KeyboardInterrupt caught in kernel" on
+        # the terminal. Interrupts asked for while the kernel runs (nbclient's timeout) stay.
+        if getattr(self, "shutting_down", False):
+            return
+        await super()._async_interrupt_kernel()
+
     @default("ip")
     def _ip_default(self) -> str:
         if self.transport == "ipc":

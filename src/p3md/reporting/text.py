@@ -28,10 +28,164 @@ def pct(value: float, decimals: int = 1, lang: str = "id") -> str:
     return f"{format_number(float(value), decimals, lang=lang)}%"
 
 
+#: Every sentence of this module's functions, by language (text the code needs in two
+#: languages is data). ``{name}`` fields are filled by the functions below.
+SENTENCES: dict[str, dict[str, str]] = {
+    "p_missing": {"id": "p tidak tersedia", "en": "p not available"},
+    "and": {"id": "dan", "en": "and"},
+    "reconstruction": {
+        "id": (
+            "**Catatan.** Data pada bab ini adalah *data rekonstruksi*: data sintetis berbenih "
+            "(seeded) yang disusun mengikuti instrumen dan rancangan tesis, bukan kuesioner asli. "
+            "Kesesuaian dengan angka terbitan karena itu bukan bukti tentang penelitian asli; "
+            "bab ini menunjukkan cara analisis bekerja dan hasilnya pada data ini."
+        ),
+        "en": (
+            "**Note.** The data in this chapter are a *reconstruction*: seeded synthetic data "
+            "built to the thesis's instrument and design, not the original questionnaires. "
+            "Agreement with the published numbers is therefore not evidence about the original "
+            "study; the chapter shows how the analysis works and what it gives on these data."
+        ),
+    },
+    "hand_run": {
+        "id": (
+            "**Dijalankan manual.** Notebook ini tidak dijalankan oleh pipeline (`out_dir` "
+            "bernilai `None`), jadi tabel dan gambarnya ditulis ke `{write}`, bukan ke "
+            "`reports/`."
+        ),
+        "en": (
+            "**Run by hand.** This notebook was not run by the pipeline (`out_dir` is `None`), "
+            "so its tables and figures are written to `{write}`, not to `reports/`."
+        ),
+    },
+    "hand_run_reads": {
+        "id": " Hasil bab-bab sebelumnya dibaca dari run terakhir di `{read}` (selesai {when}).",
+        "en": (
+            " It reads the earlier chapters' results from the last good run in `{read}` "
+            "(finished {when})."
+        ),
+    },
+    "hand_run_end": {
+        "id": " Laporan hanya diperbarui oleh `make report`.",
+        "en": " Only `make report` updates the report.",
+    },
+    "mode": {"id": "modus", "en": "mode"},
+    "category": {
+        "id": "{subject} termasuk kategori {category}{tail}.",
+        "en": "{subject} falls in the category {category}{tail}.",
+    },
+    "slovin": {
+        "id": (
+            "Dengan N = {population} desa dan e = {error}, rumus Slovin menghasilkan "
+            "n = {n_exact}, dibulatkan menjadi **{n} desa**."
+        ),
+        "en": (
+            "With N = {population} villages and e = {error}, Slovin's formula "
+            "gives n = {n_exact}, rounded to **{n} villages**."
+        ),
+    },
+    "mismatch_none": {
+        "id": "Seluruh {n_total} {what} sama dengan nilai terbitan.",
+        "en": "All {n_total} {what} agree with the published values.",
+    },
+    "mismatch": {
+        "id": "{n_diff} dari {n_total} {what} berbeda dari nilai terbitan (ditandai).",
+        "en": "{n_diff} of {n_total} {what} differ from the published values (highlighted).",
+    },
+    "decision_yes": {
+        "id": "Terdapat {kind} yang nyata {relation} ({stat}{p}; α = {alpha}).",
+        "en": "There is a significant {kind} {relation} ({stat}{p}; α = {alpha}).",
+    },
+    "decision_no": {
+        "id": "Tidak terdapat {kind} yang nyata {relation} ({stat}{p}; α = {alpha}).",
+        "en": "There is no significant {kind} {relation} ({stat}{p}; α = {alpha}).",
+    },
+    "kind_hubungan": {"id": "hubungan", "en": "relationship"},
+    "kind_perbedaan": {"id": "perbedaan", "en": "difference"},
+    "none_significant": {
+        "id": "Tidak ada variabel yang {kind} {target} pada α = {alpha}.",
+        "en": "No variable is significant at α = {alpha}.",
+    },
+    "significant": {
+        "id": "{names} {kind} {target} pada α = {alpha}.",
+        "en": "{names}: significant at α = {alpha}.",
+    },
+    "adjustment_none": {
+        "id": "Koreksi {methods} tidak mengubah keputusan uji mana pun.",
+        "en": "The {methods} corrections change no decision.",
+    },
+    "adjustment": {
+        "id": "Koreksi {methods} mengubah keputusan {k} uji: {tests}.",
+        "en": "The {methods} corrections change the decision of {k} test(s): {tests}.",
+    },
+    "agreement": {
+        "id": "{n_same} dari {n_total} {what} terbitan tereproduksi ({share}).",
+        "en": "{n_same} of {n_total} published {what} reproduced ({share}).",
+    },
+    "printed_sum_same": {
+        "id": "Baris-baris Tabel 8 berjumlah sama dengan baris Jumlah ({tv} desa, {tr} responden).",
+        "en": (
+            "The printed rows of Table 8 add up to the printed totals "
+            "({tv} villages, {tr} respondents)."
+        ),
+    },
+    "printed_sum": {
+        "id": (
+            "Baris-baris Tabel 8 berjumlah {rv} desa dan {rr} responden, sedangkan baris Jumlah "
+            "mencetak {tv} desa dan {tr} responden."
+        ),
+        "en": (
+            "The printed rows of Table 8 add up to {rv} villages and {rr} respondents, "
+            "while its total row prints {tv} and {tr}."
+        ),
+    },
+    "files_written": {
+        "id": "Ditulis ke `{folder}`: {files}.",
+        "en": "Written to `{folder}`: {files}.",
+    },
+    "validity": {
+        "id": "Nilai r hitung berkisar {lo} hingga {hi} dengan r tabel {crit}; {n_valid} dari "
+        "{n_items} butir valid.",
+        "en": "Item-total r ranges from {lo} to {hi} against a critical r of {crit}; {n_valid} "
+        "of {n_items} items are valid.",
+    },
+    "reliability": {
+        "id": "{ok} dari {n} variabel mencapai Alpha Cronbach ≥ {thr}.{tail}",
+        "en": "{ok} of {n} variables reach Cronbach's alpha ≥ {thr}.{tail}",
+    },
+    "reliability_below": {
+        "id": " Di bawah ambang: {names}.",
+        "en": " Below the threshold: {names}.",
+    },
+    "status": {
+        "id": "Dari {n} {what} terbitan, {ok} sesuai, {bad} tidak sesuai dan {na} tidak dapat "
+        "dihitung dari data rekonstruksi.",
+        "en": "Of {n} published {what}, {ok} agree, {bad} disagree and {na} cannot be computed "
+        "from the reconstructed data.",
+    },
+    "what_nilai": {"id": "nilai", "en": "values"},
+    "what_kesimpulan": {"id": "kesimpulan", "en": "conclusions"},
+    "audit": {
+        "id": "{n_bad} dari {n_total} pemeriksaan konsistensi angka terbitan tidak terpenuhi.",
+        "en": "{n_bad} of {n_total} consistency checks of the published numbers fail.",
+    },
+}
+
+
+def _say(key: str, lang: str, **values: object) -> str:
+    return SENTENCES[key][lang].format(**values)
+
+
+def _word(prefix: str, word: str, lang: str) -> str:
+    """An Indonesian key word (``hubungan``, ``nilai``) in ``lang``; unknown words unchanged."""
+    entry = SENTENCES.get(f"{prefix}_{word}")
+    return entry[lang] if entry else word
+
+
 def p_text(p: float, lang: str = "id") -> str:
     """``p = 0,023`` or ``p < 0,001``."""
     if p is None or (isinstance(p, float) and math.isnan(p)):
-        return "p tidak tersedia" if lang == "id" else "p not available"
+        return _say("p_missing", lang)
     if p < 0.001:
         return f"p < {format_number(0.001, 3, lang=lang)}"
     return f"p = {format_number(p, 3, lang=lang)}"
@@ -40,55 +194,26 @@ def p_text(p: float, lang: str = "id") -> str:
 def join_list(items: Iterable[str], lang: str = "id") -> str:
     """``a``, ``a dan b``, ``a, b dan c`` (``and`` in English)."""
     items = [str(i) for i in items]
-    conj = "dan" if lang == "id" else "and"
     if not items:
         return ""
     if len(items) == 1:
         return items[0]
-    return f"{', '.join(items[:-1])} {conj} {items[-1]}"
+    return f"{', '.join(items[:-1])} {_say('and', lang)} {items[-1]}"
 
 
 def reconstruction_notice(lang: str = "id") -> str:
     """The plain statement every chapter repeats: the data are a reconstruction."""
-    if lang == "en":
-        return (
-            "**Note.** The data in this chapter are a *reconstruction*: seeded synthetic data "
-            "built to the thesis's instrument and design, not the original questionnaires. "
-            "Agreement with the published numbers is therefore not evidence about the original "
-            "study; the chapter shows how the analysis works and what it gives on these data."
-        )
-    return (
-        "**Catatan.** Data pada bab ini adalah *data rekonstruksi*: data sintetis berbenih "
-        "(seeded) yang disusun mengikuti instrumen dan rancangan tesis, bukan kuesioner asli. "
-        "Kesesuaian dengan angka terbitan karena itu bukan bukti tentang penelitian asli; bab ini "
-        "menunjukkan cara analisis bekerja dan hasilnya pada data ini."
-    )
+    return _say("reconstruction", lang)
 
 
 def hand_run_notice(folders: StageFolders, lang: str = "id") -> str:
     """What a notebook run by hand (not by the pipeline) reads and where it writes
     (see :mod:`p3md.paths`); the pipeline's runs show no such notice."""
-    write = folders.shown(folders.write)
-    read = folders.shown(folders.read)
-    when = folders.read_run_finished or "?"
-    if lang == "en":
-        text = (
-            f"**Run by hand.** This notebook was not run by the pipeline (`out_dir` is `None`), "
-            f"so its tables and figures are written to `{write}`, not to `reports/`."
-        )
-        if folders.reads_upstream:
-            text += (
-                f" It reads the earlier chapters' results from the last good run in `{read}` "
-                f"(finished {when})."
-            )
-        return text + " Only `make report` updates the report."
-    text = (
-        f"**Dijalankan manual.** Notebook ini tidak dijalankan oleh pipeline (`out_dir` bernilai "
-        f"`None`), jadi tabel dan gambarnya ditulis ke `{write}`, bukan ke `reports/`."
-    )
+    text = _say("hand_run", lang, write=folders.shown(folders.write))
     if folders.reads_upstream:
-        text += f" Hasil bab-bab sebelumnya dibaca dari run terakhir di `{read}` (selesai {when})."
-    return text + " Laporan hanya diperbarui oleh `make report`."
+        when = folders.read_run_finished or "?"
+        text += _say("hand_run_reads", lang, read=folders.shown(folders.read), when=when)
+    return text + _say("hand_run_end", lang)
 
 
 def category_sentence(
@@ -104,35 +229,27 @@ def category_sentence(
     if median is not None:
         extra.append(f"median {num(median, 1, lang)}")
     if mode is not None:
-        extra.append(f"{'modus' if lang == 'id' else 'mode'} {mode}")
+        extra.append(f"{_say('mode', lang)} {mode}")
     tail = f" ({'; '.join(extra)})" if extra else ""
-    if lang == "en":
-        return f"{subject} falls in the category {category}{tail}."
-    return f"{subject} termasuk kategori {category}{tail}."
+    return _say("category", lang, subject=subject, category=category, tail=tail)
 
 
 def slovin_sentence(population: int, error: float, n_exact: float, n: int, lang: str = "id") -> str:
     """The Slovin computation written out."""
-    if lang == "en":
-        return (
-            f"With N = {population} villages and e = {num(error, 2, lang)}, Slovin's formula "
-            f"gives n = {num(n_exact, 2, lang)}, rounded to **{n} villages**."
-        )
-    return (
-        f"Dengan N = {population} desa dan e = {num(error, 2, lang)}, rumus Slovin menghasilkan "
-        f"n = {num(n_exact, 2, lang)}, dibulatkan menjadi **{n} desa**."
+    return _say(
+        "slovin",
+        lang,
+        population=population,
+        error=num(error, 2, lang),
+        n_exact=num(n_exact, 2, lang),
+        n=n,
     )
 
 
 def mismatch_sentence(n_diff: int, n_total: int, what: str, lang: str = "id") -> str:
     """``3 dari 11 kecamatan berbeda dari Tabel 8.`` style summary."""
-    if lang == "en":
-        if n_diff == 0:
-            return f"All {n_total} {what} agree with the published values."
-        return f"{n_diff} of {n_total} {what} differ from the published values (highlighted)."
-    if n_diff == 0:
-        return f"Seluruh {n_total} {what} sama dengan nilai terbitan."
-    return f"{n_diff} dari {n_total} {what} berbeda dari nilai terbitan (ditandai)."
+    key = "mismatch_none" if n_diff == 0 else "mismatch"
+    return _say(key, lang, n_diff=n_diff, n_total=n_total, what=what)
 
 
 def decision_sentence(
@@ -148,16 +265,16 @@ def decision_sentence(
     """Decision of one test at ``alpha``, e.g. ``Terdapat hubungan yang nyata antara X2 dan Y
     (rs = 0,41; p = 0,006; α = 0,10).``; ``method`` (words, e.g. from
     :func:`p3md.stats.pvalues.method_label`) follows the p: ``p = 0,006, eksak``."""
-    sig = p <= alpha
-    stat = f"{statistic}; " if statistic else ""
     ptxt = p_text(p, lang) + (f", {method}" if method else "")
-    a = format_number(alpha, 2, lang=lang)
-    if lang == "en":
-        word = {"hubungan": "relationship", "perbedaan": "difference"}.get(kind, kind)
-        head = f"There is {'a' if sig else 'no'} significant {word} {relation}"
-        return f"{head} ({stat}{ptxt}; α = {a})."
-    head = "Terdapat" if sig else "Tidak terdapat"
-    return f"{head} {kind} yang nyata {relation} ({stat}{ptxt}; α = {a})."
+    return _say(
+        "decision_yes" if p <= alpha else "decision_no",
+        lang,
+        kind=_word("kind", kind, lang),
+        relation=relation,
+        stat=f"{statistic}; " if statistic else "",
+        p=ptxt,
+        alpha=format_number(alpha, 2, lang=lang),
+    )
 
 
 def count_significant_sentence(
@@ -170,38 +287,27 @@ def count_significant_sentence(
 ) -> str:
     """``X2, X4 dan X7 berhubungan nyata dengan Y pada α = 0,10.``"""
     a = format_number(alpha, 2, lang=lang)
-    if not names:
-        if lang == "en":
-            return f"No variable is significant at α = {a}."
-        return f"Tidak ada variabel yang {kind} {target} pada α = {a}.".replace("  ", " ")
-    if lang == "en":
-        return f"{join_list(names, lang)}: significant at α = {a}."
-    return f"{join_list(names, lang)} {kind} {target} pada α = {a}.".replace("  ", " ")
+    key = "significant" if names else "none_significant"
+    text = _say(key, lang, names=join_list(names, lang), kind=kind, target=target, alpha=a)
+    return text.replace("  ", " ")
 
 
 def adjustment_sentence(
     changed: Sequence[str], methods: str = "Holm dan Benjamini-Hochberg", lang: str = "id"
 ) -> str:
     """Whether multiple-testing correction changes any decision."""
-    if lang == "en":
-        methods = methods.replace(" dan ", " and ")
-        if not changed:
-            return f"The {methods} corrections change no decision."
-        return (
-            f"The {methods} corrections change the decision of {len(changed)} test(s): "
-            f"{join_list(changed, lang)}."
-        )
+    methods = methods.replace(f" {_say('and', 'id')} ", f" {_say('and', lang)} ")
     if not changed:
-        return f"Koreksi {methods} tidak mengubah keputusan uji mana pun."
-    return f"Koreksi {methods} mengubah keputusan {len(changed)} uji: {join_list(changed, lang)}."
+        return _say("adjustment_none", lang, methods=methods)
+    return _say("adjustment", lang, methods=methods, k=len(changed), tests=join_list(changed, lang))
 
 
 def agreement_sentence(n_same: int, n_total: int, what: str = "nilai", lang: str = "id") -> str:
     """``12 dari 40 nilai terbitan tereproduksi (30,0%).``"""
     share = 100 * n_same / n_total if n_total else float("nan")
-    if lang == "en":
-        return f"{n_same} of {n_total} published {what} reproduced ({pct(share, 1, lang)})."
-    return f"{n_same} dari {n_total} {what} terbitan tereproduksi ({pct(share, 1, lang)})."
+    return _say(
+        "agreement", lang, n_same=n_same, n_total=n_total, what=what, share=pct(share, 1, lang)
+    )
 
 
 def printed_sum_sentence(
@@ -209,62 +315,37 @@ def printed_sum_sentence(
 ) -> str:
     """Whether the printed rows of Table 8 add up to its printed total."""
     rv, tv, rr, tr = int(rows_villages), int(total_villages), int(rows_resp), int(total_resp)
-    if lang == "en":
-        if (rv, rr) == (tv, tr):
-            return (
-                "The printed rows of Table 8 add up to the printed totals "
-                f"({tv} villages, {tr} respondents)."
-            )
-        return (
-            f"The printed rows of Table 8 add up to {rv} villages and {rr} respondents, "
-            f"while its total row prints {tv} and {tr}."
-        )
-    if (rv, rr) == (tv, tr):
-        return (
-            f"Baris-baris Tabel 8 berjumlah sama dengan baris Jumlah ({tv} desa, {tr} responden)."
-        )
-    return (
-        f"Baris-baris Tabel 8 berjumlah {rv} desa dan {rr} responden, sedangkan baris Jumlah "
-        f"mencetak {tv} desa dan {tr} responden."
-    )
+    key = "printed_sum_same" if (rv, rr) == (tv, tr) else "printed_sum"
+    return _say(key, lang, rv=rv, tv=tv, rr=rr, tr=tr)
 
 
 def files_written_sentence(names: Sequence[str], folder: str, lang: str = "id") -> str:
     """``Ditulis ke derived/: a.csv, b.csv dan c.csv.``"""
     files = join_list([f"`{n}`" for n in names], lang)
-    if lang == "en":
-        return f"Written to `{folder}`: {files}."
-    return f"Ditulis ke `{folder}`: {files}."
+    return _say("files_written", lang, folder=folder, files=files)
 
 
 def validity_sentence(validity, lang: str = "id") -> str:
     """Range of r hitung, r tabel and how many items pass (from stacked item_validity)."""
-    n_items = len(validity)
-    n_valid = int((validity["decision"] == "Valid").sum())
-    lo, hi = float(validity["r"].min()), float(validity["r"].max())
     crit = sorted(set(round(float(c), 3) for c in validity["r_crit"]))
-    crit_s = join_list([num(c, 3, lang) for c in crit], lang)
-    if lang == "en":
-        return (
-            f"Item-total r ranges from {num(lo, 3, lang)} to {num(hi, 3, lang)} against a "
-            f"critical r of {crit_s}; {n_valid} of {n_items} items are valid."
-        )
-    return (
-        f"Nilai r hitung berkisar {num(lo, 3, lang)} hingga {num(hi, 3, lang)} dengan r tabel "
-        f"{crit_s}; {n_valid} dari {n_items} butir valid."
+    return _say(
+        "validity",
+        lang,
+        lo=num(float(validity["r"].min()), 3, lang),
+        hi=num(float(validity["r"].max()), 3, lang),
+        crit=join_list([num(c, 3, lang) for c in crit], lang),
+        n_valid=int((validity["decision"] == "Valid").sum()),
+        n_items=len(validity),
     )
 
 
 def reliability_sentence(rel, lang: str = "id") -> str:
     """How many variables reach the threshold, naming those that do not."""
     ok = rel["decision"] == "Reliabel"
-    thr = num(float(rel["threshold"].iloc[0]), 2, lang)
     bad = rel.loc[~ok, "variable"].tolist()
-    if lang == "en":
-        tail = "" if not bad else f" Below the threshold: {join_list(bad, lang)}."
-        return f"{int(ok.sum())} of {len(rel)} variables reach Cronbach's alpha ≥ {thr}.{tail}"
-    tail = "" if not bad else f" Di bawah ambang: {join_list(bad, lang)}."
-    return f"{int(ok.sum())} dari {len(rel)} variabel mencapai Alpha Cronbach ≥ {thr}.{tail}"
+    tail = _say("reliability_below", lang, names=join_list(bad, lang)) if bad else ""
+    thr = num(float(rel["threshold"].iloc[0]), 2, lang)
+    return _say("reliability", lang, ok=int(ok.sum()), n=len(rel), thr=thr, tail=tail)
 
 
 def status_sentence(status, what: str = "nilai", lang: str = "id") -> str:
@@ -272,24 +353,19 @@ def status_sentence(status, what: str = "nilai", lang: str = "id") -> str:
     counts = {
         k: int((status == k).sum()) for k in ("sesuai", "tidak sesuai", "tidak dapat dihitung")
     }
-    n = int(len(status))
-    if lang == "en":
-        what_en = {"nilai": "values", "kesimpulan": "conclusions"}.get(what, what)
-        return (
-            f"Of {n} published {what_en}, {counts['sesuai']} agree, {counts['tidak sesuai']} "
-            f"disagree and {counts['tidak dapat dihitung']} cannot be computed from the "
-            "reconstructed data."
-        )
-    return (
-        f"Dari {n} {what} terbitan, {counts['sesuai']} sesuai, {counts['tidak sesuai']} tidak "
-        f"sesuai dan {counts['tidak dapat dihitung']} tidak dapat dihitung dari data rekonstruksi."
+    return _say(
+        "status",
+        lang,
+        n=int(len(status)),
+        what=_word("what", what, lang),
+        ok=counts["sesuai"],
+        bad=counts["tidak sesuai"],
+        na=counts["tidak dapat dihitung"],
     )
 
 
 def audit_sentence(n_bad: int, n_total: int, lang: str = "id") -> str:
-    if lang == "en":
-        return f"{n_bad} of {n_total} consistency checks of the published numbers fail."
-    return f"{n_bad} dari {n_total} pemeriksaan konsistensi angka terbitan tidak terpenuhi."
+    return _say("audit", lang, n_bad=n_bad, n_total=n_total)
 
 
 # -- synthesis (notebook 09) --------------------------------------------------------------
