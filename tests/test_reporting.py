@@ -236,3 +236,23 @@ def test_wide_table_states_repeated_and_constant_columns_once_in_its_note(tmp_pa
     narrow = save_table(table.iloc[:, :6], "tbl-beda-peran", out_dir=tmp_path)._repr_html_()
     assert ">df<" in narrow.split("<tbody", 1)[0]  # a table that fits keeps every column
     assert list(read_table(tmp_path, "tbl-beda-peran").columns) == list(table.columns[:6])
+
+
+def test_wide_table_of_two_rows_is_printed_transposed(tmp_path):
+    """Two tests side by side with many statistics: the tests become the columns."""
+    table = pd.DataFrame(
+        {
+            "Uji": ["t berpasangan", "Wilcoxon bertanda"],
+            **{f"Statistik {i}": [float(i), float(i) + 0.5] for i in range(12)},
+        }
+    )
+    flags = pd.DataFrame(False, index=table.index, columns=table.columns)
+    flags.loc[1, "Statistik 3"] = True
+    html = save_table(
+        table, "tbl-wioi-uji-berpasangan", out_dir=tmp_path, flags=flags
+    )._repr_html_()
+    head = html.split("<tbody", 1)[0]
+    assert ">t berpasangan<" in head and ">Wilcoxon bertanda<" in head and ">Uji<" in head
+    assert ">Statistik 3<" in html.split("<tbody", 1)[1]
+    assert "3,500 †" in html and html.count("background-color: #fde2c8") == 1
+    assert list(read_table(tmp_path, "tbl-wioi-uji-berpasangan").columns) == list(table.columns)

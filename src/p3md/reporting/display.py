@@ -42,6 +42,10 @@ FLAG_FILL = "#fde2c8"
 KEY_COLUMNS = ("Kode",)
 #: From this many displayed columns on a table is "wide": smaller type in browser and PDF.
 WIDE_COLUMNS = 10
+#: A wide table with at most this many rows is printed transposed.
+TRANSPOSE_ROWS = 3
+#: From this many columns on, a table is set a pixel smaller in the browser.
+DENSE_COLUMNS = 8
 #: Type size of tables in the PDF, relative to the body text (checked on A4 with Quarto 1.10:
 #: the twelve columns of the Spearman table fit the text width at 0.7em).
 PDF_FONT = "0.8em"
@@ -148,6 +152,27 @@ def folded_columns(
     return repeats, constants
 
 
+def transposed(
+    shown: pd.DataFrame, flags: pd.DataFrame | None
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Rows as columns: the first column's values become the headers (made unique), the
+    other column names the first column; flags follow their cells."""
+    first, rest = shown.columns[0], list(shown.columns[1:])
+    heads: list[str] = []
+    for value in shown[first].astype(str):
+        name = value
+        while name in heads or name == first:
+            name += " "
+        heads.append(name)
+    out = pd.DataFrame({first: rest})
+    new_flags = pd.DataFrame({first: [False] * len(rest)}) if flags is not None else None
+    for i, head in enumerate(heads):
+        out[head] = [shown[c].iloc[i] for c in rest]
+        if new_flags is not None and flags is not None:
+            new_flags[head] = [bool(flags[c].iloc[i]) for c in rest]
+    return out, new_flags
+
+
 #: The note's words for folded columns, by language.
 FOLD_WORDS = {
     "id": {"same": "Sama pada semua baris", "repeat": "{a} sama dengan {b}"},
@@ -204,6 +229,11 @@ def render_html(
             note = f"{note} {folded}" if note else folded
         shown = shown.drop(columns=repeats + constants)
     columns = [c for c in shown.columns if c != group]
+    if group is None and len(columns) > WIDE_COLUMNS and len(shown) <= TRANSPOSE_ROWS:
+        # Still too wide, and only a few rows (two tests side by side): as a thesis prints
+        # it, the rows become the columns.
+        shown, flags = transposed(shown, flags)
+        columns = list(shown.columns)
     # great-tables wants unique string column ids; labels come back through cols_label.
     ids = {c: f"c{i}" for i, c in enumerate(shown.columns)}
     frame = shown.rename(columns=ids)
@@ -233,7 +263,8 @@ def render_html(
         # when wide) and then fit the main column of a 1280 px window beside the sidebars
         # (measured in the browser test). `!important` because the PDF's size is inline.
         table_additional_css=[
-            f"{scope} table.gt_table {{ font-size: {12 if wide else 13}px !important; }}"
+            f"{scope} table.gt_table {{ font-size: {12 if len(columns) > DENSE_COLUMNS else 13}px"
+            " !important; }"
         ],
         column_labels_font_weight="bold",
         data_row_padding="2px",
