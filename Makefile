@@ -15,8 +15,9 @@ DATA        ?= data/raw
 OUT         ?= reports
 ARGS        ?=
 TEMPLATE    ?= isian-p3md.xlsx
+N           ?=
 
-.PHONY: help setup report test test-fast bench lab data template lock browser-deps clean
+.PHONY: help setup report test test-fast bench lab data data-districts template lock browser-deps clean
 .DEFAULT_GOAL := help
 
 help:  ## List the targets
@@ -55,6 +56,9 @@ data: $(STAMP)  ## Regenerate the reconstructed raw data (seeded) into data/raw
 
 template: $(STAMP)  ## Write the Excel data-entry template from the codebook (TEMPLATE=file.xlsx)
 	@$(BIN)/python -m p3md template --out $(TEMPLATE)
+
+data-districts: $(STAMP)  ## Write the seeded multi-district reconstruction into data/districts (Lampung; N=434 for more)
+	@$(BIN)/python -m p3md generate --out data/districts --districts $(N)
 
 lock:  ## Re-resolve the lock files from pyproject.toml (needs network)
 	@$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 -o $(LOCK) -q

@@ -41,6 +41,7 @@ min_group_size = 1  # ukuran kelompok terkecil yang diuji; 1 seperti R dan SPSS 
 reliability_threshold = 0.61  # ambang Alpha Cronbach "reliabel" (Tabel 11 tesis)
 class_range = "theoretical"  # rentang kelas interval: "theoretical" (buku kode) atau "observed" (data)
 lang = "id"  # bahasa kalimat hasil: "id" (Indonesia) atau "en" (Inggris)
+districts_dir = ""  # folder hasil per kabupaten (hanya sintesis antar-kabupaten; kosong: satu kabupaten)
 
 # %%
 from IPython.display import Markdown, display
@@ -52,7 +53,7 @@ from p3md.reporting import save_table, text, views
 from p3md.stats import published as pub
 from p3md.stats import sampling
 
-cb = load_codebook(resolve(codebook_path))
+cb = load_codebook(resolve(codebook_path), data_dir=resolve(data_dir))  # design.yaml kabupaten bila ada
 run = stage_folders("sampling", out_dir)  # out_dir None: baca reports/, tulis ke scratch/
 out = run.write
 display(Markdown(text.reconstruction_notice(lang)))
@@ -75,16 +76,19 @@ display(Markdown(text.slovin_sentence(N, e, n_exact, n, lang)))
 
 # %%
 frame = read_raw_file(resolve(data_dir), cb, "village_frame")
+# Tabel 8 adalah tabel Kabupaten Pesawaran: dibandingkan hanya bila rancangan kabupaten ini
+# adalah rancangan tesis (design.compare_published, bawaan buku kode: ya).
+compare = bool(design.get("compare_published", True))
 published = pub.load_published(resolve(published_path))
-table8 = pub.table8_frame(published)
+table8 = pub.table8_frame(published) if compare else None
 st = sampling.sampling_table(design, table8, include_total=True)
 st["sampled_in_frame"] = views.sampled_per_stratum(frame, st["kecamatan"])
-printed_totals = (pub.value(published, "t8_jumlah_villages"), pub.value(published, "t8_jumlah_respondents"))
+printed_totals = (pub.value(published, "t8_jumlah_villages"), pub.value(published, "t8_jumlah_respondents")) if compare else None
 table, flags = views.sampling_view(st, printed_totals)
 
 # %%
 #| label: tbl-sampel-kecamatan
-#| tbl-cap: "Sebaran sampel desa per kecamatan di Kabupaten Pesawaran (terbitan dan hitung ulang; sel berbeda ditandai) (Tabel 8 tesis)"
+#| tbl-cap: "Sebaran sampel desa per kecamatan (hitung ulang; untuk data tesis dibandingkan dengan angka terbitan, sel berbeda ditandai) (Tabel 8 tesis)"
 save_table(
     table, "tbl-sampel-kecamatan", out_dir=out, lang=lang, flags=flags, decimals=2,
     note=("Sampel (sisa terbesar): alokasi aturan buku kode (metode Hamilton). Sel bertanda † / "
@@ -93,6 +97,7 @@ save_table(
 )
 
 # %%
-n_diff, n_rows = views.flagged_rows(flags)
-display(Markdown(text.mismatch_sentence(n_diff, n_rows, "baris kecamatan" if lang == "id" else "kecamatan rows", lang)))
-display(Markdown(text.printed_sum_sentence(table8["villages"].sum(), printed_totals[0], table8["respondents"].sum(), printed_totals[1], lang)))
+if compare:
+    n_diff, n_rows = views.flagged_rows(flags)
+    display(Markdown(text.mismatch_sentence(n_diff, n_rows, "baris kecamatan" if lang == "id" else "kecamatan rows", lang)))
+    display(Markdown(text.printed_sum_sentence(table8["villages"].sum(), printed_totals[0], table8["respondents"].sum(), printed_totals[1], lang)))

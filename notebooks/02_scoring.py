@@ -41,17 +41,19 @@ min_group_size = 1  # ukuran kelompok terkecil yang diuji; 1 seperti R dan SPSS 
 reliability_threshold = 0.61  # ambang Alpha Cronbach "reliabel" (Tabel 11 tesis)
 class_range = "theoretical"  # rentang kelas interval: "theoretical" (buku kode) atau "observed" (data)
 lang = "id"  # bahasa kalimat hasil: "id" (Indonesia) atau "en" (Inggris)
+districts_dir = ""  # folder hasil per kabupaten (hanya sintesis antar-kabupaten; kosong: satu kabupaten)
 
 # %%
 from IPython.display import Markdown, display
 
 from p3md.codebook import load_codebook
 from p3md.io.readers import read_raw_dir
+from p3md.pipeline.stages import WIOI_FILES
 from p3md.paths import resolve, stage_folders
 from p3md.reporting import save_table, text, views
 from p3md.scoring import score_study
 
-cb = load_codebook(resolve(codebook_path))
+cb = load_codebook(resolve(codebook_path), data_dir=resolve(data_dir))  # design.yaml kabupaten bila ada
 run = stage_folders("scoring", out_dir)  # out_dir None: baca reports/, tulis ke scratch/
 out = run.write
 display(Markdown(text.reconstruction_notice(lang)))
@@ -59,7 +61,7 @@ if run.by_hand:
     display(Markdown(text.hand_run_notice(run, lang)))
 
 # %%
-raw = read_raw_dir(resolve(data_dir), cb)
+raw = read_raw_dir(resolve(data_dir), cb, optional=WIOI_FILES)  # folder kabupaten: tanpa Wioi
 scored = score_study(raw, cb)
 written = scored.write(out / "derived", cb)
 display(Markdown(text.files_written_sentence([p.name for p in written], "derived/", lang)))

@@ -41,6 +41,7 @@ min_group_size = 1  # ukuran kelompok terkecil yang diuji; 1 seperti R dan SPSS 
 reliability_threshold = 0.61  # ambang Alpha Cronbach "reliabel" (Tabel 11 tesis)
 class_range = "theoretical"  # rentang kelas interval: "theoretical" (buku kode) atau "observed" (data)
 lang = "id"  # bahasa kalimat hasil: "id" (Indonesia) atau "en" (Inggris)
+districts_dir = ""  # folder hasil per kabupaten (hanya sintesis antar-kabupaten; kosong: satu kabupaten)
 
 # %%
 import pandas as pd
@@ -51,7 +52,7 @@ from p3md.paths import resolve, stage_folders
 from p3md.reporting import figures, save_figure, save_table, text, views
 from p3md.stats import intervals
 
-cb = load_codebook(resolve(codebook_path))
+cb = load_codebook(resolve(codebook_path), data_dir=resolve(data_dir))  # design.yaml kabupaten bila ada
 run = stage_folders("descriptive", out_dir)  # out_dir None: baca reports/, tulis ke scratch/
 out = run.write
 display(Markdown(text.reconstruction_notice(lang)))

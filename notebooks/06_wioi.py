@@ -42,6 +42,7 @@ min_group_size = 1  # ukuran kelompok terkecil yang diuji; 1 seperti R dan SPSS 
 reliability_threshold = 0.61  # ambang Alpha Cronbach "reliabel" (Tabel 11 tesis)
 class_range = "theoretical"  # rentang kelas interval: "theoretical" (buku kode) atau "observed" (data)
 lang = "id"  # bahasa kalimat hasil: "id" (Indonesia) atau "en" (Inggris)
+districts_dir = ""  # folder hasil per kabupaten (hanya sintesis antar-kabupaten; kosong: satu kabupaten)
 
 # %%
 from IPython.display import Markdown, display
@@ -53,7 +54,7 @@ from p3md.reporting import figures, save_figure, save_table, text, views
 from p3md.scoring.wioi import score_wioi_satisfaction, score_wioi_tests
 from p3md.stats import prepost, pvalues
 
-cb = load_codebook(resolve(codebook_path))
+cb = load_codebook(resolve(codebook_path), data_dir=resolve(data_dir))  # design.yaml kabupaten bila ada
 run = stage_folders("wioi", out_dir)  # out_dir None: baca reports/, tulis ke scratch/
 out = run.write
 display(Markdown(text.reconstruction_notice(lang)))

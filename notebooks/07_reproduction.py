@@ -42,6 +42,7 @@ min_group_size = 1  # ukuran kelompok terkecil yang diuji; 1 seperti R dan SPSS 
 reliability_threshold = 0.61  # ambang Alpha Cronbach "reliabel" (Tabel 11 tesis)
 class_range = "theoretical"  # rentang kelas interval: "theoretical" (buku kode) atau "observed" (data)
 lang = "id"  # bahasa kalimat hasil: "id" (Indonesia) atau "en" (Inggris)
+districts_dir = ""  # folder hasil per kabupaten (hanya sintesis antar-kabupaten; kosong: satu kabupaten)
 
 # %%
 from IPython.display import Markdown, display

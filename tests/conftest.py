@@ -41,3 +41,14 @@ def pipeline_run(tmp_path_factory):
     result = run_pipeline(params, derived_dir=None)
     assert result.success, result.message
     return result
+
+
+@pytest.fixture(scope="session")
+def districts_data(tmp_path_factory):
+    """Three districts of the multi-district reconstruction (Lampung's first three rows of
+    Table 1), generated once per session; tests copy it before changing anything."""
+    from p3md.reconstruction.districts import generate_districts
+
+    out = Path(tmp_path_factory.mktemp("districts")) / "data"
+    generate_districts(out, n=3)
+    return out

@@ -37,6 +37,7 @@ PARAMETERS = {
     "min_group_size",
     "class_range",
     "lang",
+    "districts_dir",
 }
 #: Stage-specific parameters beyond the run's (the synthesis reads the districts' run folders).
 EXTRA_PARAMETERS = {"09_synthesis": {"districts_dir"}}

@@ -44,7 +44,17 @@ def _parser() -> argparse.ArgumentParser:
         help="where derived CSVs are copied on success (default data/derived)",
     )
     rep.add_argument("--no-derived", action="store_true", help="do not copy derived CSVs")
-    rep.add_argument("--jobs", type=int, default=2, help="stages run in parallel (default 2)")
+    rep.add_argument(
+        "--jobs",
+        type=int,
+        help="stages of one district run in parallel (default 2; 1 in a multi-district run)",
+    )
+    rep.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="multi-district data: run the districts on this Dask scheduler (tcp://HOST:8786; "
+        "default $DASK_SCHEDULER_ADDRESS, else an embedded LocalCluster)",
+    )
 
     gen = sub.add_parser("generate", help="write the seeded reconstructed raw data")
     gen.add_argument("--out", type=Path, required=True)
@@ -57,6 +67,15 @@ def _parser() -> argparse.ArgumentParser:
         default="csv",
         help="write data/raw as the guide's worked example of a road: a Google Forms or "
         "KoboToolbox export, SPSS/Stata files, or a filled data-entry template",
+    )
+    gen.add_argument(
+        "--districts",
+        type=int,
+        nargs="?",
+        const=0,
+        metavar="N",
+        help="write a multi-district folder: Lampung's kabupaten (Table 1), or N districts "
+        "(beyond Lampung's, synthetic ones)",
     )
 
     chk = sub.add_parser("check", help="run the input gates on a raw data folder (no notebooks)")
@@ -107,19 +126,49 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from p3md import PROJECT_ROOT
     from p3md.pipeline.atomic import RunLockedError
+    from p3md.pipeline.districts import is_multi_district
     from p3md.pipeline.pairing import PairSyncError
     from p3md.pipeline.runner import PipelineSafetyError, run_pipeline
+    from p3md.pipeline.stages import DISTRICT_STAGES
     from p3md.pipeline.system_errors import SystemFailure
 
+    renderer = None if args.no_site else "auto"
+    multi = is_multi_district(params.data_dir)
+    if args.only and multi:
+        print(
+            "error: --only applies to one district's data, not a folder of districts",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     derived = None if args.no_derived else (args.derived or PROJECT_ROOT / "data" / "derived")
     try:
+        if multi:
+            from p3md.pipeline.districts import run_districts
+
+            values.pop("data_dir", None)
+            values.pop("out_dir", None)
+            multi_result = run_districts(
+                params.data_dir,
+                params.out_dir,
+                values,
+                force=args.force,
+                renderer=renderer,
+                max_workers=args.jobs or 1,
+                scheduler=args.scheduler,
+            )
+            if not multi_result.success:
+                print(multi_result.message, file=sys.stderr)
+            return multi_result.exit_code
+        # A district's own folder (with its design.yaml) has the district stages only.
+        own_design = (params.data_dir / "design.yaml").is_file()
         result = run_pipeline(
             params,
             force=args.force,
             only=args.only,
-            renderer=None if args.no_site else "auto",
+            renderer=renderer,
+            stages=DISTRICT_STAGES if own_design else None,
             derived_dir=derived,
-            max_workers=args.jobs,
+            max_workers=args.jobs or 2,
         )
     except (PipelineSafetyError, RunLockedError, PairSyncError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -130,12 +179,21 @@ def cmd_report(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("Interrupted; the last good report is unchanged.", file=sys.stderr)
         return 130
+    assert result is not None
     if not result.success:
         print(result.message, file=sys.stderr)
     return result.exit_code
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    if args.districts is not None:
+        from p3md.reconstruction.districts import generate_districts
+
+        folders = generate_districts(
+            args.out, n=args.districts or None, **({"seed": args.seed} if args.seed else {})
+        )
+        print(f"{len(folders)} district folders written to {args.out}")
+        return EXIT_OK
     if args.road != "csv":
         from p3md import PROJECT_ROOT
         from p3md.reconstruction.exports import BUILDERS

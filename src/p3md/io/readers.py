@@ -16,6 +16,7 @@ an unknown role) raises :class:`~p3md.io.errors.RawDataError`. Nothing is writte
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -288,9 +289,27 @@ def read_raw_file(data_dir: str | Path, cb: Codebook, file_key: str) -> pd.DataF
     return _type_frame(frame, schema, table, cb)
 
 
-def read_raw_dir(data_dir: str | Path, cb: Codebook) -> dict[str, pd.DataFrame]:
-    """Read every file of ``cb.files`` from ``data_dir``; keys are the ``files:`` keys.
+def read_raw_dir(
+    data_dir: str | Path,
+    cb: Codebook,
+    keys: Iterable[str] | None = None,
+    *,
+    optional: Iterable[str] = (),
+) -> dict[str, pd.DataFrame]:
+    """Read every file of ``cb.files`` (or only ``keys``) from ``data_dir``; keys are the
+    ``files:`` keys. Files named in ``optional`` are left out when the folder has none (a
+    district's folder of a multi-district data set has no Wioi files).
 
     Raises :class:`RawDataError` on the first file that cannot be read faithfully.
     """
-    return {key: read_raw_file(data_dir, cb, key) for key in cb.files}
+    wanted = list(cb.files) if keys is None else [k for k in cb.files if k in set(keys)]
+    skippable = set(optional)
+    frames: dict[str, pd.DataFrame] = {}
+    for key in wanted:
+        try:
+            frames[key] = read_raw_file(data_dir, cb, key)
+        except RawDataError as exc:
+            if key in skippable and str(exc.rule or "").startswith("the file is missing"):
+                continue
+            raise
+    return frames

@@ -24,7 +24,7 @@ import fcntl
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -158,19 +158,28 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
-def swap_in(staging: Path, out_dir: Path) -> None:
-    """Make ``staging`` the new ``out_dir``; the old one is deleted afterwards."""
+def swap_in(staging: Path, out_dir: Path, keep: Sequence[str] = ()) -> None:
+    """Make ``staging`` the new ``out_dir``; the old one is deleted afterwards, except its
+    folders named in ``keep`` that the new one lacks, which are moved (renamed) into it."""
     (staging / OWNER_FILE).unlink(missing_ok=True)
     if not out_dir.exists():
         os.rename(staging, out_dir)
         return
     if _exchange(staging, out_dir):
+        _move_kept(staging, out_dir, keep)
         shutil.rmtree(staging, ignore_errors=True)  # staging now holds the previous run
         return
     old = work_dir(out_dir) / f"{OLD_PREFIX}{out_dir.name}-{os.getpid()}"
     os.rename(out_dir, old)
     os.rename(staging, out_dir)
+    _move_kept(old, out_dir, keep)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _move_kept(old: Path, new: Path, keep: Sequence[str]) -> None:
+    for name in keep:
+        if (old / name).is_dir() and not (new / name).exists():
+            os.rename(old / name, new / name)
 
 
 def keep_failed(staging: Path, out_dir: Path) -> Path:

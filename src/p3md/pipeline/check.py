@@ -25,10 +25,10 @@ def check_data_dir(
     from p3md.pipeline.gates import run_gate
     from p3md.pipeline.raw_gates import build_raw_suite
 
-    cb = load_codebook(codebook_path)
+    cb = load_codebook(codebook_path, data_dir=data_dir)
     report = CheckReport()
     try:
-        frames = read_raw_dir(data_dir, cb)
+        frames = read_raw_dir(data_dir, cb, optional=_optional(data_dir))
     except Exception as exc:
         if type(exc).__name__ != "RawDataError":
             raise
@@ -36,7 +36,11 @@ def check_data_dir(
         report.lines.append(f"{getattr(exc, 'file', '?')}: FAILED (reader)")
         return report
     items: list[FailureItem] = []
+    optional = _optional(data_dir)
     for key, spec in cb.files.items():
+        if key not in frames and key in optional:
+            report.lines.append(f"{spec.path}: not in a district's folder (the Wioi study)")
+            continue
         if key not in frames:
             items.append(
                 FailureItem(
@@ -78,3 +82,11 @@ def check_data_dir(
             + "\n"
         )
     return report
+
+
+def _optional(data_dir: Path) -> tuple[str, ...]:
+    """A district's folder (it has its own design file) holds no Wioi files."""
+    from p3md.codebook import DESIGN_FILE
+    from p3md.pipeline.stages import WIOI_FILES
+
+    return WIOI_FILES if (Path(data_dir) / DESIGN_FILE).is_file() else ()

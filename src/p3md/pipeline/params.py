@@ -35,6 +35,7 @@ ALLOWED: dict[str, str] = {
     "min_group_size": "a whole number of at least 1",
     "class_range": '"theoretical" or "observed"',
     "lang": '"id" or "en"',
+    "districts_dir": "a folder path, or empty (multi-district synthesis only)",
 }
 
 
@@ -70,6 +71,8 @@ class RunParams(BaseModel):
     min_group_size: int = Field(1, ge=1)
     class_range: Literal["theoretical", "observed"] = "theoretical"
     lang: Literal["id", "en"] = "id"
+    #: The folder of the districts' run folders (multi-district runs; "" = one district).
+    districts_dir: str = ""
 
     @field_validator("data_dir")
     @classmethod
@@ -102,7 +105,9 @@ class RunParams(BaseModel):
         """Parameters that change results: paths are left out because the cache key already
         hashes the *contents* of the data, codebook and published files, and ``out_dir`` is a
         fresh staging folder on every run."""
-        values = self.model_dump(exclude={"data_dir", "out_dir", "codebook_path", "published_path"})
+        values = self.model_dump(
+            exclude={"data_dir", "out_dir", "codebook_path", "published_path", "districts_dir"}
+        )
         return dict(sorted(values.items()))
 
 

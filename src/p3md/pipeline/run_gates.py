@@ -51,10 +51,15 @@ class GateSteps:
 
     def _raw_frames(self) -> dict[str, Any]:
         if self._frames is None:
-            reader = self.reader
-            if reader is None:
-                from p3md.io.readers import read_raw_dir as reader  # imported when first needed
-            self._frames = reader(self.params.data_dir, self._cb)
+            if self.reader is None:
+                from p3md.io.readers import read_raw_dir  # imported when first needed
+
+                # The files that are there: a district's folder has no Wioi files, the top of
+                # a multi-district folder only those; a stage that needs a missing one fails
+                # its gate with a message naming the file.
+                self._frames = read_raw_dir(self.params.data_dir, self._cb, optional=self._cb.files)
+            else:
+                self._frames = self.reader(self.params.data_dir, self._cb)
         return self._frames
 
     def _input_gates(self, stage: Stage) -> GateFailure | None:

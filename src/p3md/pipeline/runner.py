@@ -8,7 +8,7 @@ One run, in order:
    their scripts, the ``p3md`` sources) and compute each stage's cache key;
 3. skip unchanged stages (their outputs are copied over from the last good ``reports/``); run
    the others as soon as their own upstream stages are done (up to ``max_workers`` at once,
-   longest chain first, :mod:`p3md.pipeline.schedule`): input gates, the notebook with
+   on Dask's local scheduler, :mod:`p3md.pipeline.stage_graph`): input gates, the notebook with
    papermill in a fresh kernel (:mod:`p3md.pipeline.kernels`), output gates on the CSVs it
    wrote. After the first failure no further stage starts;
 4. on success write ``manifest.json``, render the site into the staging folder and swap it in
@@ -107,6 +107,13 @@ class RunResult:
 #: site's key, so the site's benchmark page is re-rendered when they change.
 CARRIED_FILES = ("bench.json",)
 
+#: Folders of a run folder that no run of its own stages makes and every new run keeps as
+#: they are: the districts' run folders of a multi-district run (:mod:`p3md.pipeline.districts`
+#: writes them, each atomically, before the top-level run that swaps in beside them).
+KEPT_DIRS = ("districts",)
+#: The index of a multi-district run's districts, in ``districts_dir``.
+DISTRICTS_INDEX = "districts.json"
+
 #: What :func:`p3md.site.render_site` writes into a run folder besides ``site/``.
 #: The benchmark page's figure is drawn at render time (``p3md.site.bench_page.FIGURE_LABEL``;
 #: not imported here, the site package is heavy for a no-op run; a test keeps them equal).
@@ -139,7 +146,9 @@ def run_pipeline(
     max_workers: int = 2,
     echo: Echo | None = None,
     reader: Reader | None = None,
-) -> RunResult:
+    kernel_server: Any = None,
+    only_if_unchanged: bool = False,
+) -> RunResult | None:
     """Run the pipeline into ``params.out_dir`` atomically.
 
     Args:
@@ -157,6 +166,11 @@ def run_pipeline(
         echo: progress printer (default: ``print`` to stdout, flushed).
         reader: ``(data_dir, codebook) -> {file key: DataFrame}``; default
             :func:`p3md.io.readers.read_raw_dir` (imported when first needed).
+        kernel_server: a running :class:`p3md.pipeline.kernels.ForkServer` to fork the stage
+            kernels from (a Dask worker's, set up once per worker); default: the run starts
+            and stops its own.
+        only_if_unchanged: only find out whether anything changed: the unchanged result when
+            nothing did, else ``None`` with nothing run or written.
     """
     if stages is None:
         from p3md.pipeline import stages as registry
@@ -191,6 +205,8 @@ def run_pipeline(
                 echo,
                 reader,
             )
+            run.shared_server = kernel_server
+            run.probe_only = only_if_unchanged
             return run.execute()
         except BaseException as exc:
             # Ctrl-C, a bug or the machine: never leave a half-built staging folder behind.
@@ -256,6 +272,8 @@ class _Run(GateSteps):
         self.raw_gate_cache: dict[str, GateResult] = {}
         self._frames: dict[str, Any] | None = None
         self._cb: Any = None
+        self.shared_server: Any = None
+        self.probe_only = False
         self.started = now_iso()
 
     # -- inputs and keys ------------------------------------------------------------------
@@ -263,7 +281,7 @@ class _Run(GateSteps):
         from p3md.codebook import load_codebook
 
         p = self.params
-        self._cb = load_codebook(p.codebook_path)
+        self._cb = load_codebook(p.codebook_path, data_dir=p.data_dir)
         stems = {k: Path(spec.path).stem for k, spec in self._cb.files.items()}
         self.raw_by_key, self.raw_unmatched = raw_files_by_key(p.data_dir, stems)
         self.inputs: dict[str, str] = {}
@@ -292,7 +310,13 @@ class _Run(GateSteps):
                 self.inputs[input_key(s.notebook)] = self.notebook_sha[s.name]
             else:
                 self.notebook_sha[s.name] = "missing"
-        self.package_sha = tree_hash(Path(p3md.__file__).parent)
+        self.package_sha = package_hash()
+        self.districts_sha: str | None = None
+        if any(s.reads_districts for s in self.stages):
+            # The districts' results: their index names every district's status and stage keys.
+            index = Path(p.districts_dir or ".") / DISTRICTS_INDEX
+            self.districts_sha = sha256_file(index) if p.districts_dir and index.is_file() else None
+            self.inputs[f"districts/{DISTRICTS_INDEX}"] = self.districts_sha or "missing"
         # Listed with the inputs so the change report says when only the code changed.
         self.inputs["package/p3md-source-tree"] = self.package_sha
 
@@ -313,11 +337,12 @@ class _Run(GateSteps):
             published_sha=self.published_sha if stage.reads_published else None,
             codebook_sha=self.codebook_sha,
             package_sha=self.package_sha,
-            upstream={u: self.keys[u] for u in stage.upstream},
+            upstream={u: self.keys[u] for u in stage.upstream}
+            | ({"<districts>": self.districts_sha or "missing"} if stage.reads_districts else {}),
         )
 
     # -- main loop ------------------------------------------------------------------------
-    def execute(self) -> RunResult:
+    def execute(self) -> RunResult | None:
         self._hash_inputs()
         n = len(self.order)
         self.number = {s.name: i + 1 for i, s in enumerate(self.order)}
@@ -328,6 +353,9 @@ class _Run(GateSteps):
             self.keys[stage.name] = self.records[stage.name].cache_key = self._key(stage)
         if self._up_to_date():
             return self._unchanged()
+        if self.probe_only:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            return None
         for stage in self.order:
             rec = self.records[stage.name]
             if stage.name not in self.selected:
@@ -434,7 +462,7 @@ class _Run(GateSteps):
 
     def _run_stages(self, to_run: list[Stage]) -> Exception | None:
         """Run ``to_run``, each stage as soon as its upstream stages are done (see
-        :mod:`p3md.pipeline.schedule`): input gates, notebook, output gates.
+        :mod:`p3md.pipeline.stage_graph`): input gates, notebook, output gates.
 
         Gates never run concurrently (one lock): GX's shared context is not thread-safe. While
         one worker validates, the other's kernel computes, so the cores stay busy. Kernels are
@@ -442,7 +470,7 @@ class _Run(GateSteps):
         where that is supported; its imports run while the first gates do.
         """
         from p3md.pipeline.kernels import ForkServer, fork_supported, notebook_imports
-        from p3md.pipeline.schedule import run_ready_first
+        from p3md.pipeline.stage_graph import run_stage_graph
 
         n = len(self.order)
         before = _snapshot(self.staging)
@@ -474,31 +502,22 @@ class _Run(GateSteps):
             self.echo(f"[{k}/{n}] {stage.name} ... ran in {rec.seconds:.1f} s")
             return None
 
-        weights = {}
-        for stage in self.stages:
-            prev = self._prev_stage(stage.name) or {}
-            if prev.get("seconds"):
-                gates = sum(g.get("seconds") or 0 for g in prev.get("gates", []))
-                weights[stage.name] = float(prev["seconds"]) + float(gates)
         if self._gates_will_run(to_run):
             # great-expectations takes seconds to import; start now, beside the kernel server's
             # imports, rather than when the first gate needs it.
             from p3md.pipeline import gx_runtime
 
             threading.Thread(target=gx_runtime.gx, name="gx-import", daemon=True).start()
-        self.kernel_server = None
-        if fork_supported():
+        own_server = self.shared_server is None or not self.shared_server.alive()
+        self.kernel_server = self.shared_server if not own_server else None
+        if own_server and fork_supported():
             self.kernel_server = ForkServer(notebook_imports(s.notebook for s in to_run))
         try:
-            failures = run_ready_first(
-                self.stages,
-                [s.name for s in to_run],
-                work,
-                max_workers=self.max_workers,
-                weights=weights,
+            failures = run_stage_graph(
+                self.stages, [s.name for s in to_run], work, max_workers=self.max_workers
             )
         finally:
-            if self.kernel_server is not None:
+            if own_server and self.kernel_server is not None:
                 self.kernel_server.close()
         self._attribute_leftovers(to_run, before)
         # A data gate's failure explains the run better than a notebook that failed beside it.
@@ -659,7 +678,7 @@ class _Run(GateSteps):
         manifest = self._manifest(True, renderer_name)
         write_manifest(self.staging, manifest)
         self.step = "swapping in the new report"
-        atomic.swap_in(self.staging, self.out_dir)
+        atomic.swap_in(self.staging, self.out_dir, keep=KEPT_DIRS)
         if self.derived_dir is not None and (self.out_dir / "derived").is_dir():
             self.step = f"copying derived/ to {self.derived_dir}"
             _replace_folder(self.out_dir / "derived", self.derived_dir)
@@ -770,6 +789,21 @@ class _Run(GateSteps):
         name = getattr(result, "renderer", None) or getattr(render, "__name__", "custom")
         index = site_dir / "index.html"
         return str(name), index if index.exists() else None
+
+
+_PACKAGE_SHA: dict[tuple[str, int, int], str] = {}
+
+
+def package_hash() -> str:
+    """Hash of the ``p3md`` source tree; remembered while no source file changes (a
+    multi-district run checks many districts in one process)."""
+    root = Path(p3md.__file__).parent
+    files = [f for f in root.rglob("*.py") if "__pycache__" not in f.parts]
+    stamp = (str(root), len(files), max((f.stat().st_mtime_ns for f in files), default=0))
+    if stamp not in _PACKAGE_SHA:
+        _PACKAGE_SHA.clear()
+        _PACKAGE_SHA[stamp] = tree_hash(root)
+    return _PACKAGE_SHA[stamp]
 
 
 def atomic_previous(out_dir: Path) -> dict[str, Any] | None:

@@ -38,6 +38,9 @@ class Stage:
     #: Extra output globs (relative to the run folder) the stage owns besides the
     #: ``tables/<tbl-label>.csv`` / ``figures/<fig-label>.*`` found in its notebook.
     outputs: tuple[str, ...] = field(default_factory=tuple)
+    #: Reads the districts' run folders of a multi-district run (``districts_dir``): the hash
+    #: of their index ``districts.json`` enters the cache key.
+    reads_districts: bool = False
 
 
 STAGES: tuple[Stage, ...] = (
@@ -88,6 +91,30 @@ STAGES: tuple[Stage, ...] = (
         "Audit konsistensi angka terbitan",
         reads_published=True,
     ),
+)
+
+
+#: The meta-analytic synthesis across districts (multi-district runs only).
+SYNTHESIS = Stage(
+    "synthesis",
+    NOTEBOOK_DIR / "09_synthesis.ipynb",
+    "Sintesis antar-kabupaten",
+    reads_districts=True,
+)
+
+#: A district's own study in a multi-district run: the stages that read the district's data.
+DISTRICT_STAGES: tuple[Stage, ...] = tuple(
+    s
+    for s in STAGES
+    if s.name in ("sampling", "scoring", "instrument", "descriptive", "hypotheses")
+)
+#: The stages a multi-district run runs once, beside the districts: the Wioi study and the
+#: audit of the published numbers (they read no district's data) and the synthesis of the
+#: districts. The comparison with the thesis's published values (``reproduction``) is not
+#: among them: those values are the thesis's sample's, not a district's of the set.
+#: The synthesis notebook is listed once it exists (it is added by its own change).
+TOP_STAGES: tuple[Stage, ...] = tuple(s for s in STAGES if s.name in ("wioi", "audit")) + (
+    (SYNTHESIS,) if SYNTHESIS.notebook.is_file() else ()
 )
 
 

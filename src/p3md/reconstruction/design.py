@@ -104,7 +104,9 @@ def build_design(cb: Codebook, rng: np.random.Generator, scale: int = 1) -> Desi
     # Status: shuffle a multiset of labels over sampled and non-sampled villages separately.
     counts = {s: int(c) * scale for s, c in cb.design["status_counts"].items()}
     n_sampled = int(sampled.sum())
-    in_sample = {s: SAMPLED_STATUS.get(s, 0) * scale for s in counts}
+    # A district of the multi-district reconstruction brings its own mix (``.districts``).
+    per_status = cb.design.get("sampled_status", SAMPLED_STATUS)
+    in_sample = {s: per_status.get(s, 0) * scale for s in counts}
     rest_status = max(counts, key=counts.get)  # Berkembang: takes what is left of the sample
     in_sample[rest_status] = n_sampled - sum(v for s, v in in_sample.items() if s != rest_status)
     sample_labels = np.repeat(list(in_sample), list(in_sample.values()))

@@ -55,8 +55,8 @@ _X_NAMES = {
 TABLE_CAPTIONS: dict[str, str] = {
     # 01 sampling
     "tbl-sampel-kecamatan": (
-        "Tabel 8. Sebaran sampel desa per kecamatan di Kabupaten Pesawaran "
-        "(terbitan dan hitung ulang; sel berbeda ditandai)"
+        "Tabel 8. Sebaran sampel desa per kecamatan (hitung ulang; untuk data tesis "
+        "dibandingkan dengan angka terbitan, sel berbeda ditandai)"
     ),
     # 02 scoring
     "tbl-skoring-peran-kecamatan": "Tabel S1. Jumlah pendamping menurut peran dan kecamatan",

@@ -22,8 +22,9 @@ class ScoredStudy:
     village_ratings_scored: pd.DataFrame
     pilot_scored: pd.DataFrame
     modes: pd.DataFrame
-    wioi_scores: pd.DataFrame
-    wioi_satisfaction: pd.DataFrame
+    #: Scored Wioi files, when the data folder has them (a district's folder does not).
+    wioi_scores: pd.DataFrame | None = None
+    wioi_satisfaction: pd.DataFrame | None = None
 
     def write(self, derived_dir: str | Path, cb: Codebook | None = None) -> list[Path]:
         """Write every table as UTF-8 CSV (``,``, ``\\n``) and, given the codebook, as an SPSS
@@ -32,6 +33,8 @@ class ScoredStudy:
         derived.mkdir(parents=True, exist_ok=True)
         paths = []
         for f in fields(self):
+            if getattr(self, f.name) is None:
+                continue
             path = derived / f"{f.name}.csv"
             getattr(self, f.name).to_csv(
                 path, index=False, lineterminator="\n", encoding="utf-8", float_format="%.4g"
@@ -227,6 +230,10 @@ def score_study(raw: dict[str, pd.DataFrame], cb: Codebook) -> ScoredStudy:
         modes=modal_distribution(
             cb, fac_scored, r_scores, raw["official_ratings"].reset_index(drop=True)
         ),
-        wioi_scores=score_wioi_tests(raw["wioi_tests"], cb),
-        wioi_satisfaction=score_wioi_satisfaction(raw["wioi_satisfaction"], cb),
+        wioi_scores=score_wioi_tests(raw["wioi_tests"], cb) if "wioi_tests" in raw else None,
+        wioi_satisfaction=(
+            score_wioi_satisfaction(raw["wioi_satisfaction"], cb)
+            if "wioi_satisfaction" in raw
+            else None
+        ),
     )

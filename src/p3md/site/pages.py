@@ -22,6 +22,10 @@ from p3md.site import readers
 from p3md.stats import sampling
 
 GENERATED = "_generated"
+#: A multi-district run folder: the districts' run folders and their index (written by
+#: :mod:`p3md.pipeline.districts`).
+DISTRICTS_DIR = "districts"
+DISTRICTS_INDEX = "districts.json"
 
 
 # ------------------------------------------------------------------------- markdown helpers
@@ -691,3 +695,28 @@ def notebook_captions(run_dir: Path) -> dict[str, str]:
             if label and cap:
                 caps[label] = cap.strip().strip("\"'")
     return caps
+
+
+def district_links(index: dict[str, Any]) -> str:
+    """The chapter of a multi-district run that lists every district and links its own site
+    (``districts/<slug>/site/`` beside this site; the page lies in ``site/pages/``)."""
+    rows, failed = [], []
+    for d in index.get("districts", []):
+        link = f"../../{DISTRICTS_DIR}/{d['run_dir']}/site/index.html"
+        if d.get("status") == "ok":
+            rows.append([cell(d["name"]), f"[laporan kabupaten]({link})", "berhasil"])
+        else:
+            failed.append(d)
+            rows.append([cell(d["name"]), "", "gagal: " + cell(d.get("message") or "")])
+    ok = len(rows) - len(failed)
+    out = [
+        "# Laporan per kabupaten {.unnumbered}",
+        "",
+        f"Studi yang sama dijalankan untuk {len(rows)} kabupaten; {ok} berhasil"
+        + (f" dan {len(failed)} gagal (lihat pesan di tabel)." if failed else "."),
+        "Setiap kabupaten memiliki laporan lengkapnya sendiri (sampel, penskoran, uji instrumen,",
+        "deskripsi dan uji hipotesis). Data adalah rekonstruksi, bukan data asli penelitian.",
+        "",
+        md_table(["Kabupaten", "Laporan", "Status"], rows),
+    ]
+    return "\n".join(out) + "\n"

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from p3md.codebook import load_codebook
+from p3md.codebook import DESIGN_FILE, load_codebook, read_yaml
 from p3md.site import bench_figure, bench_page, offline, pages, readers, smalldocs_ui
 from p3md.site import pdf as book_pdf
 from p3md.site.bib import parse_bib
@@ -179,7 +179,10 @@ def write_generated(project_dir: Path, run_dir: Path, renderer: str) -> list[str
     manifest = readers.load_manifest(run_dir)
     cb_path = readers._first(manifest, "codebook_path", "parameters.codebook_path")
     cb_file = Path(cb_path) if cb_path else project_dir / "data" / "codebook.yaml"
-    cb = load_codebook(cb_file if cb_file.is_absolute() else project_dir / cb_file)
+    cb = load_codebook(
+        cb_file if cb_file.is_absolute() else project_dir / cb_file,
+        data_dir=_data_dir(project_dir, manifest),
+    )
     suites, warnings = readers.load_gates(run_dir)
     raw, held = copy_inputs(project_dir, run_dir, manifest, cb)
     gen = run_dir / pages.GENERATED
@@ -206,6 +209,55 @@ def write_generated(project_dir: Path, run_dir: Path, renderer: str) -> list[str
     if held:
         warnings.append(f"raw files with personal columns not published: {', '.join(held)}")
     return warnings
+
+
+def fit_book(run_dir: Path) -> None:
+    """Fit the staged ``_quarto.yml`` to what this run folder holds.
+
+    A run with part of the stages (a district of a multi-district run has the district's
+    stages; the top-level run has the Wioi study, the audit and the synthesis) leaves out the
+    notebook chapters it has no executed notebook for, and parts left empty. A district's run
+    names its kabupaten in the book's title; a multi-district run lists the districts' sites
+    (:func:`p3md.site.pages.district_links`).
+    """
+    path = run_dir / "_quarto.yml"
+    cfg = load_config(path)
+    book = cfg.get("book") or {}
+
+    def keep(entries: list[Any]) -> list[Any]:
+        out: list[Any] = []
+        for e in entries or []:
+            if isinstance(e, str):
+                if not (e.startswith("notebooks/") and not (run_dir / e).exists()):
+                    out.append(e)
+            elif isinstance(e, dict) and "chapters" in e:
+                inner = keep(e["chapters"])
+                if inner:
+                    out.append({**e, "chapters": inner})
+            else:
+                out.append(e)
+        return out
+
+    book["chapters"] = keep(book.get("chapters", []))
+    manifest = readers.load_manifest(run_dir)
+    data_dir = readers._first(manifest, "data_dir", "parameters.data_dir")
+    design = Path(data_dir) / DESIGN_FILE if data_dir else None
+    if design is not None and design.is_file():
+        district = (read_yaml(design) or {}).get("district")
+        if district and book.get("title"):
+            book["title"] = re.sub(r"Kabupaten \w+$", district, str(book["title"]))
+    districts_dir = readers._first(manifest, "districts_dir", "parameters.districts_dir")
+    index = Path(districts_dir) / pages.DISTRICTS_INDEX if districts_dir else None
+    if index is not None and index.is_file():
+        (run_dir / "pages" / "kabupaten.qmd").write_text(
+            pages.district_links(json.loads(index.read_text(encoding="utf-8"))),
+            encoding="utf-8",
+        )
+        chapters = book["chapters"]
+        at = 1 if chapters and chapters[0] == "index.qmd" else 0
+        chapters.insert(at, "pages/kabupaten.qmd")
+    cfg["book"] = book
+    path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 # ------------------------------------------------------------------------- renderers
@@ -314,6 +366,7 @@ def render_site(
     chosen = choose_renderer(renderer)
     stage(project_dir, run_dir)
     warnings = write_generated(project_dir, run_dir, chosen)
+    fit_book(run_dir)
     missing = [
         src
         for src, _ in book_pages(load_config(run_dir / "_quarto.yml"), run_dir)
