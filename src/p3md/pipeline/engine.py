@@ -126,6 +126,9 @@ def connect(
     address = scheduler or os.environ.get(SCHEDULER_ENV) or None
     if address:
         return Client(address, set_as_default=False), None
+    # The worker processes' semaphores are released by the cluster's shutdown; the resource
+    # tracker (a process of its own, it reads this variable) would still print a warning.
+    os.environ.setdefault("PYTHONWARNINGS", "ignore:resource_tracker:UserWarning")
     cluster = LocalCluster(
         n_workers=n_workers or machine_workers(),
         threads_per_worker=1,
