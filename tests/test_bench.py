@@ -8,15 +8,9 @@ import math
 
 import pytest
 
-from p3md.bench import (
-    growth_exponent,
-    main,
-    notebook_breakdown,
-    render_report,
-    summarize,
-    verdict,
-    worse_than_nlogn,
-)
+from p3md.bench.cli import main, render_report
+from p3md.bench.driver import notebook_breakdown
+from p3md.bench.verdicts import growth_exponent, summarize, verdict, worse_than_nlogn
 
 
 def test_summarize_median_and_spread() -> None:
@@ -129,7 +123,7 @@ def test_no_render_or_json_elsewhere_only_writes(fake_report, tmp_path) -> None:
 
 
 def test_process_kind_tells_forked_kernels_from_their_server():
-    from p3md.bench import process_kind
+    from p3md.bench.probe import process_kind
 
     server = "/venv/bin/python -m p3md.pipeline.kernels pandas p3md.stats"
     runner = "/venv/bin/python -m p3md.bench _run --data d --out o"
@@ -145,7 +139,7 @@ def test_process_memory_is_pss_where_available():
 
     import psutil
 
-    from p3md.bench import process_memory
+    from p3md.bench.probe import process_memory
 
     me = psutil.Process(os.getpid())
     mem = process_memory(me)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from p3md import PROJECT_ROOT
-from p3md.bench import growth_exponent, summarize, verdicts
+from p3md.bench.verdicts import growth_exponent, summarize, verdicts
 from p3md.site import render_site
 from p3md.site.bench_figure import scale_points, write_scale_figure
 from p3md.site.bench_page import FIGURE_LABEL, bench_part, load_bench, num

@@ -35,20 +35,22 @@ def sha256_json(value: Any) -> str:
 def tree_hash(
     root: Path,
     suffixes: Iterable[str] = (".py", ".yaml", ".yml", ".json", ".txt", ".mplstyle"),
-    exclude: Iterable[str] = ("bench.py",),
+    exclude: Iterable[str] = ("bench/",),
 ) -> str:
     """Hash of the source files under ``root`` (relative names + contents, caches ignored);
-    ``exclude`` lists relative paths (POSIX) left out: by default ``bench.py`` of the package,
-    which only measures the pipeline (editing it must not invalidate every stage's cache)."""
+    ``exclude`` lists relative paths (POSIX; ending in ``/``: a folder) left out: by default
+    the package's ``bench/``, which only measures the pipeline (editing it must not invalidate
+    every stage's cache)."""
     wanted = tuple(suffixes)
     skip = set(exclude)
     h = hashlib.sha256()
     for path in sorted(root.rglob("*")):
         if "__pycache__" in path.parts or not path.is_file() or not path.name.endswith(wanted):
             continue
-        if path.relative_to(root).as_posix() in skip:
+        rel = path.relative_to(root).as_posix()
+        if rel in skip or any(rel.startswith(s) for s in skip if s.endswith("/")):
             continue
-        h.update(path.relative_to(root).as_posix().encode())
+        h.update(rel.encode())
         h.update(b"\0")
         h.update(sha256_file(path).encode())
     return h.hexdigest()

@@ -17,8 +17,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from p3md.bench import EDIT_STAGE, NLOGN_EXPONENT
-from p3md.bench import verdicts as compute_verdicts
+from p3md.bench.verdicts import EDIT_STAGE, NLOGN_EXPONENT
+from p3md.bench.verdicts import verdicts as compute_verdicts
 from p3md.site.pages import cell, md_table
 
 BENCH_FILE = "bench.json"

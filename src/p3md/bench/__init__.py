@@ -1,0 +1,38 @@
+"""``make bench`` / ``python -m p3md.bench``: how fast is the pipeline, and where does the time go?
+
+One invocation measures, repeating each measurement (``--repeats``, default 3; ``--quick`` = 1):
+
+- **cold**: the full pipeline (gates, notebooks, site) into a fresh output folder, so the stage
+  cache is empty (the environment is ready: venv and kernel installed). Broken down per stage
+  into kernel start-up (stage wall - sum of papermill's per-cell durations), imports (the
+  notebook's import cell), computation (the other cells), gates (the manifest's gate seconds)
+  and, for the run, the site rendering.
+- **no-op**: the same output folder again, nothing changed.
+- **edit**: one stage's notebook edited in a temporary *copy* of ``notebooks/`` (the project's
+  notebooks are never touched); records which stages re-executed (must be that stage and its
+  downstream stages only).
+- **naive**: the same notebooks the obvious way: the papermill CLI once per notebook, in
+  sequence, each in its own process, and every gate (one raw file or one output CSV) in its own
+  process, then the site; reported as a ratio against the pipeline's cold run.
+- **scale**: the reconstruction generated at x10, x100, x1000 (``--scales``) and the pipeline run
+  on each; wall time and peak memory per stage (PSS of the runner, the kernel server and the
+  kernels, sampled by a psutil thread, :func:`process_memory`), and a least-squares growth
+  exponent of time against n (facilitators) per stage.
+- **setup** (``--setup``): ``make setup`` in a fresh ``git clone`` of the repository.
+
+Results go to ``reports/bench.json`` (``--json`` to change) with medians, min/max and IQR and
+the machine's facts; a summary with PASS/MISS against the targets is printed. Then the report
+in ``reports/`` is re-rendered (as ``python -m p3md report`` does; stages skipped), so that the
+site's appendix *Kinerja komputasi* shows the measurements (``--no-render`` to skip).
+
+Every pipeline run happens in a child process (``python -m p3md.bench _run ...``, which calls
+:func:`p3md.pipeline.runner.run_pipeline` like ``python -m p3md report`` does), so its memory
+can be sampled as a process tree and nothing is cached between runs in this process.
+
+Modules, one job each: :mod:`.verdicts` (targets, summaries, PASS/MISS; imported by the site's
+benchmark page), :mod:`.probe` (machine facts, process-tree memory), :mod:`.driver` (one timed
+run in a child process), :mod:`.measures` (the single-district measurements),
+:mod:`.districts` (the multi-district part), :mod:`.summary` (the printed summary),
+:mod:`.cli` (the command line). This package imports none of them: importing
+``p3md.bench.verdicts`` stays light.
+"""

@@ -1,0 +1,130 @@
+"""Targets, summaries of repeated measurements and PASS/MISS verdicts of ``make bench``.
+
+Pure functions over numbers and the results' JSON: no pipeline, no site, no processes, so the
+benchmark page (:mod:`p3md.site.bench_page`) can import them without importing the benchmark's
+drivers (that import went bench -> cli -> runner -> site -> bench_page -> bench, a cycle).
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+from typing import Any
+
+#: Targets of the brief (seconds / bytes); ``edit`` is relative (stage + downstream + 2 s).
+TARGETS = {
+    "cold_s": 20.0,
+    "noop_s": 1.0,
+    "edit_slack_s": 2.0,
+    "naive_ratio": 2.0,
+    "scale1000_s": 120.0,
+    "scale1000_mem": 4 * 1024**3,
+    "setup_s": 120.0,
+}
+#: A stage whose time grows faster than this exponent of n is flagged (n log n over
+#: n = 10^2..10^5 fits to about 1.1-1.15).
+NLOGN_EXPONENT = 1.15
+#: The stage edited in the one-stage-edit measurement (a middle stage with a downstream).
+EDIT_STAGE = "instrument"
+
+
+def summarize(values: Sequence[float | None]) -> dict[str, Any]:
+    """Median, min, max and the interquartile range of repeated measurements (None skipped)."""
+    xs = sorted(float(v) for v in values if v is not None and not math.isnan(float(v)))
+    if not xs:
+        return {"n": 0, "median": None, "min": None, "max": None, "q1": None, "q3": None}
+    if len(xs) >= 2:
+        q1, _, q3 = statistics.quantiles(xs, n=4, method="inclusive")
+    else:
+        q1 = q3 = xs[0]
+    return {
+        "n": len(xs),
+        "median": round(statistics.median(xs), 4),
+        "min": round(xs[0], 4),
+        "max": round(xs[-1], 4),
+        "q1": round(q1, 4),
+        "q3": round(q3, 4),
+    }
+
+
+def growth_exponent(ns: Sequence[float], ts: Sequence[float]) -> dict[str, Any]:
+    """Least-squares fit of ``log t = b log n + a``: the exponent ``b``, ``a`` and R^2.
+
+    Points with a non-positive n or t are left out (log undefined); fewer than two distinct n
+    give ``exponent=None``.
+    """
+    pts = [(math.log(n), math.log(t)) for n, t in zip(ns, ts, strict=True) if n > 0 and t > 0]
+    if len({x for x, _ in pts}) < 2:
+        return {"exponent": None, "intercept": None, "r2": None, "points": len(pts)}
+    mx = sum(x for x, _ in pts) / len(pts)
+    my = sum(y for _, y in pts) / len(pts)
+    sxx = sum((x - mx) ** 2 for x, _ in pts)
+    sxy = sum((x - mx) * (y - my) for x, y in pts)
+    b = sxy / sxx
+    a = my - b * mx
+    ss_tot = sum((y - my) ** 2 for _, y in pts)
+    ss_res = sum((y - (a + b * x)) ** 2 for x, y in pts)
+    r2 = 1.0 - ss_res / ss_tot if ss_tot > 0 else 1.0
+    return {
+        "exponent": round(b, 3),
+        "intercept": round(a, 3),
+        "r2": round(r2, 3),
+        "points": len(pts),
+    }
+
+
+def worse_than_nlogn(exponent: float | None, limit: float = NLOGN_EXPONENT) -> bool:
+    return exponent is not None and exponent > limit
+
+
+def verdict(value: float | None, target: float, unit: str = "s") -> dict[str, Any]:
+    """PASS/MISS of ``value <= target`` with the gap."""
+    if value is None:
+        return {"value": None, "target": target, "status": "N/A", "gap": None}
+    ok = value <= target
+    return {
+        "value": round(value, 3),
+        "target": round(target, 3),
+        "status": "PASS" if ok else "MISS",
+        "gap": round(value - target, 3),
+        "unit": unit,
+    }
+
+
+def verdicts(results: dict[str, Any]) -> dict[str, Any]:
+    v: dict[str, Any] = {}
+    m = lambda d, *keys: dig(d, *keys)  # noqa: E731
+    v["cold"] = verdict(m(results, "cold", "wall", "median"), TARGETS["cold_s"])
+    v["noop"] = verdict(m(results, "noop", "wall", "median"), TARGETS["noop_s"])
+    tgt = m(results, "edit", "target_s")
+    v["edit"] = verdict(m(results, "edit", "wall", "median"), tgt) if tgt else verdict(None, 0)
+    cold, naive = m(results, "cold", "wall", "median"), m(results, "naive", "wall", "median")
+    if cold and naive:
+        ratio = naive / cold
+        v["naive_ratio"] = {
+            "value": round(ratio, 3),
+            "target": TARGETS["naive_ratio"],
+            "status": "PASS" if ratio >= TARGETS["naive_ratio"] else "MISS",
+            "gap": round(ratio - TARGETS["naive_ratio"], 3),
+            "unit": "x (>=)",
+        }
+    else:
+        v["naive_ratio"] = verdict(None, TARGETS["naive_ratio"])
+    big = next((p for p in (m(results, "scale", "series") or []) if p["scale"] == 1000), None)
+    v["scale1000_time"] = verdict(m(big, "wall", "median") if big else None, TARGETS["scale1000_s"])
+    mem = m(big, "peak_mem_tree", "max") if big else None
+    v["scale1000_mem_gib"] = verdict(
+        mem / 1024**3 if mem else None, TARGETS["scale1000_mem"] / 1024**3, "GiB"
+    )
+    v["setup"] = verdict(m(results, "setup", "seconds"), TARGETS["setup_s"])
+    v["edit_reruns_only_stage_and_downstream"] = m(results, "edit", "only_stage_and_downstream")
+    return v
+
+
+def dig(d: Any, *keys: str) -> Any:
+    for k in keys:
+        if not isinstance(d, dict) or k not in d:
+            return None
+        d = d[k]
+    return d
