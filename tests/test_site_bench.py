@@ -179,7 +179,7 @@ def test_every_target_with_median_spread_and_verdict(bench):
     assert "5,00 GiB" in rss and "≤ 4 GiB" in rss and "TIDAK TERCAPAI" in rss
     setup = _row(text, "Set-up")
     assert "≤ 120 s" in setup and setup.endswith("| tidak diukur |")
-    assert "4 dari 7 target yang diukur tercapai; 1 tidak diukur" in text
+    assert "4 dari 7 target yang diukur tercapai; 5 tidak diukur" in text  # + 4 districts rows
 
 
 def test_missing_verdicts_are_computed(bench):
@@ -316,3 +316,39 @@ def test_runner_keeps_the_figure_when_it_reuses_the_site():
 
     for ext in ("png", "svg"):
         assert f"figures/{FIGURE_LABEL}.{ext}" in RENDER_PROJECT_FILES
+
+
+def test_districts_part_rows_and_the_extrapolation_stated_as_such(bench):
+    gib = 1024**3
+    bench["districts"] = {
+        "n": 15,
+        "workers": 2,
+        "cold": {
+            "wall": 120.0,
+            "engine": {"seconds": 105.0, "setup_seconds": 6.0},
+            "task_seconds": {"n": 15, "median": 13.0},
+        },
+        "serial": {"wall": 240.0},
+        "noop": {"wall": 0.8, "dask_started": False},
+        "large": {"n": 100, "wall": 640.0},
+        "ratio_cold_vs_serial": 0.5,
+        "marginal_worker_seconds": 2 * (640.0 - 120.0) / 85,
+        "peak_mem_per_worker": 2.5 * gib,
+        "extrapolation": {
+            "districts": 434,
+            "per_district_worker_seconds": 12.235,
+            "fixed_seconds": 20.0,
+            "hours_by_workers": {"2": 0.743, "64": 0.029},
+        },
+    }
+    del bench["verdicts"]
+    text = bench_part(bench)
+    ratio = _row(text, "15 kabupaten dingin")
+    assert "0,50×" in ratio and "≤ 0,6×" in ratio and ratio.endswith("| TERCAPAI |")
+    marginal = _row(text, "Biaya marginal")
+    assert f"{num(2 * 520 / 85)} s" in marginal and "≤ 8 s" in marginal
+    assert marginal.endswith("| **TIDAK TERCAPAI** |")  # 12.2 s > 8 s
+    assert _row(text, "Memori puncak per pekerja").endswith("| **TIDAK TERCAPAI** |")
+    assert _row(text, "Proses ulang banyak").endswith("| TERCAPAI |")
+    assert "**Ekstrapolasi (bukan pengukuran)** ke 434 kabupaten" in text
+    assert "64 pekerja ≈ 0,03 jam" in text and "100 kabupaten dingin, sekali: 640,00 s" in text

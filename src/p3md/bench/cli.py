@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from p3md import PROJECT_ROOT
-from p3md.bench import driver, measures
+from p3md.bench import districts, driver, measures
 from p3md.bench.measures import log
 from p3md.bench.probe import machine_facts
 from p3md.bench.summary import summary_text
@@ -27,6 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return driver.drive(argv[1:])
     if argv and argv[0] == "_gate":
         return driver.gate(argv[1:])
+    if argv and argv[0] == "_districts":
+        return districts.drive(argv[1:])
     ap = argparse.ArgumentParser(
         prog="python -m p3md.bench",
         description="How fast is the pipeline, and where does the time go?",
@@ -37,9 +39,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--setup", action="store_true", help="also time `make setup` in a fresh clone")
     ap.add_argument(
         "--only",
-        default="cold,naive,scale",
-        help="comma list of: cold (with no-op and edit), naive, scale",
+        default="cold,naive,scale,districts",
+        help="comma list of: cold (with no-op and edit), naive, scale, districts",
     )
+    ap.add_argument("--districts", type=int, default=15, help="districts of the districts part")
+    ap.add_argument("--districts-large", type=int, default=100, help="the larger run (0: none)")
     ap.add_argument("--data", type=Path, default=PROJECT_ROOT / "data" / "raw")
     ap.add_argument("--json", type=Path, default=PROJECT_ROOT / "reports" / "bench.json")
     ap.add_argument(
@@ -64,6 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             results.update(measures.measure_cold_noop_edit(args.data.resolve(), repeats, tmp))
         if "naive" in parts:
             results["naive"] = measures.measure_naive(args.data.resolve(), repeats, tmp)
+        if "districts" in parts:
+            results["districts"] = districts.measure_districts(
+                tmp, args.districts, args.districts_large or None, log=log
+            )
         if "scale" in parts and scales:
             results["scale"] = measures.measure_scale(scales, repeats, tmp)
         if args.setup:

@@ -71,6 +71,8 @@ def summary_text(results: dict[str, Any]) -> str:
                 f"  {name:<14} exponent wall {g['wall']['exponent']}, "
                 f"compute+gates {g['computation_plus_gates']['exponent']}{flag}"
             )
+    if results.get("districts"):
+        lines.extend(districts_text(results["districts"]))
     lines.append("\nTargets:")
     v = results["verdicts"]
     lines.append(_fmt_verdict("cold full pipeline", v["cold"]))
@@ -87,4 +89,33 @@ def summary_text(results: dict[str, Any]) -> str:
     lines.append(_fmt_verdict("x1000 wall", v["scale1000_time"]))
     lines.append(_fmt_verdict("x1000 peak memory (PSS)", v["scale1000_mem_gib"], "GiB"))
     lines.append(_fmt_verdict("set-up from a fresh clone", v["setup"]))
+    if "districts_ratio" in v:
+        lines.append(_fmt_verdict("districts: cold / serial", v["districts_ratio"], "x"))
+        lines.append(_fmt_verdict("districts: marginal worker-s", v["districts_marginal"]))
+        lines.append(_fmt_verdict("districts: peak per worker", v["districts_mem_gib"], "GiB"))
+        lines.append(_fmt_verdict("districts: no-op rerun", v["districts_noop"]))
     return "\n".join(lines)
+
+
+def districts_text(res: dict[str, Any]) -> list[str]:
+    """Lines of the printed summary."""
+    gib = 1024**3
+    cold, serial = res["cold"], res["serial"]
+    lines = [
+        f"\nDistricts ({res['n']}, {res['workers']} workers):",
+        f"  cold on LocalCluster {cold['wall']:.1f} s (districts phase "
+        f"{(cold.get('engine') or {}).get('seconds')} s, worker set-up "
+        f"{(cold.get('engine') or {}).get('setup_seconds')} s); serial {serial['wall']:.1f} s; "
+        f"ratio {res['ratio_cold_vs_serial']}",
+        f"  task time per district: median {cold['task_seconds']['median']} s; marginal "
+        f"worker-seconds per district {res['marginal_worker_seconds']}",
+        f"  peak memory per worker (PSS, with its kernels) "
+        f"{(res['peak_mem_per_worker'] or 0) / gib:.2f} GiB",
+        f"  no-op {res['noop']['wall']:.2f} s (Dask started: {res['noop']['dask_started']})",
+    ]
+    if res.get("large"):
+        lines.append(f"  {res['large']['n']} districts cold: {res['large']['wall']:.1f} s")
+    ex = res["extrapolation"]
+    hours = ", ".join(f"{w} workers {h} h" for w, h in ex["hours_by_workers"].items())
+    lines.append(f"  extrapolated (not measured) to {ex['districts']} districts: {hours}")
+    return lines

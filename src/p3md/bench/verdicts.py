@@ -21,6 +21,11 @@ TARGETS = {
     "scale1000_s": 120.0,
     "scale1000_mem": 4 * 1024**3,
     "setup_s": 120.0,
+    # the districts part (15 districts on the embedded LocalCluster)
+    "districts_ratio": 0.6,
+    "districts_marginal_s": 8.0,
+    "districts_mem": 2 * 1024**3,
+    "districts_noop_s": 2.0,
 }
 #: A stage whose time grows faster than this exponent of n is flagged (n log n over
 #: n = 10^2..10^5 fits to about 1.1-1.15).
@@ -118,6 +123,19 @@ def verdicts(results: dict[str, Any]) -> dict[str, Any]:
         mem / 1024**3 if mem else None, TARGETS["scale1000_mem"] / 1024**3, "GiB"
     )
     v["setup"] = verdict(m(results, "setup", "seconds"), TARGETS["setup_s"])
+    v["districts_ratio"] = verdict(
+        m(results, "districts", "ratio_cold_vs_serial"), TARGETS["districts_ratio"], "x"
+    )
+    v["districts_marginal"] = verdict(
+        m(results, "districts", "marginal_worker_seconds"), TARGETS["districts_marginal_s"]
+    )
+    peak = m(results, "districts", "peak_mem_per_worker")
+    v["districts_mem_gib"] = verdict(
+        peak / 1024**3 if peak else None, TARGETS["districts_mem"] / 1024**3, "GiB"
+    )
+    v["districts_noop"] = verdict(
+        m(results, "districts", "noop", "wall"), TARGETS["districts_noop_s"]
+    )
     v["edit_reruns_only_stage_and_downstream"] = m(results, "edit", "only_stage_and_downstream")
     return v
 

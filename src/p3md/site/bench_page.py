@@ -221,7 +221,75 @@ def _target_rows(bench: dict[str, Any], v: dict[str, Any]) -> list[list[str]]:
         "setup",
         "≤ 120 s",
     )
+    dist = bench.get("districts") or {}
+    single = lambda x: {"n": 1, "median": x, "min": x, "max": x} if x is not None else None  # noqa: E731
+    ratio = dist.get("ratio_cold_vs_serial")
+    rows.append(
+        [
+            f"{dist.get('n', 15)} kabupaten dingin (LocalCluster) dibagi berurutan",
+            f"{num(ratio)}×" if ratio is not None else MISSING,
+            MISSING,
+            MISSING,
+            "1" if ratio is not None else "0",
+            "≤ 0,6×",
+            status_word(_dig(v, "districts_ratio", "status")),
+        ]
+    )
+    row(
+        "Biaya marginal per kabupaten (detik-pekerja)",
+        single(dist.get("marginal_worker_seconds")),
+        "districts_marginal",
+        "≤ 8 s",
+    )
+    row(
+        "Memori puncak per pekerja Dask (dengan kernelnya)",
+        single(dist.get("peak_mem_per_worker")),
+        "districts_mem_gib",
+        "≤ 2 GiB",
+        lambda x: MISSING if x is None else f"{num(x / GIB)} GiB",
+    )
+    row(
+        "Proses ulang banyak kabupaten tanpa perubahan",
+        single(_dig(dist, "noop", "wall")),
+        "districts_noop",
+        "≤ 2 s",
+    )
     return rows
+
+
+def _districts(bench: dict[str, Any]) -> str:
+    head = "## Banyak kabupaten di Dask {.unnumbered}\n\n"
+    d = bench.get("districts") or {}
+    if not d.get("cold"):
+        return head + "Bagian kabupaten tidak diukur pada pengukuran ini.\n"
+    cold, serial, large = d["cold"], d.get("serial") or {}, d.get("large")
+    engine = cold.get("engine") or {}
+    ex = d.get("extrapolation") or {}
+    hours = ex.get("hours_by_workers") or {}
+    text = [
+        f"{d['n']} kabupaten (13 kabupaten Lampung dari Tabel 1 dan kabupaten sintetis; data "
+        f"rekonstruksi) dijalankan dingin sebagai tugas `dask.distributed` pada `LocalCluster` "
+        f"bawaan dengan {d['workers']} pekerja: {secs(cold.get('wall'))} (fase kabupaten "
+        f"{secs(engine.get('seconds'))}, termasuk mulai klaster dan penyiapan pekerja "
+        f"{secs(engine.get('setup_seconds'))}). Kabupaten yang sama berurutan dengan *runner* "
+        f"satu kabupaten: {secs(serial.get('wall'))}; rasio "
+        f"{num(d.get('ratio_cold_vs_serial'))}×. Waktu tugas per kabupaten (median) "
+        f"{secs(_dig(cold, 'task_seconds', 'median'))}; biaya marginal "
+        f"{secs(d.get('marginal_worker_seconds'))} detik-pekerja per kabupaten tambahan. "
+        f"Memori puncak per pekerja (PSS pekerja, server kernel dan kernelnya) "
+        f"{mib(d.get('peak_mem_per_worker'))}. Proses ulang tanpa perubahan "
+        f"{secs(_dig(d, 'noop', 'wall'))} (Dask tidak dimulai).",
+    ]
+    if large:
+        text.append(f"{large.get('n')} kabupaten dingin, sekali: {secs(large.get('wall'))}.")
+    if hours:
+        est = "; ".join(f"{w} pekerja ≈ {num(h)} jam" for w, h in hours.items())
+        text.append(
+            f"**Ekstrapolasi (bukan pengukuran)** ke {ex.get('districts')} kabupaten dari biaya "
+            f"marginal terukur ({secs(ex.get('per_district_worker_seconds'))} per kabupaten) dan "
+            f"biaya tetap ({secs(ex.get('fixed_seconds'))}): {est}."
+        )
+    return head + " ".join(text) + "\n"
 
 
 def _targets(bench: dict[str, Any], v: dict[str, Any]) -> str:
@@ -465,5 +533,6 @@ def bench_part(bench: dict[str, Any] | None, figure: bool = False) -> str:
             _edit(bench),
             _naive(bench, v),
             _scale(bench, figure),
+            _districts(bench),
         ]
     )
