@@ -40,7 +40,7 @@ PARAMETERS = {
     "districts_dir",
 }
 #: Stage-specific parameters beyond the run's (the synthesis reads the districts' run folders).
-EXTRA_PARAMETERS = {"09_synthesis": {"districts_dir"}}
+EXTRA_PARAMETERS: dict[str, set[str]] = {}  # every notebook has every RunParams name
 OPTION = re.compile(r"^#\|\s*([\w-]+):\s*(.*)$")
 
 

@@ -96,7 +96,7 @@ class StageFolders:
 
 
 def stage_folders(stage: str, out_dir: str | Path | None, root: Path | None = None) -> StageFolders:
-    """The folders of ``stage`` (a name of :data:`p3md.pipeline.stages.STAGES`).
+    """The folders of ``stage`` (a name of :data:`p3md.pipeline.stages.ALL_STAGES`).
 
     With ``out_dir`` (the pipeline, or ``papermill -p out_dir ...``) the notebook reads and
     writes that run folder. Without it (run by hand), it reads the last good run in
@@ -108,11 +108,12 @@ def stage_folders(stage: str, out_dir: str | Path | None, root: Path | None = No
         folder = resolve(out_dir, root)
         return StageFolders(stage, folder, folder, by_hand=False, root=root)
     from p3md.pipeline.manifest import read_manifest
-    from p3md.pipeline.stages import STAGES, by_name
+    from p3md.pipeline.stages import ALL_STAGES, by_name
 
-    spec = by_name(STAGES).get(stage)
+    spec = by_name(ALL_STAGES).get(stage)
     if spec is None:
-        raise ValueError(f"unknown stage {stage!r}; stages are {', '.join(s.name for s in STAGES)}")
+        names = ", ".join(s.name for s in ALL_STAGES)
+        raise ValueError(f"unknown stage {stage!r}; stages are {names}")
     base = root if root is not None else project_root()
     read = base / REPORTS_DIR
     manifest = read_manifest(read) if read.is_dir() else None

@@ -112,10 +112,12 @@ DISTRICT_STAGES: tuple[Stage, ...] = tuple(
 #: audit of the published numbers (they read no district's data) and the synthesis of the
 #: districts. The comparison with the thesis's published values (``reproduction``) is not
 #: among them: those values are the thesis's sample's, not a district's of the set.
-#: The synthesis notebook is listed once it exists (it is added by its own change).
-TOP_STAGES: tuple[Stage, ...] = tuple(s for s in STAGES if s.name in ("wioi", "audit")) + (
-    (SYNTHESIS,) if SYNTHESIS.notebook.is_file() else ()
+TOP_STAGES: tuple[Stage, ...] = (
+    *(s for s in STAGES if s.name in ("wioi", "audit")),
+    SYNTHESIS,
 )
+#: Every stage of any run (a single-district run's and a multi-district run's), by name.
+ALL_STAGES: tuple[Stage, ...] = (*STAGES, SYNTHESIS)
 
 
 class RegistryError(ValueError):
