@@ -29,7 +29,7 @@ from typing import Any
 
 from p3md.codebook import DESIGN_FILE, read_yaml
 from p3md.pipeline.hashing import sha256_json
-from p3md.pipeline.runner import DISTRICTS_INDEX, KEPT_DIRS, RunResult, run_pipeline
+from p3md.pipeline.runner import DISTRICTS_INDEX, HTML_ONLY, KEPT_DIRS, RunResult, run_pipeline
 
 Echo = Callable[[str], None]
 
@@ -228,13 +228,16 @@ def run_districts(
     districts_dir = out_dir / DISTRICTS_DIR
     folders = district_folders(data_dir)
     n = len(folders)
+    # A district's site is HTML only: its PDF (Typst) costs more than its analysis; the book's
+    # PDF is made for the top-level run.
+    district_renderer = HTML_ONLY if renderer == "auto" else renderer
     outcomes: dict[str, DistrictOutcome] = {}
     todo: list[Path] = []
     for folder in folders:
         kept = None
         if not force:
             kept = run_district(
-                folder, districts_dir, values, renderer=renderer, only_if_unchanged=True
+                folder, districts_dir, values, renderer=district_renderer, only_if_unchanged=True
             )
         if kept is None:
             todo.append(folder)
@@ -253,7 +256,7 @@ def run_districts(
             districts_dir,
             values,
             force=force,
-            renderer=renderer,
+            renderer=district_renderer,
             max_workers=max_workers,
             scheduler=scheduler,
             echo=echo,

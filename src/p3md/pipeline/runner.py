@@ -130,6 +130,11 @@ RENDER_PROJECT_FILES = (
 )
 
 
+#: ``renderer=HTML_ONLY``: the site as ``"auto"`` renders it, without the book's PDF (a
+#: district's site in a multi-district run: its PDF would cost more than its analysis).
+HTML_ONLY = "auto-html"
+
+
 class PipelineSafetyError(RuntimeError):
     """The run would write where it must not (the data folder)."""
 
@@ -156,8 +161,8 @@ def run_pipeline(
         force: rerun every stage, ignoring the cache.
         only: run only these stages (and whatever they depend on); the other stages' outputs
             of the last good run are kept as they are.
-        renderer: ``"auto"`` = :func:`p3md.site.render_site` if importable, ``None`` = no site,
-            or a callable ``(project_dir, out_dir) -> result with .renderer``.
+        renderer: ``"auto"`` = :func:`p3md.site.render_site` if importable, ``"auto-html"``
+            the same without the PDF, ``None`` = no site, or a callable ``(project_dir, out_dir) -> result with .renderer``.
         stages: the stage registry (default :data:`p3md.pipeline.stages.STAGES`, looked up at
             call time so tests can inject fixture registries).
         project_root: notebooks run with this working directory.
@@ -763,7 +768,8 @@ class _Run(GateSteps):
             self.echo("site ... skipped (unchanged)")
             self.pdf_record = (self.previous or {}).get("pdf")
             return prev_site.get("renderer"), self.staging / "site" / "index.html"
-        if render == "auto":
+        pdf = render != HTML_ONLY
+        if render in ("auto", HTML_ONLY):
             try:
                 from p3md.site import render_site as render  # type: ignore[attr-defined,no-redef]
             except ImportError:
@@ -780,6 +786,8 @@ class _Run(GateSteps):
             for name in ("run_dir", "reports_dir"):
                 if name in sig.parameters:
                     kwargs[name] = self.staging  # the site reads this run's tables/notebooks
+            if not pdf and "pdf" in sig.parameters:
+                kwargs["pdf"] = False
         except (TypeError, ValueError):
             pass
         result = render(self.project_root, site_dir, **kwargs)
