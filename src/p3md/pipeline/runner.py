@@ -162,7 +162,8 @@ def run_pipeline(
         only: run only these stages (and whatever they depend on); the other stages' outputs
             of the last good run are kept as they are.
         renderer: ``"auto"`` = :func:`p3md.site.render_site` if importable, ``"auto-html"``
-            the same without the PDF, ``None`` = no site, or a callable ``(project_dir, out_dir) -> result with .renderer``.
+            the same without the PDF, ``None`` = no site, or a callable
+            ``(project_dir, out_dir) -> result with .renderer``.
         stages: the stage registry (default :data:`p3md.pipeline.stages.STAGES`, looked up at
             call time so tests can inject fixture registries).
         project_root: notebooks run with this working directory.
