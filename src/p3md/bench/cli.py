@@ -69,8 +69,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "naive" in parts:
             results["naive"] = measures.measure_naive(args.data.resolve(), repeats, tmp)
         if "districts" in parts:
+
+            def save(partial: dict[str, Any]) -> None:
+                args.json.parent.mkdir(parents=True, exist_ok=True)
+                doc = dict(results, districts=dict(partial, partial=True))
+                args.json.write_text(json.dumps(doc, indent=2, default=str) + "\n")
+
             results["districts"] = districts.measure_districts(
-                tmp, args.districts, args.districts_large or None, log=log
+                tmp, args.districts, args.districts_large or None, log=log, save=save
             )
         if "scale" in parts and scales:
             results["scale"] = measures.measure_scale(scales, repeats, tmp)

@@ -160,10 +160,16 @@ def _serial(data: Path, out: Path, folders: list[Path]) -> dict[str, Any]:
 
 
 def measure_districts(
-    tmp: Path, n: int = 15, large: int | None = 100, log: Any = print
+    tmp: Path,
+    n: int = 15,
+    large: int | None = 100,
+    log: Any = print,
+    save: Any = None,
 ) -> dict[str, Any]:
     """The districts part: cold (LocalCluster) vs serial, no-op, large, marginal cost,
-    per-worker memory and the extrapolation to 434 districts."""
+    per-worker memory and the extrapolation to 434 districts. ``save(partial)`` is called
+    after each phase (the part takes long; an interrupted bench keeps what it measured)."""
+    save = save or (lambda _: None)
     from p3md.pipeline.districts import district_folders
     from p3md.pipeline.engine import machine_workers
     from p3md.reconstruction.districts import generate_districts
@@ -177,6 +183,7 @@ def measure_districts(
     cold = _multi_run(data, tmp / f"districts-out-{n}" / "reports")
     res["cold"] = cold
     log(f"  {cold['wall']:.1f} s" + ("" if cold["exit_code"] == 0 else " (exit 1)"))
+    save(res)
     log("districts: no-op rerun ...")
     t0 = time.perf_counter()
     proc = subprocess.run(
@@ -198,6 +205,7 @@ def measure_districts(
     serial = _serial(data, tmp / "districts-serial", folders)
     res["serial"] = serial
     log(f"  {serial['wall']:.1f} s")
+    save(res)
     shutil.rmtree(tmp / "districts-serial", ignore_errors=True)
     phase = (cold.get("engine") or {}).get("seconds")
     res["ratio_cold_vs_serial"] = (
