@@ -27,8 +27,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import p3md
 from p3md.codebook import DESIGN_FILE, read_yaml
-from p3md.pipeline.hashing import sha256_json
+from p3md.pipeline.hashing import sha256_json, tree_hash
 from p3md.pipeline.runner import DISTRICTS_INDEX, HTML_ONLY, KEPT_DIRS, RunResult, run_pipeline
 
 Echo = Callable[[str], None]
@@ -110,6 +111,7 @@ def run_district(
     max_workers: int = 1,
     kernel_server: Any = None,
     only_if_unchanged: bool = False,
+    package_sha: str | None = None,
 ) -> DistrictOutcome | None:
     """One district's study into ``out_root/<slug>`` (a complete single-district run folder).
 
@@ -137,6 +139,7 @@ def run_district(
             echo=lines.append,
             kernel_server=kernel_server,
             only_if_unchanged=only_if_unchanged,
+            package_sha=package_sha,
         )
     except Exception as exc:  # noqa: BLE001 - any failure is this district's, reported by name
         if only_if_unchanged:
@@ -233,11 +236,17 @@ def run_districts(
     district_renderer = HTML_ONLY if renderer == "auto" else renderer
     outcomes: dict[str, DistrictOutcome] = {}
     todo: list[Path] = []
+    code = tree_hash(Path(p3md.__file__).parent)  # the same code for every district
     for folder in folders:
         kept = None
         if not force:
             kept = run_district(
-                folder, districts_dir, values, renderer=district_renderer, only_if_unchanged=True
+                folder,
+                districts_dir,
+                values,
+                renderer=district_renderer,
+                only_if_unchanged=True,
+                package_sha=code,
             )
         if kept is None:
             todo.append(folder)

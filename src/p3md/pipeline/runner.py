@@ -153,6 +153,7 @@ def run_pipeline(
     reader: Reader | None = None,
     kernel_server: Any = None,
     only_if_unchanged: bool = False,
+    package_sha: str | None = None,
 ) -> RunResult | None:
     """Run the pipeline into ``params.out_dir`` atomically.
 
@@ -177,6 +178,8 @@ def run_pipeline(
             and stops its own.
         only_if_unchanged: only find out whether anything changed: the unchanged result when
             nothing did, else ``None`` with nothing run or written.
+        package_sha: the ``p3md`` source tree's hash when the caller has it (a multi-district
+            run checks every district against the same code); default: computed here.
     """
     if stages is None:
         from p3md.pipeline import stages as registry
@@ -213,6 +216,7 @@ def run_pipeline(
             )
             run.shared_server = kernel_server
             run.probe_only = only_if_unchanged
+            run.known_package_sha = package_sha
             return run.execute()
         except BaseException as exc:
             # Ctrl-C, a bug or the machine: never leave a half-built staging folder behind.
@@ -280,6 +284,7 @@ class _Run(GateSteps):
         self._cb: Any = None
         self.shared_server: Any = None
         self.probe_only = False
+        self.known_package_sha: str | None = None
         self.started = now_iso()
 
     # -- inputs and keys ------------------------------------------------------------------
@@ -316,7 +321,7 @@ class _Run(GateSteps):
                 self.inputs[input_key(s.notebook)] = self.notebook_sha[s.name]
             else:
                 self.notebook_sha[s.name] = "missing"
-        self.package_sha = package_hash()
+        self.package_sha = self.known_package_sha or tree_hash(Path(p3md.__file__).parent)
         self.districts_sha: str | None = None
         if any(s.reads_districts for s in self.stages):
             # The districts' results: their index names every district's status and stage keys.
@@ -798,21 +803,6 @@ class _Run(GateSteps):
         name = getattr(result, "renderer", None) or getattr(render, "__name__", "custom")
         index = site_dir / "index.html"
         return str(name), index if index.exists() else None
-
-
-_PACKAGE_SHA: dict[tuple[str, int, int], str] = {}
-
-
-def package_hash() -> str:
-    """Hash of the ``p3md`` source tree; remembered while no source file changes (a
-    multi-district run checks many districts in one process)."""
-    root = Path(p3md.__file__).parent
-    files = [f for f in root.rglob("*.py") if "__pycache__" not in f.parts]
-    stamp = (str(root), len(files), max((f.stat().st_mtime_ns for f in files), default=0))
-    if stamp not in _PACKAGE_SHA:
-        _PACKAGE_SHA.clear()
-        _PACKAGE_SHA[stamp] = tree_hash(root)
-    return _PACKAGE_SHA[stamp]
 
 
 def atomic_previous(out_dir: Path) -> dict[str, Any] | None:
