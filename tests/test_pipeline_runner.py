@@ -72,7 +72,7 @@ def statuses(result):
 def test_cache_skip_edit_input_and_force(project):
     lines: list[str] = []
     first = run(project, lines=lines)
-    assert first.success and first.exit_code == 0
+    assert first.success and first.exit_code == 0, first.message
     assert statuses(first) == {"alpha": "ran", "gamma": "ran", "beta": "ran"}
     assert any(line.startswith("[1/3] alpha ... ran in ") and line.endswith(" s") for line in lines)
 

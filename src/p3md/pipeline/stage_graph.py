@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any
 
@@ -64,5 +65,8 @@ def run_stage_graph(
         for name in chosen
     }
     if graph:
-        get(graph, chosen, num_workers=max(1, max_workers))
+        # A pool of this run's own: dask's default pools are kept per calling thread and reused
+        # by the next run, and a stage's kernel client leaves its event loop in the thread.
+        with ThreadPoolExecutor(max(1, max_workers), thread_name_prefix="p3md-stage") as pool:
+            get(graph, chosen, pool=pool)
     return failures
