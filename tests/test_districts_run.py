@@ -147,37 +147,30 @@ def test_districts_on_a_separate_cluster_fail_alone_and_skip_when_unchanged(
     for slug in slugs:  # every district's last good report is intact, the failed one's too
         assert (out / "districts" / slug / "manifest.json").read_bytes() == kept[slug]
 
-    # 3. The file repaired: nothing differs from the last good runs. No engine is started,
-    # Dask is not even imported, and nothing is rewritten.
+    # 3. The file repaired: every district is as in its last good run, so none is sent to any
+    # cluster (none is started); only the synthesis reruns, the set of good districts changed.
     broken.write_text(original, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "DASK_SCHEDULER_ADDRESS"}
+    third = _report(data, out, env=env)
+    assert third.returncode == 0, third.stderr[-3000:]
+    assert "3/3 districts unchanged (skipped)" in third.stdout
+    assert "Dask:" not in third.stdout
+    assert "synthesis ... ran" in third.stdout
+    assert all(d["status"] == "ok" for d in _index(out).values())
+    for slug in slugs:
+        assert (out / "districts" / slug / "manifest.json").read_bytes() == kept[slug]
+
+    # 4. Nothing changed at all: Dask is not even imported.
     probe = (
         "import sys; from p3md.cli import main; rc = main(sys.argv[1:]); "
         "assert 'dask' not in sys.modules and 'distributed' not in sys.modules, 'dask imported'; "
         "raise SystemExit(rc)"
     )
-    third = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            probe,
-            "report",
-            "--data",
-            str(data),
-            "--out",
-            str(out),
-            "--no-site",
-            "--no-derived",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
-    assert third.returncode == 0, third.stderr[-3000:]
-    assert "3/3 districts unchanged (skipped)" in third.stdout
-    assert "Dask" not in third.stdout
-    assert all(d["status"] == "ok" for d in _index(out).values())
-    for slug in slugs:
-        assert (out / "districts" / slug / "manifest.json").read_bytes() == kept[slug]
+    fourth = subprocess.run(
+        [sys.executable, "-c", probe, "report", "--data", str(data), "--out", str(out),
+         "--no-site", "--no-derived"],
+        capture_output=True, text=True, env=env, timeout=300, check=False,
+    )  # fmt: skip
+    assert fourth.returncode == 0, fourth.stderr[-3000:]
+    assert "3/3 districts unchanged (skipped)" in fourth.stdout
+    assert "Nothing changed since the run of" in fourth.stdout
