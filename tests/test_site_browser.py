@@ -1,24 +1,30 @@
-"""Open every page of a built site in headless Chromium (Debian's /usr/bin/chromium).
+"""Open every page of a built site in headless Chromium (Debian's /usr/bin/chromium), as a reader.
 
-Checks: no console errors or page errors, every internal link, image, stylesheet and script
-answers HTTP 200, every cross-reference points at a table or figure that exists, no reference
-is left unresolved; saves screenshots of the home page, a results chapter and the audit chapter
-into the run folder (``<run>/screenshots/``).
+Checks on every page at 1280 px: no console errors or page errors, no request to any host but
+the local server (no CDN script, font or stylesheet), no horizontal overflow of the main column
+(``scrollWidth <= clientWidth``), every internal link, image, stylesheet and script answers HTTP
+200, every cross-reference points at a table or figure that exists, no reference is left
+unresolved. Screenshots of every page of the book go into the run folder
+(``<run>/screenshots/<renderer>/<page>.png``). The book's PDF is checked too: A4, page count,
+a table of contents of chapters and sections only, and no line of the notebooks' code.
 
-Sites: ``fake`` (a small fake run rendered by the site module, always) and ``reports`` (the
-last pipeline run in ``reports/``, or in $P3MD_SITE_RUN, when it has a site).
+Sites: ``fake`` (a small fake run rendered by the site module) and ``reports`` (a pipeline run,
+or the run in $P3MD_SITE_RUN, re-rendered in a copy), each with smalldocs and, when ``quarto``
+is on PATH, with Quarto.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import re
 import shutil
 import threading
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urldefrag, urlparse
 
@@ -27,6 +33,7 @@ import pytest
 from p3md import PROJECT_ROOT
 from p3md.site import render_site
 from p3md.site.demo import make_fake_run
+from p3md.site.render import book_pages, load_config
 
 pytestmark = pytest.mark.browser
 
@@ -51,11 +58,14 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = {
-    "home": "index.html",
-    "hasil": "notebooks/03_instrument.html",
-    "audit": "notebooks/08_audit.html",
-}
+RENDERERS = ["smalldocs"] + (["quarto"] if shutil.which("quarto") else [])
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+# the main column of a page, under both renderers
+MAIN_WIDTH = """() => {
+  const m = document.querySelector('#quarto-document-content') || document.querySelector('main');
+  const tables = Array.from(m.querySelectorAll('table')).map(t => t.getBoundingClientRect().width);
+  return {scroll: m.scrollWidth, client: m.clientWidth, widest: Math.max(0, ...tables)};
+}"""
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -68,17 +78,43 @@ class _Server(http.server.ThreadingHTTPServer):
         pass
 
 
-@pytest.fixture(scope="module", params=["fake", "reports"])
-def run_dir(request, tmp_path_factory) -> Path:
-    if request.param == "reports":
-        # A site built by a real run of the whole study (P3MD_SITE_RUN picks an existing one).
+@dataclass
+class Built:
+    run: Path  # the run folder that was rendered (holds site/)
+    source: str  # "fake" or "reports"
+    renderer: str
+    shots: Path  # where the screenshots go: the run folder the site belongs to
+
+
+@pytest.fixture(
+    scope="module",
+    params=[(src, r) for src in ("fake", "reports") for r in RENDERERS],
+    ids=lambda p: f"{p[0]}-{p[1]}",
+)
+def built(request, tmp_path_factory) -> Built:
+    source, renderer = request.param
+    root = tmp_path_factory.mktemp(f"browser-{source}-{renderer}")
+    if source == "reports":
+        # A real run of the whole study (P3MD_SITE_RUN picks an existing one), rendered again in
+        # a copy with each renderer; its screenshots go into the original run folder.
         if os.environ.get("P3MD_SITE_RUN"):
-            return Path(os.environ["P3MD_SITE_RUN"])
-        return request.getfixturevalue("pipeline_run").out_dir
-    root = tmp_path_factory.mktemp("browser")
-    run = make_fake_run(root / "run", root / "data")
-    render_site(PROJECT_ROOT, run)
-    return run
+            original = Path(os.environ["P3MD_SITE_RUN"])
+        else:
+            original = request.getfixturevalue("pipeline_run").out_dir
+        run = root / "run"
+        shutil.copytree(original, run, ignore=shutil.ignore_patterns("site", "screenshots"))
+        shots = original / "screenshots" / renderer
+    else:
+        run = make_fake_run(root / "run", root / "data")
+        shots = run / "screenshots" / renderer
+    result = render_site(PROJECT_ROOT, run, renderer=renderer)
+    assert result.renderer == renderer
+    return Built(run, source, renderer, shots)
+
+
+@pytest.fixture(scope="module")
+def run_dir(built) -> Path:
+    return built.run
 
 
 @pytest.fixture(scope="module")
@@ -121,8 +157,9 @@ def _status(url: str, cache: dict[str, int]) -> int:
     return cache[url]
 
 
-def test_every_page_in_chromium(served, browser_context, run_dir):
+def test_every_page_in_chromium(served, browser_context, built):
     site, base = served
+    run_dir = built.run
     pages = sorted(
         p.relative_to(site).as_posix()
         for p in site.rglob("*.html")
@@ -132,10 +169,21 @@ def test_every_page_in_chromium(served, browser_context, run_dir):
     problems: list[str] = []
     statuses: dict[str, int] = {}
     ids_of: dict[str, set[str]] = {}
-    shots = run_dir / "screenshots"
-    shots.mkdir(exist_ok=True)
+    shots = built.shots
+    shots.mkdir(parents=True, exist_ok=True)
     page = browser_context.new_page()
     errors: list[str] = []
+    outside: list[str] = []
+    widths: dict[str, dict] = {}
+    page.on(
+        "request",
+        lambda r: (
+            outside.append(r.url)
+            if urlparse(r.url).scheme in ("http", "https", "ws", "wss")
+            and urlparse(r.url).hostname not in LOCAL_HOSTS
+            else None
+        ),
+    )
     # "Failed to load resource" console errors carry no URL: failed responses are recorded
     # with their URL instead (the browser's own /favicon.ico request is not the site's link)
     page.on(
@@ -158,10 +206,24 @@ def test_every_page_in_chromium(served, browser_context, run_dir):
     page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
     for rel in pages:
         errors.clear()
+        outside.clear()
         resp = page.goto(base + rel, wait_until="load")
         assert resp is not None and resp.status == 200, rel
         page.wait_for_timeout(50)
         problems += [f"{rel}: {e}" for e in errors]
+        problems += [f"{rel}: request to a non-local host: {u}" for u in outside]
+        w = widths[rel] = page.evaluate(MAIN_WIDTH)
+        if w["scroll"] > w["client"]:
+            problems.append(
+                f"{rel}: the main column overflows at 1280 px "
+                f"(scrollWidth {w['scroll']} > clientWidth {w['client']}; widest table "
+                f"{w['widest']:.0f} px)"
+            )
+        elif w["widest"] > w["client"] + 1:  # also a table clipped or scrolled inside its box
+            problems.append(
+                f"{rel}: a table is wider than the main column at 1280 px "
+                f"({w['widest']:.0f} px > {w['client']} px)"
+            )
         ids_of[base + rel] = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
         urls = page.eval_on_selector_all(
             "a[href], img[src], link[href], script[src]",
@@ -191,11 +253,74 @@ def test_every_page_in_chromium(served, browser_context, run_dir):
                 other.close()
             if frag not in ids_of[target]:
                 problems.append(f"{rel}: cross-reference {href} points at no table/figure")
-    for name, rel in SCREENSHOTS.items():
+    book = [
+        Path(src).with_suffix(".html").as_posix()
+        for src, _ in book_pages(load_config(run_dir / "_quarto.yml"), run_dir)
+    ]
+    for rel in book:
         if rel in pages:
             page.goto(base + rel, wait_until="load")
-            page.screenshot(path=str(shots / f"{name}.png"), full_page=False)
+            page.screenshot(path=str(shots / f"{Path(rel).stem}.png"), full_page=False)
     page.close()
+    (shots / "widths.json").write_text(json.dumps(widths, indent=1), encoding="utf-8")
     assert not problems, "\n".join(problems[:50])
-    assert (shots / "home.png").exists() and (shots / "audit.png").exists()
+    assert all((shots / f"{Path(rel).stem}.png").exists() for rel in book), "missing screenshots"
     assert urlparse(base).hostname == "127.0.0.1"
+
+
+# ------------------------------------------------------------------------------ the PDF
+def _code_lines(run_dir: Path) -> set[str]:
+    """Distinctive lines of the notebooks' code cells (assignments and calls, 25+ characters)."""
+    lines: set[str] = set()
+    for nb in sorted((run_dir / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            for line in src.splitlines():
+                line = line.strip()
+                if len(line) >= 25 and "(" in line and not line.startswith(("#", '"', "'")):
+                    lines.add(re.sub(r"\s+", "", line))
+    return lines
+
+
+def appendix_pages(reader, title: str) -> int:
+    """How many pages the chapter or appendix whose bookmark contains ``title`` spans."""
+    flat: list[tuple[int, str, int]] = []
+
+    def walk(items, depth):
+        for it in items:
+            if isinstance(it, list):
+                walk(it, depth + 1)
+            else:
+                flat.append((depth, it.title, reader.get_destination_page_number(it)))
+
+    walk(reader.outline, 1)
+    start = next(i for i, (_, t, _) in enumerate(flat) if title.lower() in t.lower())
+    depth, _, first = flat[start]
+    after = [p for d, _, p in flat[start + 1 :] if d <= depth]
+    return (after[0] if after else len(reader.pages)) - first
+
+
+def test_pdf_reads_as_a_thesis(built):
+    pypdf = pytest.importorskip("pypdf")
+    from test_site_reader import assert_toc_chapters_and_sections
+
+    pdfs = sorted((built.run / "site").glob("*.pdf"))
+    assert len(pdfs) == 1, pdfs
+    reader = pypdf.PdfReader(str(pdfs[0]))
+    n = len(reader.pages)
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
+    assert 5 <= n <= 150, f"{n} pages"
+    assert "rekonstruksi" in reader.pages[0].extract_text()
+    assert_toc_chapters_and_sections(reader)
+    # the validation appendix is a summary; its per-gate details stay on the site
+    assert appendix_pages(reader, "Hasil validasi data") <= 3
+    text = re.sub(r"\s+", "", "".join(p.extract_text() for p in reader.pages))
+    code = _code_lines(built.run)
+    assert code or built.source == "fake"
+    printed = sorted(line for line in code if line in text)
+    assert not printed, printed[:5]
+    index = (built.run / "site" / "index.html").read_text(encoding="utf-8")
+    assert f'href="{pdfs[0].name}" download' in index  # "Unduh PDF"

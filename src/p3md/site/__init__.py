@@ -27,17 +27,22 @@ the same site. Generated parts are never written into the source ``pages/``.
 
 Renderers
 ---------
-- ``quarto`` (when on PATH, or ``P3MD_RENDERER=quarto``): ``quarto render --to html`` (and
-  ``--to typst`` with ``pdf=True``). Quarto resolves cross-references and citations itself.
+- ``quarto`` (when on PATH, or ``P3MD_RENDERER=quarto``): ``quarto render --to typst`` (the
+  PDF, first: it replaces the output folder), then ``--to html``. Quarto resolves
+  cross-references and citations itself; :mod:`p3md.site.offline` then removes the CDN widget
+  loader Quarto adds to notebook pages with HTML outputs.
 - ``smalldocs`` (fallback, pure Python): the same ``_quarto.yml``, with the appendices added to
   the sidebar for that build only. smalldocs does not resolve ``@tbl-``/``@fig-``
   cross-references or ``[@key]`` citations and writes no bibliography, so
-  :mod:`p3md.site.postprocess` does it on the HTML. It cannot do: Quarto's chapter-numbered
-  section headings, ``{{< embed >}}``, ``lang``-dependent interface text, PDF output, citeproc
-  formatting beyond the APA-like subset in :mod:`p3md.site.bib`.
+  :mod:`p3md.site.postprocess` does it on the HTML; it does not fold notebook code nor speak
+  ``lang``, so :mod:`p3md.site.smalldocs_ui` folds the code and puts the ``language:`` words of
+  ``_quarto.yml`` in its interface. The PDF is then made by :mod:`p3md.site.pdf` from these
+  pages (pandoc + Typst). It cannot do: Quarto's chapter-numbered section headings on the
+  site, ``{{< embed >}}``, citeproc formatting beyond the APA-like subset in :mod:`p3md.site.bib`.
 
-For both, every table float gets a CSV download link and every figure PNG/SVG links; the
-data-dictionary appendix links the raw files, derived tables and the codebook.
+For both, every table float gets a CSV download link and every figure PNG/SVG links; each
+chapter links its executed notebook ("Buku catatan"); every page links the PDF ("Unduh PDF");
+the data-dictionary appendix links the raw files, derived tables and the codebook.
 """
 
 from p3md.site.render import RenderResult, choose_renderer, render_site
