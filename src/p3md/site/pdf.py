@@ -103,8 +103,15 @@ def _main_column(doc: str) -> tuple[str, str]:
     m = re.search(r"<main\b[^>]*>(.*)</main>", doc, re.S)
     body = m.group(1) if m else doc
     title_m = re.search(r"<h1\b[^>]*>(.*?)</h1>", body, re.S)
-    title = re.sub(r"<[^>]+>", "", title_m.group(1)).strip() if title_m else ""
+    title = ""
+    if title_m:  # without Quarto's chapter number: Typst numbers the chapter itself
+        title = re.sub(r'<span class="chapter-number">[^<]*</span>', "", title_m.group(1))
+        title = re.sub(r"<[^>]+>", "", title).replace("&nbsp;", " ").strip()
     body = re.sub(r'<header\b[^>]*id="title-block-header".*?</header>', "", body, flags=re.S)
+    inner = re.search(r"<h1\b[^>]*>(.*?)</h1>", body, re.S)
+    if inner:  # Quarto's home page: the book's title above, the page's own heading here
+        title = re.sub(r"<[^>]+>", "", inner.group(1)).strip()
+        body = body[: inner.start()] + body[inner.end() :]
     return html.unescape(title), body
 
 
@@ -246,7 +253,9 @@ def preamble(cfg: dict[str, Any], words: dict[str, str]) -> str:
         '#set page(paper: "a4", margin: (x: 2.5cm, y: 2.5cm))',
         f'#set text(lang: "{lang}", size: 10.5pt)',
         "#set par(justify: true)",
-        "#show heading.where(level: 1): it => { pagebreak(weak: true); v(1.5em); it; v(1em) }",
+        # chapters start on a new page (a page break in the assembly, not in a show rule: a
+        # heading inside a container may not break the page)
+        "#show heading.where(level: 1): it => { v(1.5em); it; v(1em) }",
         # captions already carry the site's numbers ("Tabel 9.", "Tabel 5.1:"); no second one
         "#set figure(numbering: none)",
         "#show figure: set block(breakable: true)",
@@ -282,10 +291,8 @@ def preamble(cfg: dict[str, Any], words: dict[str, str]) -> str:
 
 def _heading(title: str, number: str) -> str:
     """A page's title as its chapter heading; an unnumbered page numbers none of its sections."""
-    if number:
-        pattern = "A.1" if number.isalpha() else "1.1"
-        return f'#set heading(numbering: "{pattern}")\n= {_typ_text(title)}\n'
-    return f"#set heading(numbering: none)\n= {_typ_text(title)}\n"
+    numbering = '"A.1"' if number.isalpha() else ('"1.1"' if number else "none")
+    return f"#pagebreak(weak: true)\n#set heading(numbering: {numbering})\n= {_typ_text(title)}\n"
 
 
 def typst_pdf(
