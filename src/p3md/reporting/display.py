@@ -144,10 +144,11 @@ def folded_columns(
             seen.append(col)
             continue
         values = data[col]
-        if any(values.equals(data[other]) for other in seen):
-            repeats.append(col)
-        elif values.nunique(dropna=False) == 1 and str(values.iloc[0]).strip() not in ("", "nan"):
+        # A constant is stated once even when another column holds the same constant.
+        if values.nunique(dropna=False) == 1 and str(values.iloc[0]).strip() not in ("", "nan"):
             constants.append(col)
+        elif any(values.equals(data[other]) for other in seen):
+            repeats.append(col)
         seen.append(col)
     return repeats, constants
 
