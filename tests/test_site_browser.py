@@ -2,11 +2,13 @@
 
 Checks on every page at 1280 px: no console errors or page errors, no request to any host but
 the local server (no CDN script, font or stylesheet), no horizontal overflow of the main column
-(``scrollWidth <= clientWidth``), every internal link, image, stylesheet and script answers HTTP
-200, every cross-reference points at a table or figure that exists, no reference is left
-unresolved. Screenshots of every page of the book go into the run folder
-(``<run>/screenshots/<renderer>/<page>.png``). The book's PDF is checked too: A4, page count,
-a table of contents of chapters and sections only, and no line of the notebooks' code.
+(``scrollWidth <= clientWidth``) and no table wider than it (a table that scrolls or is
+clipped inside its own box is wider than the page all the same), every internal link, image,
+stylesheet and script answers HTTP 200, every cross-reference points at a table or figure
+that exists, no reference is left unresolved. Screenshots of every page of the book go into
+the run folder (``<run>/screenshots/<renderer>/<page>.png``). The book's PDF is checked too:
+A4, page count, a table of contents of chapters and sections only, a validation appendix of
+at most 3 pages, and no line of the notebooks' code.
 
 Sites: ``fake`` (a small fake run rendered by the site module) and ``reports`` (a pipeline run,
 or the run in $P3MD_SITE_RUN, re-rendered in a copy), each with smalldocs and, when ``quarto``
@@ -218,6 +220,11 @@ def test_every_page_in_chromium(served, browser_context, built):
                 f"{rel}: the main column overflows at 1280 px "
                 f"(scrollWidth {w['scroll']} > clientWidth {w['client']}; widest table "
                 f"{w['widest']:.0f} px)"
+            )
+        elif w["widest"] > w["client"] + 1:  # also a table clipped or scrolled inside its box
+            problems.append(
+                f"{rel}: a table is wider than the main column at 1280 px "
+                f"({w['widest']:.0f} px > {w['client']} px)"
             )
         ids_of[base + rel] = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
         urls = page.eval_on_selector_all(
