@@ -117,6 +117,32 @@ def test_kacker_paule_mandel_matches_the_paper_and_metafor():
     assert res.p_q == pytest.approx(0.00167935146372742, abs=1e-9)
 
 
+# Fisher-z PLD-PDP effects of the 13 seeded Lampung districts (make data-districts): statsmodels'
+# own Paule-Mandel iteration overshoots the root here and returns tau^2 = 0 although
+# Q_gen(0) = 37.98 > k - 1 = 12.
+OVERSHOOT_Y = [1.262864322154, 0.427155255923, 0.81225678742, 1.315714763783, 2.591292898312,
+               0.581575404903, 0.601261238874, 1.091530017284, 0.70872476445, 1.925073800855,
+               0.617102131553, 0.578726394346, 0.596130324199]
+OVERSHOOT_SE = [0.339475209084, 0.18634103154, 0.199689614509, 0.279622587351, 0.497721600384,
+                0.255136686919, 0.217826216934, 0.266086987439, 0.216422086187, 0.352314550461,
+                0.208983308477, 0.231831009226, 0.208690212258]
+
+
+def test_paule_mandel_solves_its_equation_where_statsmodels_iteration_overshoots():
+    y, v = np.array(OVERSHOOT_Y), np.array(OVERSHOOT_SE) ** 2
+    plain = combine_effects(y, v, method_re="iterated", use_t=False, atol=1e-10, maxiter=500)
+    assert plain.tau2 == 0  # the library's failure this guards against
+    res = random_effects(OVERSHOOT_Y, OVERSHOOT_SE, method="pm")
+    w = 1 / (v + res.tau2)
+    mu = w @ y / w.sum()
+    assert res.tau2 > 0
+    assert w @ (y - mu) ** 2 == pytest.approx(len(y) - 1, rel=1e-9)  # Q_gen(tau^2) = k - 1
+    assert res.estimate == pytest.approx(mu, rel=1e-12)
+    # Paule-Mandel lies between 0 and the data's spread; DL's one-step moment estimate is
+    # below it when heterogeneity is large (Veroniki et al. 2016)
+    assert random_effects(OVERSHOOT_Y, OVERSHOOT_SE, method="dl").tau2 < res.tau2 < np.var(y)
+
+
 def test_kacker_dersimonian_laird_matches_metafor():
     res = random_effects(KACKER_Y, np.sqrt(KACKER_V), method="dl")
     assert res.tau2 == pytest.approx(0.288049246973751, abs=1e-9)

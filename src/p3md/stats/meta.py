@@ -36,7 +36,8 @@ Around ``combine_effects`` this module adds what it leaves to the caller:
   172:137-159): ``mu +/- t_{k-2, 1-alpha/2} sqrt(tau^2 + SE(mu)^2)``; undefined (NaN, with
   the reason in ``pi_note``) for k = 2, where t has 0 degrees of freedom;
 - the Paule-Mandel solution is checked: the generalised Q at the returned tau^2 must equal
-  k - 1 (or tau^2 = 0 with Q(0) < k - 1), else the fit is refused.
+  k - 1 (or tau^2 = 0 with Q(0) < k - 1); where statsmodels' iteration overshoots, the root
+  is found by bracketing (:func:`_pm_root`) and pooled at that tau^2.
 
 The pooled estimate's confidence interval and test use the normal distribution (metafor's
 default ``test="z"``), which the reference tests compare with printed metafor output.
@@ -49,7 +50,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import optimize, stats
 from statsmodels.stats.meta_analysis import combine_effects
 from statsmodels.stats.nonparametric import rank_compare_2indep
 
@@ -281,12 +282,17 @@ def random_effects(
     k, df = int(y.size), int(y.size - 1)
     q = float(res.q)
     tau2 = float(res.tau2)
-    if method == "pm":
+    overshot = False
+    if method == "pm" and not _pm_solved(y, v, tau2):
+        tau2, overshot = _pm_root(y, v), True
         _check_pm(y, v, tau2, k)
     if tau2 <= 0:  # truncated at 0: the random-effects model is the fixed-effect one
         tau2 = 0.0
         mu, mu_se = float(res.mean_effect_fe), float(res.sd_eff_w_fe)
         weights = np.asarray(res.weights_rel_fe, dtype=float)
+    elif overshot:  # the inverse-variance pooling statsmodels does, at the solved tau^2
+        w = 1.0 / (v + tau2)
+        mu, mu_se, weights = float(w @ y / w.sum()), float(1 / np.sqrt(w.sum())), w / w.sum()
     else:
         mu, mu_se = float(res.mean_effect_re), float(res.sd_eff_w_re)
         weights = np.asarray(res.weights_rel_re, dtype=float)
@@ -323,13 +329,44 @@ def random_effects(
     )
 
 
-def _check_pm(y: np.ndarray, v: np.ndarray, tau2: float, k: int) -> None:
-    """Refuse a Paule-Mandel tau^2 that does not solve its estimating equation."""
+def _pm_root(y: np.ndarray, v: np.ndarray) -> float:
+    """The Paule-Mandel tau^2 as the bracketed root of Q_gen(tau^2) = k - 1.
+
+    Why own code: statsmodels' ``_fit_tau_iterative`` takes Newton steps from tau^2 = 0; a step
+    can overshoot the root, the estimating equation turns negative and it returns tau^2 = 0
+    (seen on the 13 Lampung districts' PLD-PDP effects: Q_gen(0) = 37.98, k - 1 = 12). Q_gen is
+    strictly decreasing in tau^2 (DerSimonian & Kacker 2007, Contemp Clin Trials 28:105-114),
+    so a bracket always holds the root. Used only when statsmodels' answer fails the check.
+    """
+
+    def excess(tau2: float) -> float:
+        return _q_gen(y, v, tau2) - (y.size - 1)
+
+    if y.size < 2 or excess(0.0) <= 0:
+        return 0.0
+    high = max(float(np.var(y)), float(v.max()), 1e-12)
+    while excess(high) > 0:
+        high *= 2.0
+    return float(optimize.brentq(excess, 0.0, high, xtol=1e-14, rtol=1e-15, maxiter=500))
+
+
+def _q_gen(y: np.ndarray, v: np.ndarray, tau2: float) -> float:
+    """The generalised Q statistic at ``tau2``."""
     w = 1.0 / (v + max(tau2, 0.0))
     mu = float(w @ y / w.sum())
-    q_gen = float(w @ (y - mu) ** 2)
-    solved = abs(q_gen - (k - 1)) <= 1e-6 * max(1.0, k - 1)
-    if not (solved or (tau2 <= 0 and q_gen < k - 1)):
+    return float(w @ (y - mu) ** 2)
+
+
+def _pm_solved(y: np.ndarray, v: np.ndarray, tau2: float) -> bool:
+    """Does ``tau2`` solve the Paule-Mandel equation (or is 0 the truncated solution)?"""
+    k, q_gen = y.size, _q_gen(y, v, tau2)
+    return abs(q_gen - (k - 1)) <= 1e-6 * max(1.0, k - 1) or (tau2 <= 0 and q_gen < k - 1)
+
+
+def _check_pm(y: np.ndarray, v: np.ndarray, tau2: float, k: int) -> None:
+    """Refuse a Paule-Mandel tau^2 that does not solve its estimating equation."""
+    q_gen = _q_gen(y, v, tau2)
+    if not _pm_solved(y, v, tau2):
         raise StatsInputError(
             f"Paule-Mandel did not converge (generalised Q = {q_gen:.6g} at tau^2 = {tau2:.6g}, "
             f"target {k - 1}); use method='dl' or check the effects"
