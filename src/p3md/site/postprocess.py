@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -182,13 +183,22 @@ def resolve_references(
     return warnings
 
 
+#: Folders of a rendered site that hold assets and downloads, not pages of the book.
+_ASSET_FOLDERS = ("site_libs", "tables", "figures", "derived", "downloads")
+
+
+def _book_pages(site: Path) -> Iterator[tuple[Path, Path]]:
+    """Every HTML page of the book (path, path relative to the site), assets left out."""
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site)
+        if rel.parts[0] not in _ASSET_FOLDERS:
+            yield path, rel
+
+
 def add_download_links(site: Path) -> int:
     """Insert CSV / PNG / SVG links into every float whose files are in the site folder."""
     count = 0
-    for path in sorted(site.rglob("*.html")):
-        rel = path.relative_to(site)
-        if rel.parts[0] in ("site_libs", "tables", "figures", "derived", "downloads"):
-            continue
+    for path, rel in _book_pages(site):
         doc = path.read_text(encoding="utf-8")
         if 'class="p3md-downloads' in doc:
             continue
@@ -275,10 +285,7 @@ _SIDEBAR_MENU = re.compile(r'<div class="sidebar-menu-container">')
 def add_pdf_link(site: Path, pdf: Path) -> int:
     """Link the book's PDF ("Unduh PDF") at the top of the sidebar of every page."""
     count = 0
-    for path in sorted(site.rglob("*.html")):
-        rel = path.relative_to(site)
-        if rel.parts[0] in ("site_libs", "tables", "figures", "derived", "downloads"):
-            continue
+    for path, rel in _book_pages(site):
         doc = path.read_text(encoding="utf-8")
         if 'class="p3md-pdf-link' in doc:
             continue
