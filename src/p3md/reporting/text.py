@@ -169,6 +169,41 @@ SENTENCES: dict[str, dict[str, str]] = {
         "id": "{n_bad} dari {n_total} pemeriksaan konsistensi angka terbitan tidak terpenuhi.",
         "en": "{n_bad} of {n_total} consistency checks of the published numbers fail.",
     },
+    "meta_head": {
+        "id": "Gabungan {k} kabupaten, {what}: r = {r} (IK {level}% {ci}; {p}), {sig} dari 0.",
+        "en": "Pooled over {k} districts, {what}: r = {r} ({level}% CI {ci}; {p}), {sig} "
+        "different from 0.",
+    },
+    "meta_sig": {"id": "berbeda nyata", "en": "significantly"},
+    "meta_not_sig": {"id": "tidak berbeda nyata", "en": "not significantly"},
+    "meta_pi": {
+        "id": " Interval prediksi {level}% untuk kabupaten baru: {pi}.",
+        "en": " The {level}% prediction interval for a new district is {pi}.",
+    },
+    "meta_pi_k2": {
+        "id": " Dengan k = 2 interval prediksi tidak terdefinisi (t dengan 0 derajat bebas).",
+        "en": " With k = 2 the prediction interval is undefined (t with 0 degrees of freedom).",
+    },
+    "meta_het": {
+        "id": "{head} Heterogenitas antarkabupaten {i2} ({het}).{tail}",
+        "en": "{head} Heterogeneity is {i2} ({het}).{tail}",
+    },
+    "league_share": {
+        "id": "Secara keseluruhan {share} pendamping dari {n} kabupaten berkinerja {top}.",
+        "en": "Overall, {share} of the facilitators of {n} districts are rated {top}.",
+    },
+    "league_none": {
+        "id": "Tidak ada kabupaten di luar batas kendali binomial {level}%.",
+        "en": "No district lies outside the {level}% binomial control limits.",
+    },
+    "league_above": {
+        "id": "Di atas batas {level}%: {names}.",
+        "en": "Above the {level}% limits: {names}.",
+    },
+    "league_below": {
+        "id": "Di bawah batas {level}%: {names}.",
+        "en": "Below the {level}% limits: {names}.",
+    },
 }
 
 
@@ -395,29 +430,12 @@ def meta_sentence(what: str, row, alpha: float = 0.05, lang: str = "id") -> str:
     pi_ok = not math.isnan(float(row["r_pi_low"]))
     pi = f"{num(row['r_pi_low'], 2, lang)}; {num(row['r_pi_high'], 2, lang)}"
     sig = float(row["p"]) <= alpha
-    if lang == "en":
-        head = (
-            f"Pooled over {k} districts, {what}: r = {num(row['r'], 2, lang)} "
-            f"({level}% CI {ci}; {p_text(row['p'], lang)}), "
-            f"{'significantly' if sig else 'not significantly'} different from 0."
-        )
-        tail = (
-            f" The {level}% prediction interval for a new district is {pi}."
-            if pi_ok
-            else " With k = 2 the prediction interval is undefined (t with 0 degrees of freedom)."
-        )
-        return f"{head} Heterogeneity is {i2_word(row['i2'], lang)} ({het}).{tail}"
-    head = (
-        f"Gabungan {k} kabupaten, {what}: r = {num(row['r'], 2, lang)} "
-        f"(IK {level}% {ci}; {p_text(row['p'], lang)}), "
-        f"{'berbeda nyata' if sig else 'tidak berbeda nyata'} dari 0."
+    head = _say(
+        "meta_head", lang, k=k, what=what, r=num(row["r"], 2, lang), level=level, ci=ci,
+        p=p_text(row["p"], lang), sig=_say("meta_sig" if sig else "meta_not_sig", lang),
     )
-    tail = (
-        f" Interval prediksi {level}% untuk kabupaten baru: {pi}."
-        if pi_ok
-        else " Dengan k = 2 interval prediksi tidak terdefinisi (t dengan 0 derajat bebas)."
-    )
-    return f"{head} Heterogenitas antarkabupaten {i2_word(row['i2'], lang)} ({het}).{tail}"
+    tail = _say("meta_pi", lang, level=level, pi=pi) if pi_ok else _say("meta_pi_k2", lang)
+    return _say("meta_het", lang, head=head, i2=i2_word(row["i2"], lang), het=het, tail=tail)
 
 
 def league_sentence(
@@ -429,24 +447,14 @@ def league_sentence(
     below = league.loc[pos == "below", "district"].tolist()
     n = len(league)
     level = level_key.replace("_", ",") if lang == "id" else level_key.replace("_", ".")
-    if lang == "en":
-        share = pct(100 * p0, 1, lang)
-        parts = [f"Overall, {share} of the facilitators of {n} districts are rated {top}."]
-        if not above and not below:
-            parts.append(f"No district lies outside the {level}% binomial control limits.")
-        if above:
-            parts.append(f"Above the {level}% limits: {join_list(above, lang)}.")
-        if below:
-            parts.append(f"Below the {level}% limits: {join_list(below, lang)}.")
-        return " ".join(parts)
     share = pct(100 * p0, 1, lang)
-    parts = [f"Secara keseluruhan {share} pendamping dari {n} kabupaten berkinerja {top}."]
+    parts = [_say("league_share", lang, share=share, n=n, top=top)]
     if not above and not below:
-        parts.append(f"Tidak ada kabupaten di luar batas kendali binomial {level}%.")
+        parts.append(_say("league_none", lang, level=level))
     if above:
-        parts.append(f"Di atas batas {level}%: {join_list(above, lang)}.")
+        parts.append(_say("league_above", lang, level=level, names=join_list(above, lang)))
     if below:
-        parts.append(f"Di bawah batas {level}%: {join_list(below, lang)}.")
+        parts.append(_say("league_below", lang, level=level, names=join_list(below, lang)))
     return " ".join(parts)
 
 
