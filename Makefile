@@ -55,7 +55,7 @@ data: $(STAMP)  ## Regenerate the reconstructed raw data (seeded) into data/raw
 	@$(BIN)/python -m p3md generate --out data/raw
 
 template: $(STAMP)  ## Write the Excel data-entry template from the codebook (TEMPLATE=file.xlsx)
-	@$(BIN)/python -m p3md template --out $(TEMPLATE)
+	@$(BIN)/python -m p3md template --out $(TEMPLATE) --data $(DATA)
 
 data-districts: $(STAMP)  ## Write the seeded multi-district reconstruction into data/districts (Lampung; N=434 for more)
 	@$(BIN)/python -m p3md generate --out data/districts --districts $(N)

@@ -40,6 +40,7 @@ p_method = "asymptotic"  # p yang memutuskan uji: "asymptotic" (Asymp. Sig. SPSS
 min_group_size = 1  # ukuran kelompok terkecil yang diuji; 1 seperti R dan SPSS (kelompok 1-2 diberi peringatan)
 reliability_threshold = 0.61  # ambang Alpha Cronbach "reliabel" (Tabel 11 tesis)
 class_range = "theoretical"  # rentang kelas interval: "theoretical" (buku kode) atau "observed" (data)
+max_missing_share = 0.05  # bagian baris tidak lengkap yang boleh dibuang per analisis (listwise, seperti SPSS); bawaan dari buku kode
 lang = "id"  # bahasa kalimat hasil: "id" (Indonesia) atau "en" (Inggris)
 districts_dir = ""  # folder hasil per kabupaten (hanya sintesis antar-kabupaten; kosong: satu kabupaten)
 
@@ -67,8 +68,8 @@ x_vars = [v for v, d in cb.variables.items() if d.group == "X" and d.in_instrume
 y_vars = ["Y"]
 names = views.variable_labels(cb)
 items = {v: views.instrument_columns(pilot, v) for v in [*x_vars, *y_vars]}
-validity = {v: instrument.item_validity(m, alpha_validity) for v, m in items.items()}
-reliab = {v: instrument.reliability(m, reliability_threshold) for v, m in items.items()}
+validity = {v: instrument.item_validity(m, alpha_validity, max_missing_share=max_missing_share) for v, m in items.items()}
+reliab = {v: instrument.reliability(m, reliability_threshold, max_missing_share=max_missing_share) for v, m in items.items()}
 
 # %%
 #| label: tbl-validitas-x
@@ -90,7 +91,7 @@ display(Markdown(text.validity_sentence(pd.concat([val_x, val_y]), lang)))
 # %%
 #| label: tbl-butir-total
 #| tbl-cap: "Statistik butir-total setiap skala (Item-Total Statistics SPSS) di samping keputusan r hitung dan r tabel"
-item_total = pd.concat([instrument.item_total_statistics(m).assign(variable=v) for v, m in items.items()], ignore_index=True)
+item_total = pd.concat([instrument.item_total_statistics(m, max_missing_share=max_missing_share).assign(variable=v) for v, m in items.items()], ignore_index=True)
 save_table(views.item_total_view(item_total, pd.concat([val_x, val_y]), names), "tbl-butir-total", out_dir=out, lang=lang,
            note="Kolom seperti tabel Item-Total Statistics SPSS (RELIABILITY /SUMMARY=TOTAL): rata-rata dan varians (n - 1) skor skala tanpa butir itu, "
                 "korelasi butir dengan skor sisa, korelasi ganda kuadrat (1 - 1/diag(R⁻¹); kosong bila matriks korelasi singular), "

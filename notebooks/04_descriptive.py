@@ -40,6 +40,7 @@ p_method = "asymptotic"  # p yang memutuskan uji: "asymptotic" (Asymp. Sig. SPSS
 min_group_size = 1  # ukuran kelompok terkecil yang diuji; 1 seperti R dan SPSS (kelompok 1-2 diberi peringatan)
 reliability_threshold = 0.61  # ambang Alpha Cronbach "reliabel" (Tabel 11 tesis)
 class_range = "theoretical"  # rentang kelas interval: "theoretical" (buku kode) atau "observed" (data)
+max_missing_share = 0.05  # bagian baris tidak lengkap yang boleh dibuang per analisis (listwise, seperti SPSS); bawaan dari buku kode
 lang = "id"  # bahasa kalimat hasil: "id" (Indonesia) atau "en" (Inggris)
 districts_dir = ""  # folder hasil per kabupaten (hanya sintesis antar-kabupaten; kosong: satu kabupaten)
 
@@ -70,7 +71,7 @@ dists, summaries = {}, {}
 for var, spec in cb.variables.items():
     classes = intervals.classes_for(fac[var], spec.score_range, class_range, cb.interval_classes)
     labels = views.category_labels_low_to_high(cb, var)
-    dists[var] = {g: intervals.class_distribution(d[var], classes, labels) for g, d in groups.items()}
+    dists[var] = {g: intervals.class_distribution(d[var], classes, labels, max_missing_share=max_missing_share) for g, d in groups.items()}
     summaries[var] = {g: intervals.score_summary(d[var]) for g, d in groups.items()}
 NOTE = f"Kelas interval pada rentang {'teoretis' if class_range == 'theoretical' else 'teramati'}; persentase dibulatkan (sisa terbesar) sehingga berjumlah 100."
 

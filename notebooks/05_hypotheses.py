@@ -39,6 +39,7 @@ p_method = "asymptotic"  # p yang memutuskan uji: "asymptotic" (Asymp. Sig. SPSS
 min_group_size = 1  # ukuran kelompok terkecil yang diuji; 1 seperti R dan SPSS (kelompok 1-2 diberi peringatan)
 reliability_threshold = 0.61  # ambang Alpha Cronbach "reliabel" (Tabel 11 tesis)
 class_range = "theoretical"  # rentang kelas interval: "theoretical" (buku kode) atau "observed" (data)
+max_missing_share = 0.05  # bagian baris tidak lengkap yang boleh dibuang per analisis (listwise, seperti SPSS); bawaan dari buku kode
 lang = "id"  # bahasa kalimat hasil: "id" (Indonesia) atau "en" (Inggris)
 districts_dir = ""  # folder hasil per kabupaten (hanya sintesis antar-kabupaten; kosong: satu kabupaten)
 
@@ -75,7 +76,7 @@ statuses = cb.status_order
 # %%
 #| label: tbl-spearman
 #| tbl-cap: "Hasil analisis karakteristik Pendamping Desa dengan tingkat kinerja Pendamping Desa (Rank Spearman, gabungan dan per peran) (Tabel 29 tesis)"
-spearman = hypothesis.spearman_table(fac, x_vars, "Y", by="role", alpha=alpha_correlation, p_method=p_method)
+spearman = hypothesis.spearman_table(fac, x_vars, "Y", by="role", alpha=alpha_correlation, p_method=p_method, max_missing_share=max_missing_share)
 save_table(views.spearman_view(spearman, names), "tbl-spearman", out_dir=out, lang=lang,
            note="rs: koefisien Rank Spearman; p dua sisi dengan metodenya per kolom (asimtotik: distribusi t, seperti Sig. (2-tailed) SPSS; "
                 f"p eksak hanya untuk n ≤ 9 tanpa ranking kembar). Keputusan pada α = {text.num(alpha_correlation, 2, lang)}. "
@@ -94,7 +95,7 @@ display(Markdown(text.count_significant_sentence(
 # %%
 #| label: tbl-beda-peran
 #| tbl-cap: "Hasil uji perbedaan tingkat kinerja PDP dan PLD di Kabupaten Pesawaran (Kruskal-Wallis dan Mann-Whitney) (Tabel 30 tesis)"
-group_args = dict(alpha=alpha_difference, min_group_size=min_group_size, p_method=p_method)
+group_args = dict(alpha=alpha_difference, min_group_size=min_group_size, p_method=p_method, max_missing_share=max_missing_share)
 kw_role = hypothesis.kruskal_table(fac, "role", y_vars, **group_args)
 mw_role = hypothesis.mann_whitney_table(fac, "role", y_vars, order=list(views.ROLE_ORDER), **group_args)
 save_table(views.difference_view(kw_role, mw_role, names), "tbl-beda-peran", out_dir=out, lang=lang,
@@ -154,7 +155,7 @@ save_table(views.status_category_view(village, cb, "Y", statuses), "tbl-sebaran-
 #| label: tbl-kw-status-gabungan
 #| tbl-cap: "Uji Kruskal-Wallis tingkat kinerja menurut status desa (PDP dan PLD digabung) dan korelasi Spearman peringkat status dengan kinerja"
 kw_status_all = hypothesis.kruskal_table(village, "status", ["Y"], **group_args)
-sp_status = hypothesis.spearman_table(village, ["status_rank"], "Y", alpha=alpha_correlation, p_method=p_method)
+sp_status = hypothesis.spearman_table(village, ["status_rank"], "Y", alpha=alpha_correlation, p_method=p_method, max_missing_share=max_missing_share)
 save_table(views.status_pooled_view(kw_status_all, sp_status), "tbl-kw-status-gabungan", out_dir=out, lang=lang,
            note=" ".join(filter(None, ["Peringkat status: 1 Tertinggal, 2 Berkembang, 3 Maju, 4 Mandiri (buku kode). Menguji Kesimpulan 4 tesis.",
                                        pvalues.decision_sentence(p_method, lang), hypothesis.small_group_note([kw_status_all], lang)])))
@@ -171,7 +172,7 @@ save_figure(figures.plot_scores_by_status(village, "Y", status_order=statuses), 
 #| label: tbl-dunn-status
 #| tbl-cap: "Uji lanjut Dunn (koreksi Holm) antarstatus desa per peran"
 dunn = pd.concat([hypothesis.dunn_table(village[village["role"] == r], "status", "Y", "holm", alpha_difference,
-                                        min_group_size=min_group_size).assign(role=r)
+                                        min_group_size=min_group_size, max_missing_share=max_missing_share).assign(role=r)
                   for r in views.ROLE_ORDER], ignore_index=True)
 save_table(views.dunn_view(dunn), "tbl-dunn-status", out_dir=out, lang=lang,
            note=" ".join(filter(None, ["p Dunn: pendekatan normal (asimtotik) tanpa koreksi kontinuitas, dengan koreksi ranking kembar.",

@@ -27,7 +27,8 @@ def raw(cb):
 
 def test_generate_is_byte_identical_to_committed_data(tmp_path, cb):
     paths = generate(tmp_path)
-    assert sorted(p.name for p in paths) == sorted(f.path for f in cb.files.values())
+    expected = [f.path for f in cb.files.values()] + ["provenance.yaml"]
+    assert sorted(p.name for p in paths) == sorted(expected)
     for path in paths:
         assert path.read_bytes() == (RAW / path.name).read_bytes(), path.name
 
@@ -144,3 +145,15 @@ def test_scale_1000_is_fast(tmp_path):
     assert n == 44_000
     km = pd.read_csv(tmp_path / "facilitators.csv", usecols=["role", "x6_1"])
     assert np.isfinite(km["x6_1"]).all()
+
+
+def test_generator_declares_the_reconstruction(tmp_path):
+    # The data notice follows the folder's declaration, never its name (issue 17).
+    from p3md.codebook.provenance import data_kind, data_notice
+
+    assert data_kind(RAW) == "reconstruction"
+    assert "rekonstruksi" in data_notice(RAW, "id")
+    assert data_kind(tmp_path) == "real" and data_notice(tmp_path, "id") == ""
+    (tmp_path / "provenance.yaml").write_text("data_kind: synthetic\n", encoding="utf-8")
+    assert "rekonstruksi" not in data_notice(tmp_path, "id")
+    assert "sintetis" in data_notice(tmp_path, "id")

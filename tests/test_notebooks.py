@@ -32,6 +32,7 @@ PARAMETERS = {
     "alpha_validity",
     "alpha_correlation",
     "alpha_difference",
+    "max_missing_share",
     "reliability_threshold",
     "p_method",
     "min_group_size",

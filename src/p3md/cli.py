@@ -86,6 +86,9 @@ def _parser() -> argparse.ArgumentParser:
     tpl = sub.add_parser("template", help="write the Excel data-entry template (from the codebook)")
     tpl.add_argument("--out", type=Path, required=True, help="the workbook to write (.xlsx)")
     tpl.add_argument("--codebook", type=Path, help="codebook (default data/codebook.yaml)")
+    tpl.add_argument(
+        "--data", type=Path, help="a study folder: its codebook.yaml is used (default data/raw)"
+    )
 
     mp = sub.add_parser(
         "map", help="match a form export's headers and answers to the codebook: mapping.yaml"
@@ -223,10 +226,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from p3md.pipeline.check import check_data_dir
-    from p3md.pipeline.params import DEFAULT_CODEBOOK, DEFAULT_DATA_DIR
+    from p3md.pipeline.params import DEFAULT_DATA_DIR
 
     data = args.data or DEFAULT_DATA_DIR
-    codebook = args.codebook or DEFAULT_CODEBOOK
+    codebook = _codebook_for(Path(data), args.codebook)
     if not Path(data).is_dir():
         print(
             f"error: Invalid parameter data_dir = {str(data)!r}: allowed is an existing folder.",
@@ -249,7 +252,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     if args.out.suffix.lower() != ".xlsx":
         print(f"error: --out must name an .xlsx file, got {str(args.out)!r}", file=sys.stderr)
         return EXIT_USAGE
-    path = write_template(args.out, load_codebook(args.codebook))
+    path = write_template(args.out, load_codebook(_codebook_for(args.data, args.codebook)))
     print(f"Data-entry template written to {path}")
     return EXIT_OK
 
@@ -259,7 +262,7 @@ def cmd_map(args: argparse.Namespace) -> int:
     from p3md.io.errors import RawDataError
     from p3md.io.mapping import map_export
 
-    cb = load_codebook(args.codebook)
+    cb = load_codebook(_codebook_for(None, args.codebook))
     if args.file not in cb.files:
         print(
             f"error: --file must be one of {', '.join(cb.files)}, got {args.file!r}",
@@ -280,7 +283,17 @@ def cmd_map(args: argparse.Namespace) -> int:
     return EXIT_FAILED if proposal.needs_edit else EXIT_OK
 
 
+def _codebook_for(data: Path | None, codebook: Path | None) -> Path:
+    """The codebook to use: ``--codebook``, else the data folder's own ``codebook.yaml``
+    (a study of its own), else ``data/codebook.yaml``."""
+    from p3md.pipeline.params import DEFAULT_CODEBOOK, study_files
+
+    return codebook or study_files(data).get("codebook_path") or DEFAULT_CODEBOOK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from p3md.codebook import CodebookError
+
     args = _parser().parse_args(argv)
     handler = {
         "report": cmd_report,
@@ -289,7 +302,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "template": cmd_template,
         "map": cmd_map,
     }[args.command]
-    return handler(args)
+    try:
+        return handler(args)
+    except CodebookError as exc:  # a student's codebook: what to change, no traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":  # pragma: no cover

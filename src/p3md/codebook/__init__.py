@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from p3md import PROJECT_ROOT
-from p3md.codebook.model import Band, Category, Codebook, FileSpec, Item, Variable
+from p3md.codebook.model import Band, Category, Codebook, FileSpec, Item, Meta, Variable
 
 DEFAULT_CODEBOOK = PROJECT_ROOT / "data" / "codebook.yaml"
 
@@ -17,8 +18,10 @@ __all__ = [
     "Band",
     "Category",
     "Codebook",
+    "CodebookError",
     "FileSpec",
     "Item",
+    "Meta",
     "Variable",
     "load_codebook",
     "read_yaml",
@@ -52,9 +55,67 @@ DESIGN_KEYS = (
 )
 
 
+class CodebookError(ValueError):
+    """The codebook cannot be used: one message per problem, each naming where in the file it
+    is and what to change (never a traceback)."""
+
+    def __init__(self, path: str | Path, problems: list[str]) -> None:
+        self.path = str(path)
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"The codebook {path} needs a change:\n{lines}")
+
+
+def _where(loc: tuple[Any, ...], data: Any) -> str:
+    """A pydantic location as the codebook's own path (``items.x1_2.response.scale``)."""
+    parts: list[str] = []
+    node = data
+    for part in loc:
+        if isinstance(part, int) and isinstance(node, list) and part < len(node):
+            entry = node[part]
+            parts.append(str(entry.get("id", part)) if isinstance(entry, dict) else str(part))
+            node = entry
+            continue
+        parts.append(str(part))
+        node = node.get(part) if isinstance(node, dict) else None
+    return ".".join(parts)
+
+
+def _problems(exc: ValidationError, data: Any) -> list[str]:
+    problems = []
+    for err in exc.errors():
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        where = _where(tuple(err["loc"]), data)
+        if err["type"] == "extra_forbidden":
+            msg = "is not a codebook key; remove it or check its spelling"
+        elif err["type"] == "missing":
+            msg = "is required; add it (see data/codebook.yaml for an example)"
+        problems.append(f"{where}: {msg}" if where else msg)
+    return problems
+
+
+def validate_codebook(data: Any, path: str | Path = "codebook") -> Codebook:
+    """Validate codebook data; a problem raises :class:`CodebookError` with readable lines."""
+    if not isinstance(data, dict):
+        raise CodebookError(path, ["the file must be a YAML mapping of sections (meta:, ...)"])
+    try:
+        return Codebook.model_validate(data)
+    except ValidationError as exc:
+        raise CodebookError(path, _problems(exc, data)) from None
+
+
 @lru_cache(maxsize=8)
 def _load(path: str) -> Codebook:
-    return Codebook.model_validate(read_yaml(path))
+    try:
+        data = read_yaml(path)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise CodebookError(
+            path, [f"{where}not valid YAML ({problem}); check indentation and quotes there"]
+        ) from None
+    return validate_codebook(data, path)
 
 
 @lru_cache(maxsize=64)
@@ -85,7 +146,7 @@ def _with_design(path: str, design_path: str, mtime_ns: int) -> Codebook:
     # Re-validated: a design that contradicts the instrument is refused here, not in a stage.
     data = cb.model_dump()
     data["design"], data["files"] = merged, {k: v.model_dump() for k, v in files.items()}
-    return Codebook.model_validate(data)
+    return validate_codebook(data, design_path)
 
 
 def load_codebook(path: str | Path | None = None, data_dir: str | Path | None = None) -> Codebook:

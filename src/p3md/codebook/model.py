@@ -25,7 +25,7 @@ class Band(_Strict):
     """A value not above ``upto`` (``None`` = unbounded) scores ``score``."""
 
     upto: float | None
-    score: int = Field(ge=1, le=3)
+    score: int = Field(ge=0)
 
 
 class Category(_Strict):
@@ -52,7 +52,8 @@ class Item(_Strict):
     rater: str
     response: Response
     text: str
-    text_pdp: str | None = None
+    #: The question as worded for one role, where it differs from ``text`` (role -> text).
+    text_by_role: dict[str, str] | None = None
     reverse: bool = False
     #: May be left empty (e.g. the 2nd/3rd distance of a facilitator serving fewer villages).
     optional: bool = False
@@ -148,12 +149,47 @@ class FileSpec(_Strict):
     items_must_vary: bool = False
 
 
+class Meta(_Strict):
+    """The study the codebook describes: what the report's title page, captions and PDF name say."""
+
+    title_id: str
+    title_en: str
+    author: str
+    institution: str
+    year: int
+    codebook_version: str = "1.0.0"
+    #: The PDF's file name without ``.pdf`` (letters, digits, ``-`` and ``_``).
+    pdf_name: str = Field("laporan", pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+    #: Who answers the characteristics questionnaire, in the report's words
+    #: (``{"id": "pendamping", "en": "facilitators"}``).
+    respondents: dict[str, str] = Field(
+        default_factory=lambda: {"id": "responden", "en": "respondents"}
+    )
+    #: What the roles (groups) are called (``{"id": "peran", "en": "role"}``).
+    group_word: dict[str, str] = Field(default_factory=lambda: {"id": "kelompok", "en": "group"})
+
+
+class MissingData(_Strict):
+    """How missing answers are handled: one setting for the input check and the statistics.
+
+    ``complete_items_required``: a total needs every item of its variable; an analysis drops
+    incomplete rows listwise (per analysis, as SPSS does by default) and is refused when more
+    than ``max_missing_share`` of its rows are incomplete. ``make report --set
+    max_missing_share=...`` overrides the share for one run.
+    """
+
+    rule: Literal["complete_items_required"] = "complete_items_required"
+    max_missing_share: float = Field(0.05, ge=0, lt=1)
+    description_id: str | None = None
+    description_en: str | None = None
+
+
 class Codebook(BaseModel):
     """The validated codebook, with look-ups used by every stage."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    meta: dict[str, Any]
+    meta: Meta
     roles: dict[str, RoleDef]
     statuses: dict[str, StatusDef]
     raters: dict[str, str]
@@ -163,62 +199,189 @@ class Codebook(BaseModel):
     items: list[Item]
     bands: dict[str, dict[str, Any]]
     rater_aggregation: dict[str, str]
-    missing_data: dict[str, Any]
+    missing_data: MissingData
     design: dict[str, Any]
     alpha: dict[str, float]
     reliability_threshold: float
     reliability_threshold_note: str
-    interval_classes: int
-    wioi: dict[str, Any]
+    #: Descriptive classes: a number of equal-width classes on each variable's theoretical
+    #: range (thesis Chapter III C.2), or ``categories`` (each variable's own category cut-offs).
+    interval_classes: int | Literal["categories"] = 3
+    #: The Wioi training study (the thesis's companion article); absent for other studies.
+    wioi: dict[str, Any] = Field(default_factory=dict)
     personal_fields: list[str]
     files: dict[str, FileSpec]
-    deviations: list[dict[str, Any]]  # {where, what: {id, en}}
+    deviations: list[dict[str, Any]] = Field(default_factory=list)  # {where, what: {id, en}}
 
     # -- validation across sections ---------------------------------------------------
     @model_validator(mode="after")
     def _cross_references(self) -> Codebook:
+        for name, options in self.scales.items():
+            _check_scale(name, options)
         ids = [i.id for i in self.items]
         duplicated = sorted({i for i in ids if ids.count(i) > 1})
         if duplicated:
-            raise ValueError(f"duplicated item ids: {duplicated}")
+            raise ValueError(
+                f"items: the ids {duplicated} are used more than once; give every item its own id"
+            )
         for item in self.items:
             if item.variable not in self.variables:
-                raise ValueError(f"item {item.id} names unknown variable {item.variable}")
+                raise ValueError(
+                    f"items.{item.id}: variable {item.variable!r} is not declared under "
+                    f"variables: (declared: {', '.join(self.variables)})"
+                )
             unknown_roles = set(item.roles) - set(self.roles)
             if unknown_roles:
-                raise ValueError(f"item {item.id} names unknown roles {sorted(unknown_roles)}")
+                raise ValueError(
+                    f"items.{item.id}: roles {sorted(unknown_roles)} are not declared under "
+                    f"roles: (declared: {', '.join(self.roles)})"
+                )
             r = item.response
             if r.type == "options" and r.scale not in self.scales:
-                raise ValueError(f"item {item.id} uses unknown scale {r.scale!r}")
+                raise ValueError(
+                    f"items.{item.id}: scale {r.scale!r} is not declared under scales: "
+                    f"(declared: {', '.join(self.scales)})"
+                )
             if r.type in ("count", "km"):
                 for role in item.roles:
                     self.bands_for(item.id, role)  # raises if missing
+            unknown_text = set(item.text_by_role or {}) - set(item.roles)
+            if unknown_text:
+                raise ValueError(
+                    f"items.{item.id}: text_by_role names {sorted(unknown_text)}, which do not "
+                    f"answer this item (its roles: {item.roles})"
+                )
         for var_id, var in self.variables.items():
             if var.scoring == "sum_of_indicators":
                 missing = set(var.indicators or []) - set(self.variables)
                 if missing:
-                    raise ValueError(f"{var_id} sums unknown indicators {sorted(missing)}")
+                    raise ValueError(
+                        f"variables.{var_id}: indicators {sorted(missing)} are not declared "
+                        "under variables:"
+                    )
                 continue
             for role in self.roles:
                 positions = sorted(i.position for i in self.items_for(var_id, role))
                 if positions != list(range(1, len(positions) + 1)):
                     raise ValueError(
-                        f"{var_id} items for {role} must be numbered 1..n, got {positions}"
-                    )
-                lo, hi = var.score_range
-                n = len(positions)
-                if var.scoring == "sum" and (lo, hi) != (n, 3 * n):
-                    raise ValueError(
-                        f"{var_id} categories span {lo}-{hi} but {n} items of 1-3 span "
-                        f"{n}-{3 * n} for {role}"
+                        f"variables.{var_id}: the items {role} answers must have positions "
+                        f"1..n without gaps, got {positions}; renumber their position: fields"
                     )
         for var_id, var in self.variables.items():
-            if var.scoring == "sum_of_indicators":
-                lo = sum(self.variables[v].score_range[0] for v in var.indicators or [])
-                hi = sum(self.variables[v].score_range[1] for v in var.indicators or [])
-                if (lo, hi) != var.score_range:
-                    raise ValueError(f"{var_id} categories must span {lo}-{hi}")
+            self._check_categories(var_id, var)
+        if isinstance(self.interval_classes, int):
+            if self.interval_classes < 2:
+                raise ValueError(
+                    f"interval_classes: {self.interval_classes} class is no classification; "
+                    "write 2 or more, or `categories`"
+                )
+            for var_id, var in self.variables.items():
+                if len(var.categories) != self.interval_classes:
+                    raise ValueError(
+                        f"interval_classes is {self.interval_classes} but variables.{var_id} has "
+                        f"{len(var.categories)} categories (each class is named by a category); "
+                        f"give every variable {self.interval_classes} categories, or write "
+                        "`interval_classes: categories` to use each variable's own category "
+                        "cut-offs as its classes"
+                    )
         return self
+
+    def _check_categories(self, var_id: str, var: Variable) -> None:
+        """The categories must partition the variable's theoretical score range exactly."""
+        lo, hi = var.score_range
+        for role in self.roles:
+            if var.scoring != "sum_of_indicators" and not self.items_for(var_id, role):
+                continue
+            tlo, thi = self.theoretical_range(var_id, role)
+            if (lo, hi) != (tlo, thi):
+                n = len(self.items_for(var_id, role))
+                raise ValueError(
+                    f"variables.{var_id} ({var.name_en}): the categories span {lo}-{hi}, but "
+                    f"its {n} item(s) for {role} give totals from {tlo} to {thi} "
+                    f"({self._range_reason(var_id, role)}). Change the categories' min/max so "
+                    f"that together they run from {tlo} to {thi} without gaps, for example "
+                    f"{_suggest(tlo, thi, len(var.categories))}"
+                )
+
+    def _range_reason(self, var_id: str, role: str) -> str:
+        var = self.variables[var_id]
+        if var.scoring == "sum_of_indicators":
+            return "the sum of " + ", ".join(var.indicators or [])
+        if var.scoring == "subscale_bands":
+            return f"{len(var.subscales or {})} subscales, each banded"
+        if var.scoring == "band_of_mean":
+            return "the band of the mean distance"
+        parts = []
+        for item in self.items_for(var_id, role):
+            ilo, ihi = self.item_score_range(item.id, role)
+            parts.append(f"{item.id} {ilo}-{ihi}")
+        return "item scores " + ", ".join(parts)
+
+    # -- scales and ranges ----------------------------------------------------------------
+    def scale_range(self, scale: str) -> tuple[int, int]:
+        """Lowest and highest code of an options scale (codes run from 0 or 1 upward)."""
+        codes = self.scales[scale]
+        return min(codes), max(codes)
+
+    def item_score_range(self, item_id: str, role: str) -> tuple[int, int]:
+        """Lowest and highest score an item can give a respondent of ``role``."""
+        item = self.item(item_id)
+        if item.response.type == "options":
+            return self.scale_range(item.response.scale or "")
+        scores = [b.score for b in self.bands_for(item_id, role)]
+        return min(scores), max(scores)
+
+    def theoretical_range(self, variable: str, role: str | None = None) -> tuple[int, int]:
+        """Lowest and highest possible total of ``variable`` (for ``role``; default: the
+        widest over the roles), from its items' scales and bands and its scoring rule."""
+        var = self.variables[variable]
+        if role is None:
+            spans = [
+                self.theoretical_range(variable, r)
+                for r in self.roles
+                if var.scoring == "sum_of_indicators" or self.items_for(variable, r)
+            ]
+            return min(s[0] for s in spans), max(s[1] for s in spans)
+        if var.scoring == "sum_of_indicators":
+            parts = [self.theoretical_range(v, role) for v in var.indicators or []]
+            return sum(p[0] for p in parts), sum(p[1] for p in parts)
+        items = self.items_for(variable, role)
+        if var.scoring == "subscale_bands":
+            parts = [
+                (min(b.score for b in sub.bands), max(b.score for b in sub.bands))
+                for sub in (var.subscales or {}).values()
+            ]
+            return sum(p[0] for p in parts), sum(p[1] for p in parts)
+        if var.scoring == "band_of_mean":
+            scores = [b.score for b in self.bands_for(items[0].id, role)]
+            return min(scores), max(scores)
+        parts = [self.item_score_range(i.id, role) for i in items]
+        return sum(p[0] for p in parts), sum(p[1] for p in parts)
+
+    def score_of_code(self, item_id: str, code: float) -> float:
+        """Score of an options item's raw code: the code, or ``(min + max) - code`` for a
+        reverse-keyed item (on a 1-5 scale 1 -> 5, 2 -> 4, ...; on 0-3, 0 -> 3)."""
+        item = self.item(item_id)
+        lo, hi = self.scale_range(item.response.scale or "")
+        return (lo + hi) - code if item.reverse else code
+
+    def option_scores(self, items: list[str]) -> list[int]:
+        """Every score the listed items can take, highest first (modal-answer table columns)."""
+        scores: set[int] = set()
+        for item_id in items:
+            item = self.item(item_id)
+            for role in item.roles:
+                lo, hi = self.item_score_range(item_id, role)
+                scores.update(range(lo, hi + 1))
+        return sorted(scores, reverse=True)
+
+    def score_labels(self, items: list[str]) -> dict[int, str] | None:
+        """Score -> label shared by all the listed items (one options scale), else ``None``."""
+        names = {self.item(i).response.scale for i in items}
+        kinds = {self.item(i).response.type for i in items}
+        if kinds != {"options"} or len(names) != 1:
+            return None
+        return dict(self.scales[next(iter(names)) or ""])
 
     # -- look-ups -----------------------------------------------------------------------
     def item(self, item_id: str) -> Item:
@@ -228,7 +391,7 @@ class Codebook(BaseModel):
         raise KeyError(f"no item {item_id!r} in the codebook")
 
     def items_for(self, variable: str, role: str | None = None) -> list[Item]:
-        """Items of ``variable`` (a Y composite expands to its indicators), optionally for one role."""
+        """Items of ``variable`` (a composite expands to its indicators), optionally for a role."""
         var = self.variables[variable]
         if var.scoring == "sum_of_indicators":
             return [i for v in var.indicators or [] for i in self.items_for(v, role)]
@@ -263,16 +426,23 @@ class Codebook(BaseModel):
         return table
 
     def option_labels(self, item_id: str) -> dict[int, str]:
-        """Raw answer code -> printed label of an ``options`` item. A reverse-keyed item
-        stores the questionnaire's code, scored ``4 - code``: its code ``c`` carries the label
-        of score ``4 - c`` (``ko05``: 1 Tidak pernah, 2 Pernah, 3 Sering)."""
+        """Raw answer code -> printed label of an ``options`` item. The scale maps scores to
+        labels; a reverse-keyed item stores the questionnaire's code, scored
+        ``(min + max) - code``: its code ``c`` carries the label of that score (``ko05`` on
+        1-3: 1 Tidak pernah, 2 Pernah, 3 Sering)."""
         item = self.item(item_id)
         if item.response.type != "options":
             raise ValueError(f"item {item_id} is not an options item")
         scale = self.scales[item.response.scale or ""]
         if not item.reverse:
             return dict(sorted(scale.items()))
-        return dict(sorted((4 - score, label) for score, label in scale.items()))
+        lo, hi = min(scale), max(scale)
+        return dict(sorted((lo + hi - score, label) for score, label in scale.items()))
+
+    def item_text(self, item_id: str, role: str | None = None) -> str:
+        """The question as worded for ``role`` (``text_by_role``), else the item's ``text``."""
+        item = self.item(item_id)
+        return (item.text_by_role or {}).get(role or "", item.text)
 
     def plausible_max(self, item_id: str) -> float | None:
         response = self.item(item_id).response
@@ -307,6 +477,28 @@ class Codebook(BaseModel):
         return list(node)
 
     @property
+    def max_missing_share(self) -> float:
+        """Share of incomplete rows an analysis accepts (``missing_data.max_missing_share``)."""
+        return self.missing_data.max_missing_share
+
+    def with_max_missing_share(self, share: float) -> Codebook:
+        """The codebook with another accepted share of incomplete rows (``--set``)."""
+        if share == self.missing_data.max_missing_share:
+            return self
+        missing = self.missing_data.model_copy(update={"max_missing_share": share})
+        return self.model_copy(update={"missing_data": missing})
+
+    @property
+    def district(self) -> str:
+        """The study area's name as the report prints it (``design.district``)."""
+        return str(self.design.get("district", ""))
+
+    @property
+    def role_order(self) -> list[str]:
+        """Roles (groups) in the codebook's order: the tables' column order."""
+        return list(self.roles)
+
+    @property
     def kecamatan(self) -> list[str]:
         return [k["name"] for k in self.design["kecamatan"]]
 
@@ -314,3 +506,32 @@ class Codebook(BaseModel):
     def status_order(self) -> list[str]:
         """Village statuses from most to least developed (the thesis's table order)."""
         return sorted(self.statuses, key=lambda s: -self.statuses[s].rank)
+
+
+def _check_scale(name: str, options: dict[int, str]) -> None:
+    """An options scale: k >= 2 ordered codes, consecutive, starting at 0 or 1."""
+    codes = sorted(options)
+    fix = (
+        "write the options as consecutive whole-number codes starting at 0 or 1, highest "
+        "= best, e.g. {1: Sangat tidak setuju, 2: Tidak setuju, 3: Netral, 4: Setuju, "
+        "5: Sangat setuju}"
+    )
+    if not all(isinstance(c, int) and not isinstance(c, bool) for c in codes):
+        raise ValueError(f"scales.{name}: codes {codes} are not whole numbers; {fix}")
+    if len(codes) < 2:
+        raise ValueError(f"scales.{name}: needs at least 2 options, has {len(codes)}; {fix}")
+    if codes[0] not in (0, 1) or codes != list(range(codes[0], codes[0] + len(codes))):
+        raise ValueError(f"scales.{name}: codes {codes} do not run 0..k or 1..k; {fix}")
+
+
+def _suggest(lo: int, hi: int, k: int) -> str:
+    """Equal-width categories over ``lo..hi`` as a codebook line (the fix in a message): the
+    same integer classes as :func:`p3md.stats.intervals.interval_classes` (width (hi - lo) / k,
+    a score on a boundary in the upper class)."""
+    k = max(1, min(k, hi - lo))
+    width = (hi - lo) / k
+    starts = [lo + math.ceil(round(j * width, 9)) for j in range(k)]
+    ends = [s - 1 for s in starts[1:]] + [hi]
+    pairs = reversed(list(zip(starts, ends, strict=True)))
+    cats = ", ".join(f"{{min: {a}, max: {b}, label: ...}}" for a, b in pairs)
+    return f"categories: [{cats}]"

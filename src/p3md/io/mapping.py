@@ -187,8 +187,8 @@ def _targets(cb: Codebook, schema: FileSchema) -> list[tuple[str, str]]:
         if text:
             pairs.append((col, text))
         if col not in cb.files[schema.key].columns and col in {i.id for i in cb.items}:
-            if cb.item(col).text_pdp:
-                pairs.append((col, cb.item(col).text_pdp or ""))
+            for role_text in (cb.item(col).text_by_role or {}).values():
+                pairs.append((col, role_text))
     return pairs
 
 

@@ -117,8 +117,8 @@ def _describe(cb: Codebook, schema: FileSchema, col: str) -> tuple[str, str]:
     spec = cb.files[schema.key]
     if col not in spec.columns and spec.item_columns:
         item = cb.item(col)
-        if item.text_pdp:
-            text += f" (PDP: {item.text_pdp})"
+        for role, role_text in (item.text_by_role or {}).items():
+            text += f" ({role}: {role_text})"
         if len(item.roles) < len(cb.roles):
             text += f" [hanya {', '.join(item.roles)}]"
     options = column_options(cb, schema.key, col)

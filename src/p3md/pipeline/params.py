@@ -34,6 +34,8 @@ ALLOWED: dict[str, str] = {
     "p_method": '"asymptotic", "exact" or "auto"',
     "min_group_size": "a whole number of at least 1",
     "class_range": '"theoretical" or "observed"',
+    "max_missing_share": "a share in [0, 1) of incomplete rows an analysis drops listwise "
+    "(e.g. 0.1)",
     "lang": '"id" or "en"',
     "districts_dir": "a folder path, or empty (multi-district synthesis only)",
 }
@@ -70,6 +72,10 @@ class RunParams(BaseModel):
     #: smallest group a group comparison accepts; 1 computes a group of one, as R and SPSS do
     min_group_size: int = Field(1, ge=1)
     class_range: Literal["theoretical", "observed"] = "theoretical"
+    #: share of incomplete rows an analysis accepts (dropped listwise, per analysis, as SPSS
+    #: does); default the codebook's missing_data.max_missing_share, which the input gates
+    #: also use
+    max_missing_share: float = Field(0.05, ge=0, lt=1)
     lang: Literal["id", "en"] = "id"
     #: The folder of the districts' run folders (multi-district runs; "" = one district).
     districts_dir: str = ""
@@ -121,6 +127,22 @@ def defaults_from_codebook(codebook_path: Path | str | None = None) -> dict[str,
         "alpha_correlation": cb.alpha["correlation"],
         "alpha_difference": cb.alpha["difference"],
         "reliability_threshold": cb.reliability_threshold,
+        "max_missing_share": cb.max_missing_share,
+    }
+
+
+def study_files(data_dir: Path | str | None) -> dict[str, Path]:
+    """A data folder with its own ``codebook.yaml`` is a study of its own: its codebook, and
+    its ``published.yaml`` (if any; the reproduction layer runs only when it exists), replace
+    the project's ``data/`` ones unless given explicitly."""
+    if data_dir is None:
+        return {}
+    folder = Path(data_dir)
+    if not (folder / "codebook.yaml").is_file():
+        return {}
+    return {
+        "codebook_path": folder / "codebook.yaml",
+        "published_path": folder / "published.yaml",
     }
 
 
@@ -136,10 +158,17 @@ def make_params(**values: Any) -> RunParams:
             [(k, values[k], "one of " + ", ".join(RunParams.model_fields)) for k in unknown]
         )
     merged: dict[str, Any] = {}
+    for key, path in study_files(values.get("data_dir")).items():
+        if values.get(key) is None:
+            values = {**values, key: path}
     codebook = values.get("codebook_path") or DEFAULT_CODEBOOK
     if Path(codebook).is_file():
+        from p3md.codebook import CodebookError
+
         try:
             merged.update(defaults_from_codebook(codebook))
+        except CodebookError:
+            raise  # already says where and what to change
         except Exception as exc:  # a broken codebook is reported as a bad parameter
             raise ParameterError(
                 [("codebook_path", str(codebook), f"a valid codebook ({exc})")]

@@ -113,7 +113,7 @@ def build_raw_suite(
     frames = {k: bare_frame(v) for k, v in frames.items()}
     suite = GateSuite(name=key)
     specs = suite.specs
-    max_missing = float(cb.missing_data.get("max_missing_share", 0.0))
+    max_missing = cb.max_missing_share
     present = set(df.columns)
 
     def require(col: str) -> bool:

@@ -292,7 +292,10 @@ class _Run(GateSteps):
         from p3md.codebook import load_codebook
 
         p = self.params
-        self._cb = load_codebook(p.codebook_path, data_dir=p.data_dir)
+        # --set max_missing_share reaches the input gates as well as the notebooks.
+        self._cb = load_codebook(p.codebook_path, data_dir=p.data_dir).with_max_missing_share(
+            p.max_missing_share
+        )
         stems = {k: Path(spec.path).stem for k, spec in self._cb.files.items()}
         self.raw_by_key, self.raw_unmatched = raw_files_by_key(p.data_dir, stems)
         self.inputs: dict[str, str] = {}

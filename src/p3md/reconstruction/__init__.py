@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from p3md.codebook import Codebook, load_codebook
+from p3md.codebook.provenance import write_provenance
 from p3md.io.schema import file_schema
 from p3md.reconstruction.calibration import conclusion_stats
 from p3md.reconstruction.pesawaran import build_pesawaran
@@ -85,13 +86,18 @@ def write_frames(frames: dict[str, pd.DataFrame], cb: Codebook, out_dir: str | P
     return paths
 
 
+#: How ``provenance.yaml`` names this generator (see :mod:`p3md.codebook.provenance`).
+RECONSTRUCTION_GENERATOR = "p3md.reconstruction (seeded reconstruction of the thesis's data)"
+
+
 def generate(
     out_dir: str | Path,
     seed: int = DEFAULT_SEED,
     scale: int = 1,
     codebook_path: str | Path | None = None,
 ) -> list[Path]:
-    """Write the seven reconstructed raw CSV files into ``out_dir``; returns their paths.
+    """Write the seven reconstructed raw CSV files into ``out_dir`` and ``provenance.yaml``
+    (``data_kind: reconstruction``); returns their paths.
 
     Byte-identical for a given seed at ``scale=1``. ``scale=k`` multiplies villages,
     facilitators and ratings by k (same schema; IDs widen beyond 3 digits when needed).
@@ -101,4 +107,5 @@ def generate(
     cb_path = None if codebook_path is None else str(Path(codebook_path).resolve())
     cb = load_codebook(cb_path)
     attempt, _ = calibrated_attempt(seed, cb_path)
-    return write_frames(build_frames(cb, seed, scale, attempt), cb, out_dir)
+    paths = write_frames(build_frames(cb, seed, scale, attempt), cb, out_dir)
+    return [*paths, write_provenance(out_dir, "reconstruction", RECONSTRUCTION_GENERATOR)]

@@ -231,13 +231,15 @@ def generate_districts(
 ) -> list[Path]:
     """Write ``n`` district folders (default: Lampung's 13) plus the Wioi files and the index
     ``districts.yaml`` into ``out_dir``; returns the district folders."""
-    from p3md.reconstruction import build_frames, write_frames
+    from p3md.codebook.provenance import write_provenance
+    from p3md.reconstruction import RECONSTRUCTION_GENERATOR, build_frames, write_frames
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     cb = load_codebook()
     wioi = build_frames(cb, seed)  # the Wioi files of the thesis's reconstruction (same seed)
     write_frames({k: wioi[k] for k in ("wioi_tests", "wioi_satisfaction")}, cb, out)
+    write_provenance(out, "reconstruction", RECONSTRUCTION_GENERATOR)
     folders, index = [], []
     for i, spec in enumerate(district_specs(n, seed)):
         rng = np.random.Generator(np.random.PCG64([seed, 0xD15, i, 0]))
@@ -266,6 +268,7 @@ def generate_districts(
         )
         frames = _draw(gen_cb, params, seed, i)
         write_frames(frames, d_cb, folder)
+        write_provenance(folder, "reconstruction", RECONSTRUCTION_GENERATOR)
         folders.append(folder)
         index.append(
             {

@@ -25,13 +25,17 @@ def aggregate_items(scores: pd.DataFrame, by: pd.Series, rule: str) -> pd.DataFr
 
 
 def modal_scores(scores: pd.DataFrame, by: pd.Series) -> pd.DataFrame:
-    """Per-group modal item score (1..3); ties go to the lowest score, as SPSS reports modes."""
+    """Per-group modal item score (any scale); ties go to the lowest score, as SPSS reports
+    modes."""
     out = {}
     keys = by.to_numpy()
     for col in scores.columns:
-        counts = pd.crosstab(keys, scores[col].to_numpy())
-        counts = counts.reindex(columns=[1.0, 2.0, 3.0], fill_value=0)
+        counts = pd.crosstab(keys, scores[col].to_numpy())  # columns: the scores seen, sorted
+        levels = counts.columns.to_numpy(dtype=float)
+        if levels.size == 0:
+            out[col] = pd.Series(np.nan, index=pd.Index(sorted(set(keys))))
+            continue
         best = counts.to_numpy().argmax(axis=1)  # argmax takes the first = lowest on ties
-        mode = np.where(counts.to_numpy().sum(axis=1) > 0, best + 1.0, np.nan)
+        mode = np.where(counts.to_numpy().sum(axis=1) > 0, levels[best], np.nan)
         out[col] = pd.Series(mode, index=counts.index)
     return pd.DataFrame(out).reindex(pd.Index(sorted(set(keys))))

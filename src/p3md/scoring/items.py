@@ -33,7 +33,8 @@ def band_scores(values: np.ndarray, bands: list[Band]) -> np.ndarray:
 
 
 def score_item(cb: Codebook, item: Item, raw: pd.Series, roles: pd.Series) -> np.ndarray:
-    """Scores 1..3 of one item for respondents with the given roles (NaN if not applicable)."""
+    """Scores of one item (the scale's codes, reverse keys flipped, or band scores) for
+    respondents with the given roles (NaN if not applicable)."""
     values = pd.to_numeric(raw, errors="raise").astype("float64").to_numpy()
     role_arr = roles.astype(str).to_numpy()
     out = np.full(values.shape, np.nan)
@@ -49,8 +50,9 @@ def score_item(cb: Codebook, item: Item, raw: pd.Series, roles: pd.Series) -> np
                 raise ScoringError(
                     f"item {item.id}: codes {sorted(set(v[bad]))} are not in {sorted(codes)}"
                 )
-            # Reverse-keyed option items store the questionnaire's ascending order.
-            out[m] = 4 - v if item.reverse else v
+            # Reverse-keyed option items store the questionnaire's order: (min + max) - code.
+            lo, hi = min(codes), max(codes)
+            out[m] = (lo + hi) - v if item.reverse else v
         else:
             # Count/km items: the bands already encode direction (x4_5: more sanctions = 1).
             out[m] = band_scores(v, cb.bands_for(item.id, role))
@@ -82,8 +84,8 @@ def variable_total(
     totals: pd.DataFrame | None = None,
 ) -> np.ndarray:
     """Total of ``var_id`` per row, by the variable's ``scoring`` rule and the row's role."""
-    if cb.missing_data.get("rule") != "complete_items_required":
-        raise ScoringError(f"missing-data rule {cb.missing_data.get('rule')!r} is not implemented")
+    if cb.missing_data.rule != "complete_items_required":
+        raise ScoringError(f"missing-data rule {cb.missing_data.rule!r} is not implemented")
     var = cb.variables[var_id]
     role_arr = roles.astype(str).to_numpy()
     out = np.full(len(scores), np.nan)

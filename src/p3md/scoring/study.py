@@ -191,11 +191,14 @@ def score_pilot(pilot: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
 def modal_distribution(
     cb: Codebook, fac_scored: pd.DataFrame, r_scores: pd.DataFrame, ratings: pd.DataFrame
 ) -> pd.DataFrame:
-    """The thesis's "sebaran modus": per variable, item and role, facilitators by modal score."""
+    """The thesis's "sebaran modus": per variable, item and role, respondents by modal score
+    (``n_<score>`` for every score of the codebook's scales and bands, highest first)."""
     modes = modal_scores(r_scores.drop(columns="_role"), ratings["facilitator_id"])
     modes = modes.reindex(fac_scored["facilitator_id"]).reset_index(drop=True)
     rows = []
     roles = fac_scored["role"].astype(str).to_numpy()
+    # One count column per score any item can take (n_3, n_2, n_1 on a 1-3 scale).
+    all_scores = cb.option_scores([i.id for i in cb.items])
     for var, d in cb.variables.items():
         if d.scoring == "sum_of_indicators":
             continue
@@ -211,9 +214,7 @@ def modal_distribution(
                         "item_id": item.id,
                         "position": item.position,
                         "role": role,
-                        "n_3": int((values == 3).sum()),
-                        "n_2": int((values == 2).sum()),
-                        "n_1": int((values == 1).sum()),
+                        **{f"n_{k}": int((values == k).sum()) for k in all_scores},
                         "n_missing": int(np.isnan(values).sum()),
                     }
                 )

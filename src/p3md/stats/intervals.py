@@ -63,6 +63,39 @@ def interval_classes(lo: float, hi: float, k: int = 3, *, integer: bool = True) 
     return out
 
 
+def declared_classes(bounds: Sequence[tuple[int, int]]) -> pd.DataFrame:
+    """Classes a codebook declares as inclusive integer ranges (its categories), low to high.
+
+    Same columns as :func:`interval_classes` with ``integer=True``; ``lower``/``upper`` are
+    half-open real limits (``upper`` = the next class's lower limit, the last closed), so
+    :func:`class_distribution` assigns scores exactly as the declared ranges say. The ranges
+    must follow each other without gaps or overlaps.
+    """
+    spans = sorted((int(lo), int(hi)) for lo, hi in bounds)
+    if not spans:
+        raise StatsInputError("declared_classes: no classes")
+    for lo, hi in spans:
+        if lo > hi:
+            raise StatsInputError(f"declared_classes: the class {lo}-{hi} is empty")
+    for (_, hi), (lo, _) in zip(spans, spans[1:], strict=False):
+        if lo != hi + 1:
+            raise StatsInputError(
+                f"declared_classes: classes must follow each other; found ...{hi} then {lo}..."
+            )
+    lowers = [float(lo) for lo, _ in spans]
+    uppers = lowers[1:] + [float(spans[-1][1])]
+    return pd.DataFrame(
+        {
+            "class": range(1, len(spans) + 1),
+            "lower": lowers,
+            "upper": uppers,
+            "width": [u - lo for lo, u in zip(lowers, uppers, strict=True)],
+            "lower_int": [lo for lo, _ in spans],
+            "upper_int": [hi for _, hi in spans],
+        }
+    )
+
+
 def classes_for(
     scores: pd.Series,
     theoretical: tuple[float, float],

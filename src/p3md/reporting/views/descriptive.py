@@ -83,29 +83,31 @@ def long_distribution(
 def modes_view(modes: pd.DataFrame, cb, variable: str, role: str) -> pd.DataFrame:
     """Tables 21/22/24/25: sebaran modus of each sub-indicator of ``variable`` for one role.
 
-    ``modes`` is ``ScoredStudy.modes``; columns show facilitators (n, %) per modal score with the
-    scale's labels of the codebook.
+    ``modes`` is ``ScoredStudy.modes``; columns show respondents (n, %) per modal score, one
+    per option of the codebook's scales; items of one shared scale name the columns by its
+    labels, otherwise a ``Skala`` column gives each item's labels.
     """
+    from p3md.reporting.views.scoring import _score_columns
+
     sub = modes[(modes["variable"] == variable) & (modes["role"] == role)].sort_values("position")
-    n = sub[["n_3", "n_2", "n_1"]].sum(axis=1)
+    scores, names = _score_columns(cb, list(sub["item_id"]))
+    n = sub[[f"n_{k}" for k in scores]].sum(axis=1)
+    shared = cb.score_labels(list(sub["item_id"])) is not None
     texts, labels = [], []
     for item_id in sub["item_id"]:
         item = cb.item(item_id)
-        texts.append(item.text_pdp if role == "PDP" and item.text_pdp else item.text)
+        texts.append(cb.item_text(item_id, role))
         scale = cb.scales.get(item.response.scale or "", {})
         labels.append(
-            " / ".join(scale.get(k, str(k)) for k in (3, 2, 1)) if scale else "3 / 2 / 1 (pita)"
+            " / ".join(scale.get(k, str(k)) for k in scores)
+            if scale
+            else " / ".join(map(str, scores)) + " (pita)"
         )
-    out = pd.DataFrame(
-        {
-            "Sub indikator": texts,
-            "Skala (3 / 2 / 1)": labels,
-            "Skor 3 (n)": sub["n_3"].to_numpy(),
-            "Skor 3 (%)": (100 * sub["n_3"] / n).to_numpy(),
-            "Skor 2 (n)": sub["n_2"].to_numpy(),
-            "Skor 2 (%)": (100 * sub["n_2"] / n).to_numpy(),
-            "Skor 1 (n)": sub["n_1"].to_numpy(),
-            "Skor 1 (%)": (100 * sub["n_1"] / n).to_numpy(),
-        }
-    )
+    columns = {"Sub indikator": texts}
+    if not shared:
+        columns[f"Skala ({' / '.join(map(str, scores))})"] = labels
+    for k in scores:
+        columns[f"{names[k]} (n)"] = sub[f"n_{k}"].to_numpy()
+        columns[f"{names[k]} (%)"] = (100 * sub[f"n_{k}"] / n).to_numpy()
+    out = pd.DataFrame(columns)
     return no_column(out)

@@ -9,10 +9,19 @@ import pandas as pd
 from p3md.reporting.views.common import ROLE_ORDER
 
 
-def modes_table(modes: pd.DataFrame, cb, group: str) -> pd.DataFrame:
-    """Sebaran modus of every item of the X or Y variables: facilitators per modal score 3/2/1.
+def _score_columns(cb, items: list[str]) -> tuple[list[int], dict[int, str]]:
+    """The scores the items can take (highest first) and each one's column name: the shared
+    scale's label (``Setuju``) when every item uses one options scale, else ``Skor 3``."""
+    scores = cb.option_scores(items)
+    labels = cb.score_labels(items)
+    return scores, {k: labels[k] if labels else f"Skor {k}" for k in scores}
 
-    ``modes`` is ``ScoredStudy.modes`` (variable, item_id, position, role, n_3, n_2, n_1,
+
+def modes_table(modes: pd.DataFrame, cb, group: str) -> pd.DataFrame:
+    """Sebaran modus of every item of the X or Y variables: respondents per modal score, one
+    column per option (``n`` and ``%``), labelled from the codebook (see :func:`_score_columns`).
+
+    ``modes`` is ``ScoredStudy.modes`` (variable, item_id, position, role, n_<score>...,
     n_missing).
     """
     variables = [
@@ -21,22 +30,18 @@ def modes_table(modes: pd.DataFrame, cb, group: str) -> pd.DataFrame:
     sub = modes[modes["variable"].isin(variables)].copy()
     sub["_v"] = sub["variable"].map({v: i for i, v in enumerate(variables)})
     sub = sub.sort_values(["_v", "position", "role"])
-    n = sub[["n_3", "n_2", "n_1"]].sum(axis=1)
+    scores, names = _score_columns(cb, sorted(set(sub["item_id"])))
+    n = sub[[f"n_{k}" for k in scores]].sum(axis=1)
     out = pd.DataFrame(
         {
             "Variabel": sub["variable"].to_numpy(),
             "Butir": sub["item_id"].to_numpy(),
             "Sub indikator": [
-                cb.item(i).text_pdp if r == "PDP" and cb.item(i).text_pdp else cb.item(i).text
-                for i, r in zip(sub["item_id"], sub["role"], strict=True)
+                cb.item_text(i, r) for i, r in zip(sub["item_id"], sub["role"], strict=True)
             ],
             "Peran": sub["role"].to_numpy(),
-            "Skor 3 (n)": sub["n_3"].to_numpy(),
-            "Skor 2 (n)": sub["n_2"].to_numpy(),
-            "Skor 1 (n)": sub["n_1"].to_numpy(),
-            "Skor 3 (%)": (100 * sub["n_3"] / n).to_numpy(),
-            "Skor 2 (%)": (100 * sub["n_2"] / n).to_numpy(),
-            "Skor 1 (%)": (100 * sub["n_1"] / n).to_numpy(),
+            **{f"{names[k]} (n)": sub[f"n_{k}"].to_numpy() for k in scores},
+            **{f"{names[k]} (%)": (100 * sub[f"n_{k}"] / n).to_numpy() for k in scores},
         }
     )
     if "n_missing" in sub.columns and sub["n_missing"].sum() > 0:
