@@ -110,14 +110,17 @@ def score_facilitators(
         ratings.groupby("facilitator_id").size().reindex(fac["facilitator_id"], fill_value=0)
     )
 
-    expert = (
-        raw["expert_ratings"]
-        .set_index("facilitator_id")
-        .reindex(fac["facilitator_id"])
-        .reset_index()
-    )
     exp_vars = _by_rater(cb, "expert")
-    e_scores = score_items(cb, expert, roles, exp_vars)
+    if exp_vars:
+        expert = (
+            raw["expert_ratings"]
+            .set_index("facilitator_id")
+            .reindex(fac["facilitator_id"])
+            .reset_index()
+        )
+        e_scores = score_items(cb, expert, roles, exp_vars)
+    else:  # a study without an expert's ratings (no expert_ratings file)
+        e_scores = pd.DataFrame(index=fac.index)
 
     scores = pd.concat([x_scores, agg, e_scores], axis=1)
     out["n_ratings"] = n_ratings.to_numpy().astype(np.int64)
