@@ -14,20 +14,31 @@ from pipeline_frames import valid_frames
 FIXTURES = Path(__file__).parent / "fixtures" / "pipeline"
 
 
+#: What each fixture notebook writes (its products, as a registry entry declares them).
+PRODUCTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "fx_a": {"tables": ("tbl-fx-a",), "files": ("derived/*.csv",)},
+    "fx_b": {"tables": ("tbl-fx-b",)},
+    "fx_c": {"tables": ("tbl-fx-c",)},
+    "fx_bad_output": {"tables": ("tbl-fx-bad",)},
+    "fx_raise": {},
+    "fx_sleep": {"tables": ("tbl-fx-sleep",), "files": ("started.flag",)},
+}
+
+
+def fixture_stage(name: str, notebook: Path, **fields) -> Stage:
+    """A registry entry for a fixture notebook, with the products it writes."""
+    products = PRODUCTS.get(notebook.stem, {})
+    return Stage(name, notebook, name.title(), chapter="hasil", **{**products, **fields})
+
+
 def registry(
     nb_dir: Path, *, a: str = "fx_a", b: str = "fx_b", c: str = "fx_c"
 ) -> tuple[Stage, ...]:
     """a (reads village_frame) -> b (reads a's derived CSV); c independent (reads wioi)."""
     return (
-        Stage(
-            "alpha",
-            nb_dir / f"{a}.ipynb",
-            "Alpha",
-            raw_inputs=("village_frame",),
-            outputs=("derived/*.csv",),
-        ),
-        Stage("beta", nb_dir / f"{b}.ipynb", "Beta", upstream=("alpha",)),
-        Stage("gamma", nb_dir / f"{c}.ipynb", "Gamma", raw_inputs=("wioi_satisfaction",)),
+        fixture_stage("alpha", nb_dir / f"{a}.ipynb", inputs=("village_frame",)),
+        fixture_stage("beta", nb_dir / f"{b}.ipynb", upstream=("alpha",)),
+        fixture_stage("gamma", nb_dir / f"{c}.ipynb", inputs=("wioi_satisfaction",)),
     )
 
 

@@ -21,7 +21,8 @@ import nbformat
 import pytest
 
 from p3md import PROJECT_ROOT
-from p3md.pipeline.execute import KERNEL_NAME, declared_outputs
+from p3md.pipeline.execute import KERNEL_NAME
+from p3md.pipeline.products import missing_products
 from p3md.pipeline.stages import STAGES
 from pipeline_support import tree_digest
 
@@ -92,13 +93,12 @@ def test_a_hand_run_names_its_scratch_folder_and_writes_only_there(lab):
         assert f"`scratch/{stage.notebook.stem}/`" in text, stage.name
         assert "Dijalankan manual" in text
         assert ("run terakhir di `reports/`" in text) == bool(stage.upstream), stage.name
-        decl = declared_outputs(stage.notebook)
         scratch = clone / "scratch" / stage.notebook.stem
         written = {p.relative_to(scratch).as_posix() for p in scratch.rglob("*") if p.is_file()}
-        for label in decl.tables:
-            assert f"tables/{label}.csv" in written, f"{stage.name}: {label}"
-        for label in decl.figures:
-            assert {f"figures/{label}.png", f"figures/{label}.svg"} <= written, label
+        # Every product the registry declares, as the pipeline would check it.
+        written.add(stage.executed_notebook)
+        assert missing_products(stage, written) == [], stage.name
+        assert all(stage.owns(rel) for rel in written), stage.name
     # Nothing was written beside the notebooks or the scratch folders.
     assert sorted(p.name for p in clone.iterdir()) == ["data", "notebooks", "reports", "scratch"]
     assert sorted(p.suffix for p in (clone / "notebooks").iterdir()) == sorted(

@@ -1,4 +1,5 @@
-"""The stage notebooks: stored clean, parameterised, paired with jupytext, uniquely labelled."""
+"""The stage notebooks: stored clean, parameterised, paired with jupytext, uniquely labelled,
+each label declared by its stage in the registry (``stages.yaml``)."""
 
 from __future__ import annotations
 
@@ -9,20 +10,13 @@ import nbformat
 import pytest
 
 from p3md import PROJECT_ROOT
-from p3md.reporting.captions import CAPTIONS, LABEL_RE
+from p3md.pipeline.stages import default_registry
+from p3md.reporting.captions import LABEL_RE
 
-NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
-EXPECTED = [
-    "01_sampling",
-    "02_scoring",
-    "03_instrument",
-    "04_descriptive",
-    "05_hypotheses",
-    "06_wioi",
-    "07_reproduction",
-    "08_audit",
-    "09_synthesis",
-]
+REGISTRY = default_registry()
+#: The stage notebooks, from the registry (an .ipynb paired with a jupytext .py).
+NOTEBOOKS = [s.notebook for s in REGISTRY.stages]
+STAGE_OF = {s.notebook.stem: s for s in REGISTRY.stages}
 PARAMETERS = {
     "data_dir",
     "out_dir",
@@ -59,8 +53,9 @@ def _ids(paths):
     return [p.stem for p in paths]
 
 
-def test_every_stage_has_a_notebook_and_a_paired_script():
-    assert [p.stem for p in NOTEBOOKS] == EXPECTED
+def test_every_stage_has_a_notebook_and_every_notebook_a_stage():
+    on_disk = sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
+    assert sorted(NOTEBOOKS) == on_disk, "a notebook without a stage in stages.yaml, or vice versa"
     for nb in NOTEBOOKS:
         assert nb.with_suffix(".py").exists(), f"{nb.name} has no paired .py"
 
@@ -126,7 +121,8 @@ def _labelled_cells():
                     yield path.stem, opts
 
 
-def test_labels_are_quarto_valid_unique_and_captioned():
+def test_labels_are_quarto_valid_unique_captioned_and_declared():
+    """A caption is typed once, in its cell; the label is a product of the cell's stage."""
     seen: dict[str, str] = {}
     for stem, opts in _labelled_cells():
         label = opts["label"]
@@ -135,8 +131,23 @@ def test_labels_are_quarto_valid_unique_and_captioned():
         seen[label] = stem
         key = "tbl-cap" if label.startswith("tbl-") else "fig-cap"
         assert key in opts, f"{stem}: {label} lacks #| {key}"
-        assert opts[key] == CAPTIONS.get(label), f"{stem}: caption of {label} differs from registry"
+        assert STAGE_OF[stem].declares_label(label), (
+            f"{stem}: {label} is not among stage {STAGE_OF[stem].name}'s products in stages.yaml"
+        )
     assert seen, "no labelled cells found"
+
+
+def test_captions_carry_no_number_and_keep_the_thesis_numbers_as_references():
+    """The renderer numbers tables and figures; a caption that began with "Tabel 9." would be
+    numbered twice. The thesis's tables keep their number at the end ("(Tabel 9 tesis)"):
+    Tables 8-11 and 13-35 of Yulistiani (2023) each once (Table 12, villages per kecamatan, is
+    context and not reproduced)."""
+    numbers: list[int] = []
+    for stem, opts in _labelled_cells():
+        cap = opts.get("tbl-cap") or opts.get("fig-cap") or ""
+        assert not re.match(r"^(Tabel|Gambar) [A-Z]?\d+", cap), f"{stem}: {cap}"
+        numbers += [int(n) for n in re.findall(r"\(Tabel (\d+) tesis\)", cap)]
+    assert sorted(numbers) == [8, 9, 10, 11, *range(13, 36)]
 
 
 def test_labelled_cells_save_under_their_own_label():

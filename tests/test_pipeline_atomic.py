@@ -19,7 +19,9 @@ import sys
 from pathlib import Path
 import p3md.pipeline.stages as st
 from p3md.pipeline.stages import Stage
-st.STAGES = (Stage("sleepy", Path({nb!r}), "Sleepy"),)
+st.STAGES = (
+    Stage("sleepy", Path({nb!r}), "Sleepy", tables=("tbl-fx-sleep",), files=("started.flag",)),
+)
 from p3md.cli import main
 raise SystemExit(main(sys.argv[1:]))
 """

@@ -8,14 +8,10 @@ import pandas as pd
 import pytest
 
 from p3md.reporting import (
-    CAPTIONS,
-    FIGURE_CAPTIONS,
-    TABLE_CAPTIONS,
     format_number,
     read_table,
     save_table,
     text,
-    validate_label,
 )
 
 
@@ -35,8 +31,7 @@ def test_save_table_writes_machine_readable_csv_and_sidecar(tmp_path, table):
     back = read_table(tmp_path, "tbl-validitas-x")
     pd.testing.assert_frame_equal(back, table, check_dtype=False)
     meta = json.loads((tmp_path / "tables" / "tbl-validitas-x.json").read_text(encoding="utf-8"))
-    assert meta["caption"] == CAPTIONS["tbl-validitas-x"]
-    assert meta["caption"].endswith("(Tabel 9 tesis)")  # thesis number kept as a reference
+    assert meta["caption"] is None  # outside a notebook cell there is no #| tbl-cap to read
     # display: Indonesian decimal comma, p below 0.001, thousands with '.'
     html = shown._repr_html_()
     assert "0,361" in html and "&lt;\u00a00,001" in html and "1.200" in html
@@ -63,15 +58,13 @@ def test_save_table_rejects_invalid_labels(tmp_path, table, label):
         save_table(table, label, "Tabel 1. x", out_dir=tmp_path)
 
 
-def test_save_table_needs_out_dir_and_a_matching_caption(tmp_path, table):
+def test_save_table_needs_out_dir(tmp_path, table):
     with pytest.raises(ValueError, match="out_dir"):
         save_table(table, "tbl-validitas-x")
-    with pytest.raises(ValueError, match="differs"):
-        save_table(table, "tbl-validitas-x", "Tabel 99. Salah", out_dir=tmp_path)
-    with pytest.raises(KeyError):
-        save_table(table, "tbl-tidak-terdaftar", out_dir=tmp_path)
-    # an unregistered label is fine with an explicit caption
-    save_table(table, "tbl-tidak-terdaftar", "Tabel X1. Contoh", out_dir=tmp_path)
+    # any valid label with an explicit caption: no second list of captions to register in
+    save_table(table, "tbl-tidak-terdaftar", "Contoh", out_dir=tmp_path)
+    meta = json.loads((tmp_path / "tables" / "tbl-tidak-terdaftar.json").read_text("utf-8"))
+    assert meta["caption"] == "Contoh"
     assert (tmp_path / "tables" / "tbl-tidak-terdaftar.csv").exists()
 
 
@@ -116,18 +109,30 @@ def test_figure_functions_use_indonesian_labels(tmp_path):
     figures.save_figure(fig, "fig-wioi-berpasangan", tmp_path)
 
 
-def test_registered_labels_are_valid_unique_and_numbered():
-    for label, caption in {**TABLE_CAPTIONS, **FIGURE_CAPTIONS}.items():
-        validate_label(label)
-        kind = "Tabel" if label.startswith("tbl-") else "Gambar"
-        assert caption.startswith(f"{kind} "), caption
-        # The cell caption drops the number the renderer adds itself (no "Tabel 3.1: Tabel 9.").
-        assert not CAPTIONS[label].startswith(kind), CAPTIONS[label]
-    assert set(TABLE_CAPTIONS).isdisjoint(FIGURE_CAPTIONS)
-    numbers = [c.split(".")[0] for c in TABLE_CAPTIONS.values()]
-    assert len(numbers) == len(set(numbers)), "two tables share a number"
-    thesis = {int(n.split()[1]) for n in numbers if n.split()[1].isdigit()}
-    assert thesis == {8, 9, 10, 11, *range(13, 36)}
+def test_save_table_records_the_caption_of_the_cell_that_calls_it(tmp_path):
+    """The caption is typed once, in the cell's ``#| tbl-cap:``; the sidecar reads it from the
+    running cell (IPython's input history), and only for the cell's own label."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        cell = (
+            "#| label: tbl-validitas-x\n"
+            '#| tbl-cap: "Hasil uji validitas (Tabel 9 tesis)"\n'
+            "import pandas as pd\n"
+            "from p3md.reporting import save_table\n"
+            f"save_table(pd.DataFrame({{'a': [1]}}),"
+            f" 'tbl-validitas-x', out_dir={str(tmp_path)!r})\n"
+            f"save_table(pd.DataFrame({{'a': [2]}}),"
+            f" 'tbl-validitas-y', out_dir={str(tmp_path)!r})\n"
+        )
+        assert shell.run_cell(cell, store_history=True).success  # as a kernel runs a cell
+    finally:
+        InteractiveShell.clear_instance()
+    meta = json.loads((tmp_path / "tables" / "tbl-validitas-x.json").read_text(encoding="utf-8"))
+    assert meta["caption"] == "Hasil uji validitas (Tabel 9 tesis)"
+    other = json.loads((tmp_path / "tables" / "tbl-validitas-y.json").read_text(encoding="utf-8"))
+    assert other["caption"] is None
 
 
 def test_format_number_is_indonesian_by_default():

@@ -10,12 +10,13 @@ import pytest
 import yaml
 
 from p3md import PROJECT_ROOT
-from p3md.site import choose_renderer, readers, render_site
+from p3md.pipeline.stages import book_chapters, default_registry
+from p3md.site import choose_renderer, demo, readers, render_site
 from p3md.site import pages as P
 from p3md.site.bib import cite_names, format_entry, parse_bib
 from p3md.site.demo import make_fake_run
 from p3md.site.postprocess import add_download_links, resolve_references
-from p3md.site.render import book_pages, smalldocs_config, stage, write_generated
+from p3md.site.render import book_pages, fit_book, smalldocs_config, stage, write_generated
 
 
 @pytest.fixture(scope="module")
@@ -38,14 +39,18 @@ def test_quarto_config_is_a_real_quarto_book():
     assert "website" not in cfg  # book options live under book:
     chapters = [src for src, _ in book_pages(cfg, PROJECT_ROOT)]
     assert chapters[0] == "index.qmd"
-    notebooks = [c for c in chapters if c.startswith("notebooks/")]
-    # The synthesis chapter is in multi-district runs only (a run's book drops the notebook
-    # chapters it has no notebook for, p3md.site.render.fit_book); the demo is one district.
+    # Only the hand-written pages: the stages' chapters are generated from stages.yaml into
+    # the run folder's copy (p3md.site.render.fit_book, p3md.pipeline.stages.book_chapters).
+    assert not [c for c in chapters if c.startswith("notebooks/")]
+    registry = default_registry()
+    book = book_chapters(cfg["book"], registry.stages, registry)
+    generated = [src for src, _ in book_pages({"book": book}, PROJECT_ROOT)]
+    notebooks = [c for c in generated if c.startswith("notebooks/")]
+    # The demo (one folder) has the one-folder run's stages, the synthesis is multi-district.
     assert notebooks.index("notebooks/09_synthesis.ipynb") == 5
     notebooks.remove("notebooks/09_synthesis.ipynb")
-    assert notebooks == [
-        f"notebooks/{s}.ipynb" for s, _ in __import__("p3md.site.demo", fromlist=["STAGES"]).STAGES
-    ]
+    assert notebooks == [f"notebooks/{s}.ipynb" for s, _ in demo.STAGES]
+    assert generated.index("notebooks/01_sampling.ipynb") == generated.index("pages/metode.qmd") + 1
     for src in chapters + [a for a in cfg["book"]["appendices"]]:
         if src.startswith("pages/") or src == "index.qmd":
             assert (PROJECT_ROOT / "pages" / Path(src).name).exists(), src
@@ -55,6 +60,7 @@ def test_quarto_config_is_a_real_quarto_book():
 def test_chapter_numbers_skip_index_and_unnumbered(tmp_path):
     run = make_fake_run(tmp_path / "run", tmp_path / "data")
     stage(PROJECT_ROOT, run)
+    fit_book(run)
     numbers = dict(book_pages(yaml.safe_load((run / "_quarto.yml").read_text()), run))
     assert numbers["index.qmd"] == "" and numbers["pages/daftar-pustaka.qmd"] == ""
     assert numbers["pages/pendahuluan.qmd"] == "1" and numbers["notebooks/01_sampling.ipynb"] == "3"

@@ -1,10 +1,8 @@
-"""Executing one stage notebook with papermill, and finding what it declares as outputs."""
+"""Executing one stage notebook with papermill (an ``.ipynb``, or a jupytext percent ``.py``)."""
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +10,6 @@ if TYPE_CHECKING:
     from p3md.pipeline.kernels import ForkServer
 
 KERNEL_NAME = "p3md"
-_LABEL = re.compile(r"^#\|\s*label:\s*['\"]?((?:tbl|fig)-[\w-]+)", re.M)
 
 
 class StageError(Exception):
@@ -44,34 +41,6 @@ class StageError(Exception):
         }
 
 
-@dataclass
-class Declared:
-    """Output labels a notebook declares in ``#| label:`` cell options."""
-
-    tables: list[str]
-    figures: list[str]
-
-
-def declared_outputs(notebook: Path) -> Declared:
-    """``tbl-*`` and ``fig-*`` labels of the notebook's code cells.
-
-    Tables are saved as ``tables/<label>.csv`` and figures as ``figures/<label>.png|svg``
-    (ARCHITECTURE.md), so the labels tell which files belong to which stage even when two
-    stages run at the same time into the same folder.
-    """
-    nb = json.loads(notebook.read_text(encoding="utf-8"))
-    tables: list[str] = []
-    figures: list[str] = []
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "code":
-            continue
-        src = cell.get("source", "")
-        src = "".join(src) if isinstance(src, list) else src
-        for label in _LABEL.findall(src):
-            (tables if label.startswith("tbl-") else figures).append(label)
-    return Declared(tables=tables, figures=figures)
-
-
 def execute_stage(
     stage: str,
     notebook: Path,
@@ -95,9 +64,17 @@ def execute_stage(
     if kernel_server is not None and kernel_server.alive():
         engine["kernel_manager_class"] = kernel_manager_class(kernel_server)
     output.parent.mkdir(parents=True, exist_ok=True)
+    source = notebook
+    if notebook.suffix == ".py":
+        # A percent script is a notebook too (jupytext): converted next to its executed copy,
+        # which papermill then reads and overwrites.
+        import jupytext
+
+        jupytext.write(jupytext.read(notebook, fmt="py:percent"), output, fmt="ipynb")
+        source = output
     try:
         pm.execute_notebook(
-            str(notebook),
+            str(source),
             str(output),
             parameters=parameters,
             kernel_name=kernel_name,

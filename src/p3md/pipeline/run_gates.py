@@ -44,6 +44,9 @@ class GateSteps:
     _cb: Any
     _frames: dict[str, Any] | None
 
+    def _gate_keys(self, stage: Stage) -> tuple[str, ...]:  # provided by the run object
+        raise NotImplementedError
+
     def _prev_stage(self, name: str) -> dict[str, Any] | None:
         if not self.previous:
             return None
@@ -63,21 +66,19 @@ class GateSteps:
         return self._frames
 
     def _input_gates(self, stage: Stage) -> GateFailure | None:
-        if not stage.raw_inputs:
+        keys = self._gate_keys(stage)
+        if not keys:
             return None
         from p3md.pipeline.gates import FailureItem, GateFailure, GateResult, run_gate
         from p3md.pipeline.raw_gates import build_raw_suite
 
         rec = self.records[stage.name]
         provenance = {
-            key: self._gate_provenance(stage, "input", self._raw_sha_of(key))
-            for key in stage.raw_inputs
+            key: self._gate_provenance(stage, "input", self._raw_sha_of(key)) for key in keys
         }
-        reused = [
-            self._reuse_gate(stage, self._cb.files[k].path, provenance[k]) for k in stage.raw_inputs
-        ]
+        reused = [self._reuse_gate(stage, self._cb.files[k].path, provenance[k]) for k in keys]
         if all(r is not None for r in reused):
-            for key, result in zip(stage.raw_inputs, reused, strict=True):
+            for key, result in zip(keys, reused, strict=True):
                 assert result is not None
                 self.raw_gate_cache.setdefault(key, result)
                 self._record_gate(rec, result, provenance[key])
@@ -89,7 +90,7 @@ class GateSteps:
                 return GateFailure([FailureItem.from_raw_error(stage.name, exc)])
             raise
         items: list[FailureItem] = []
-        for key in stage.raw_inputs:
+        for key in keys:
             fname = self._cb.files[key].path
             if key in self.raw_gate_cache:
                 # Each raw file is validated once per run; later readers reuse the result.
@@ -183,7 +184,7 @@ class GateSteps:
             )
             is None
             for s in to_run
-            for k in s.raw_inputs
+            for k in self._gate_keys(s)
         )
 
     def _raw_sha_of(self, key: str) -> str:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import p3md
 from p3md import PROJECT_ROOT
 from p3md.pipeline import atomic
-from p3md.pipeline.execute import StageError, declared_outputs, execute_stage
+from p3md.pipeline.execute import StageError, execute_stage
 from p3md.pipeline.hashing import (
     raw_files_by_key,
     sha256_file,
@@ -44,8 +44,9 @@ from p3md.pipeline.hashing import (
 from p3md.pipeline.manifest import build_manifest, git_info, now_iso, read_manifest, write_manifest
 from p3md.pipeline.pairing import input_key, sync_pairs
 from p3md.pipeline.params import RunParams
+from p3md.pipeline.products import ProductError, check_written, claim
 from p3md.pipeline.run_gates import GateSteps
-from p3md.pipeline.stages import Stage, topological_order, upstream_closure
+from p3md.pipeline.stages import DISTRICTS, PUBLISHED, Stage, topological_order, upstream_closure
 from p3md.pipeline.system_errors import folder_size, is_system_error, system_failure
 
 if TYPE_CHECKING:  # gates import pandas; a run that skips every stage never needs them
@@ -273,6 +274,9 @@ class _Run(GateSteps):
         self.project_root, self.derived_dir = project_root, derived_dir
         self.max_workers, self.echo = max(1, max_workers), echo
         self.order = topological_order(stages)
+        #: Every stage of the registry given, with those left out (``omitted``), for records.
+        self.full_order = list(self.order)
+        self.omitted: dict[str, str] = {}
         names = [only] if isinstance(only, str) else list(only or [])
         self.selected = upstream_closure(stages, names) if names else {s.name for s in stages}
         self.previous = atomic_previous(out_dir)
@@ -336,12 +340,12 @@ class _Run(GateSteps):
 
     def _key(self, stage: Stage) -> str:
         raw: dict[str, str] = {}
-        for key in stage.raw_inputs:
+        for key in (*stage.raw_inputs, *stage.optional_raw_inputs):
             for path in self.raw_by_key.get(key, []):
                 raw[path.name] = self.raw_sha[path.name]
             if not self.raw_by_key.get(key):
                 raw[f"<missing {key}>"] = "missing"
-        if stage.raw_inputs:
+        if stage.raw_inputs or stage.optional_raw_inputs:
             for path in self.raw_unmatched:
                 raw[path.name] = self.raw_sha[path.name]
         return stage_key(
@@ -355,9 +359,52 @@ class _Run(GateSteps):
             | ({"<districts>": self.districts_sha or "missing"} if stage.reads_districts else {}),
         )
 
+    def _has_input(self, key: str) -> bool:
+        if key == PUBLISHED:
+            return self.published_sha is not None
+        if key == DISTRICTS:
+            return self.districts_sha is not None
+        return bool(self.raw_by_key.get(key))
+
+    def _gate_keys(self, stage: Stage) -> tuple[str, ...]:
+        """The raw files the input gates check before ``stage``: the required ones (a missing
+        one fails its gate) and the optional ones that are there."""
+        present = tuple(k for k in stage.optional_raw_inputs if self._has_input(k))
+        return (*stage.raw_inputs, *present)
+
+    def _omit_inapplicable(self) -> None:
+        """Leave out the stages whose ``only_if`` inputs are absent, and what depends on them
+        (one line each: why); their chapters are then not in the book."""
+        self.omitted: dict[str, str] = {}
+        for stage in topological_order(self.stages):
+            missing = [k for k in stage.only_if if not self._has_input(k)]
+            gone = [u for u in stage.upstream if u in self.omitted]
+            if missing:
+                self.omitted[stage.name] = "no " + ", ".join(self._input_words(k) for k in missing)
+            elif gone:
+                self.omitted[stage.name] = f"it needs {', '.join(gone)}, which is left out"
+        for name, why in self.omitted.items():
+            self.records[name].status, self.records[name].message = "omitted", f"left out: {why}"
+            self.echo(f"{name} ... left out: {why} (no chapter in the book)")
+        if self.omitted:
+            self.stages = [s for s in self.stages if s.name not in self.omitted]
+            self.order = topological_order(self.stages)
+            self.selected &= {s.name for s in self.stages}
+
+    def _input_words(self, key: str) -> str:
+        p = self.params
+        if key == PUBLISHED:
+            return f"published values ({_rel(Path(p.published_path))})"
+        if key == DISTRICTS:
+            return "districts' index (districts_dir)"
+        spec = self._cb.files.get(key) if self._cb is not None else None
+        name = Path(spec.path).stem if spec is not None else key
+        return f"{name} file in {_rel(Path(p.data_dir))}"
+
     # -- main loop ------------------------------------------------------------------------
     def execute(self) -> RunResult | None:
         self._hash_inputs()
+        self._omit_inapplicable()
         n = len(self.order)
         self.number = {s.name: i + 1 for i, s in enumerate(self.order)}
         # Every key is known before anything runs (a key depends on the upstream keys, never on
@@ -433,7 +480,7 @@ class _Run(GateSteps):
             True,
             0,
             self.out_dir,
-            [self.records[s.name] for s in self.order],
+            self._all_records(),
             message="ok (unchanged)",
             manifest=self.previous,
             site_index=site_index if self.renderer is not None else None,
@@ -489,7 +536,7 @@ class _Run(GateSteps):
         n = len(self.order)
         before = _snapshot(self.staging)
         self.claimed: set[str] = set()
-        self.declared = {s.name: self._declared(s) for s in self.stages}
+        running: set[str] = set()
         gate_lock, claim_lock = threading.Lock(), threading.Lock()
 
         def work(stage: Stage) -> Exception | None:
@@ -498,13 +545,19 @@ class _Run(GateSteps):
                 failure: Exception | None = self._input_gates(stage)
             if failure is None:
                 t0 = time.perf_counter()
+                with claim_lock:
+                    running.add(stage.name)
                 try:
                     self._execute(stage)
                 except StageError as exc:
                     failure = exc
                 rec.seconds = time.perf_counter() - t0
                 with claim_lock:
-                    self._attribute_outputs(stage, before)
+                    try:
+                        self._claim_outputs(stage, before, sorted(running))
+                    except ProductError as exc:
+                        failure = failure or exc
+                    running.discard(stage.name)
             if failure is None:
                 with gate_lock:
                     failure = self._output_gates(stage)
@@ -533,7 +586,6 @@ class _Run(GateSteps):
         finally:
             if own_server and self.kernel_server is not None:
                 self.kernel_server.close()
-        self._attribute_leftovers(to_run, before)
         # A data gate's failure explains the run better than a notebook that failed beside it.
         from p3md.pipeline.gates import GateFailure
 
@@ -554,7 +606,7 @@ class _Run(GateSteps):
             raise StageError(
                 stage.name, "FileNotFoundError", f"notebook {stage.notebook} does not exist", None
             )
-        output = self.staging / "notebooks" / stage.notebook.name
+        output = self.staging / stage.executed_notebook
         execute_stage(
             stage.name,
             stage.notebook,
@@ -564,49 +616,19 @@ class _Run(GateSteps):
             kernel_server=getattr(self, "kernel_server", None),
         )
 
-    def _declared(self, stage: Stage) -> set[str]:
-        """The files a stage's notebook declares: itself executed, and its labelled outputs."""
-        wanted = {f"notebooks/{stage.notebook.name}"}
-        if stage.notebook.is_file():
-            decl = declared_outputs(stage.notebook)
-            wanted |= {f"tables/{t}.csv" for t in decl.tables}
-            wanted |= {f"figures/{f}.{ext}" for f in decl.figures for ext in ("png", "svg", "pdf")}
-        return wanted
-
-    def _attribute_outputs(self, stage: Stage, before: set[str]) -> None:
-        """Give ``stage`` the files it wrote (called when it finishes, under a lock).
-
-        Other stages may be writing into the same folder at the same moment, so a new file is
-        the stage's only if the stage claims it: its executed notebook or a label in the
-        notebook (``tables/<tbl-label>.csv``, ``figures/<fig-label>.*``), a glob of the
-        registry, or else a file name the notebook's source mentions that no other stage
-        declares.
-        """
+    def _claim_outputs(self, stage: Stage, before: set[str], running: list[str]) -> None:
+        """Give ``stage`` the new files the registry declares as its products (called when it
+        finishes, under a lock), then check that it wrote every declared product
+        (:mod:`p3md.pipeline.products`; a file declared nowhere stops the run)."""
         rec = self.records[stage.name]
-        wanted = self.declared[stage.name]
-        others = set().union(*(d for n, d in self.declared.items() if n != stage.name))
-        text = ""
-        if stage.notebook.is_file():
-            text = stage.notebook.read_text(encoding="utf-8", errors="replace")
-        for rel in sorted(_snapshot(self.staging) - before - self.claimed):
-            if rel.split("/")[0] in {"gates", "site"}:
-                continue
-            if (
-                rel in wanted
-                or any(Path(rel).match(g) for g in stage.outputs)
-                or (rel not in others and Path(rel).name in text)
-            ):
-                self.claimed.add(rel)
-                rec.outputs.append(rel)
+        new = _snapshot(self.staging) - before - self.claimed
+        mine = claim(stage, new, self.stages, running)
+        self.claimed.update(mine)
+        rec.outputs.extend(mine)
+        check_written(stage, rec.outputs)
 
-    def _attribute_leftovers(self, ran: list[Stage], before: set[str]) -> None:
-        """Files no stage claimed go to the first stage that ran: they belong to the run
-        (so the cache carries them over), only their owner is unknown."""
-        new = sorted(_snapshot(self.staging) - before - self.claimed)
-        for rel in new:
-            if rel.split("/")[0] not in {"gates", "site"}:
-                self.records[ran[0].name].outputs.append(rel)
-                self.claimed.add(rel)
+    def _all_records(self) -> list[StageRecord]:
+        return [self.records[s.name] for s in self.full_order]
 
     # -- end of run ---------------------------------------------------------------------------
     def _check_data_untouched(self) -> Exception | None:
@@ -633,7 +655,7 @@ class _Run(GateSteps):
             success=success,
             inputs=self.inputs,
             parameters=self.params.notebook_parameters(out_dir=self.out_dir),
-            stages=[self.records[s.name].to_dict() for s in self.order],
+            stages=[r.to_dict() for r in self._all_records()],
             gates=[g for s in self.order for g in self.records[s.name].gates],
             renderer=renderer,
             project_root=self.project_root,
@@ -672,7 +694,7 @@ class _Run(GateSteps):
             False,
             1,
             self.out_dir,
-            [self.records[s.name] for s in self.order],
+            self._all_records(),
             message=f"{failure}\n\n{where}",
             failure=failure,
             manifest=manifest,
@@ -705,7 +727,7 @@ class _Run(GateSteps):
             True,
             0,
             self.out_dir,
-            [self.records[s.name] for s in self.order],
+            self._all_records(),
             message="ok",
             manifest=manifest,
             site_index=site_index,
@@ -740,7 +762,7 @@ class _Run(GateSteps):
         parts["package"] = self.package_sha
         if (root / "pages").is_dir():
             parts["pages"] = tree_hash(root / "pages", (".qmd", ".md", ".yml", ".yaml", ".bib"))
-        for name in ("_quarto.yml", "references.bib"):
+        for name in ("_quarto.yml", "references.bib", "stages.yaml"):
             if (root / name).is_file():
                 parts[name] = sha256_file(root / name)
         for name in CARRIED_FILES:
@@ -758,7 +780,7 @@ class _Run(GateSteps):
         old_index = self.out_dir / "site" / "index.html"
         if (
             not self.force
-            and all(r.status in ("skipped", "kept") for r in self.records.values())
+            and all(r.status in ("skipped", "kept", "omitted") for r in self.records.values())
             and prev_site.get("key") == self.site_key
             and old_index.is_file()
         ):

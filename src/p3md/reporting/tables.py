@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from p3md.reporting.captions import caption_for, validate_label
+from p3md.reporting.captions import running_cell_caption, validate_label
 from p3md.reporting.display import render_html
 from p3md.reporting.formatting import format_frame, format_number
 
@@ -40,7 +40,7 @@ class TableDisplay:
         data: pd.DataFrame,
         text: pd.DataFrame,
         label: str,
-        caption: str,
+        caption: str | None,
         note: str | None,
         flags: pd.DataFrame | None,
         csv_path: Path,
@@ -85,9 +85,9 @@ def save_table(
     ----------
     df : the table, one row per displayed row; its index is dropped (make keys columns).
     label : Quarto label, must start with ``tbl-`` (validated).
-    caption : the numbered caption, e.g. ``"Tabel 9. Hasil uji validitas ..."``. ``None`` takes
-        the registered caption of ``label`` (:mod:`p3md.reporting.captions`); a caption that
-        differs from a registered one raises, so CSV, notebook and site cannot disagree.
+    caption : the caption recorded in the sidecar. ``None`` takes the ``#| tbl-cap:`` of the
+        notebook cell that calls this, when it is labelled ``label``
+        (:func:`p3md.reporting.captions.running_cell_caption`): the caption is typed once.
     out_dir : the run folder (the notebooks' ``out_dir`` parameter); required.
     note : a line shown under the table and stored in the sidecar (source, flags, deviations).
     flags : boolean frame (same shape/columns as ``df``) of cells to highlight (e.g. cells that
@@ -100,19 +100,8 @@ def save_table(
         raise ValueError("save_table needs out_dir (the run folder); it never writes to data_dir")
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"save_table expects a pandas DataFrame, got {type(df).__name__}")
-    registered = None
-    try:
-        registered = caption_for(label)
-    except KeyError:
-        if caption is None:
-            raise
     if caption is None:
-        caption = registered
-    elif registered is not None and caption != registered:
-        raise ValueError(
-            f"caption for {label!r} differs from the registered one:\n  given:      {caption}\n"
-            f"  registered: {registered}"
-        )
+        caption = running_cell_caption(label)
     data = df.reset_index(drop=True)
     if flags is not None:
         flags = flags.reset_index(drop=True).reindex(columns=data.columns, fill_value=False)

@@ -1,8 +1,9 @@
 """A small fake run folder, for testing the site without running the pipeline.
 
-``make_fake_run(run_dir, data_dir)`` writes eight executed-looking notebooks (one with a
-labelled table and its CSV, one with a labelled figure and its PNG/SVG), a manifest in the
-pipeline's shape, great-expectations-shaped gate results and two raw files.
+``make_fake_run(run_dir, data_dir)`` writes an executed-looking notebook per stage of the
+registry's one-folder run (one with a labelled table and its CSV, one with a labelled figure
+and its PNG/SVG), a manifest in the pipeline's shape, great-expectations-shaped gate results
+and two raw files.
 """
 
 from __future__ import annotations
@@ -12,16 +13,15 @@ import struct
 import zlib
 from pathlib import Path
 
-STAGES = [
-    ("01_sampling", "Penarikan sampel"),
-    ("02_scoring", "Penskoran"),
-    ("03_instrument", "Uji instrumen"),
-    ("04_descriptive", "Analisis deskriptif"),
-    ("05_hypotheses", "Pengujian hipotesis"),
-    ("06_wioi", "Pelatihan Aparatur Desa Wioi"),
-    ("07_reproduction", "Reproduksi: angka terbitan dan hitung ulang"),
-    ("08_audit", "Audit angka terbitan"),
-]
+
+def _stages() -> list[tuple[str, str]]:
+    """(notebook stem, title) of a one-folder run's stages, from the registry (stages.yaml)."""
+    from p3md.pipeline.stages import default_registry
+
+    return [(s.notebook.stem, s.title) for s in default_registry().for_run("single")]
+
+
+STAGES = _stages()
 
 TABLE_HTML = (
     '<table border="1" class="dataframe"><thead><tr><th>variabel</th><th>alpha</th></tr></thead>'

@@ -117,9 +117,9 @@ def _status(n_failed: int, success: bool | None) -> str:
 
 def _stage_titles() -> dict[str, str]:
     """Stage name -> its Indonesian title, in the study's order."""
-    from p3md.pipeline.stages import STAGES
+    from p3md.pipeline.stages import default_registry
 
-    return {s.name: s.title for s in STAGES}
+    return {s.name: s.title for s in default_registry().stages}
 
 
 def _in_study_order(suites: list[readers.Suite]) -> list[readers.Suite]:

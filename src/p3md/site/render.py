@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from p3md.codebook import DESIGN_FILE, load_codebook, read_yaml
+from p3md.pipeline.stages import book_chapters, default_registry
 from p3md.site import bench_figure, bench_page, offline, pages, readers, smalldocs_ui
 from p3md.site import pdf as book_pdf
 from p3md.site.bib import parse_bib
@@ -214,9 +215,11 @@ def write_generated(project_dir: Path, run_dir: Path, renderer: str) -> list[str
 def fit_book(run_dir: Path) -> None:
     """Fit the staged ``_quarto.yml`` to what this run folder holds.
 
-    A run with part of the stages (a district of a multi-district run has the district's
-    stages; the top-level run has the Wioi study, the audit and the synthesis) leaves out the
-    notebook chapters it has no executed notebook for, and parts left empty. A district's run
+    The stages' chapters are generated from the registry (:func:`p3md.pipeline.stages.
+    book_chapters`): a run with part of the stages (a district of a multi-district run has the
+    district's stages; the top-level run has the Wioi study, the audit and the synthesis; a
+    stage whose inputs are absent is left out) gets the chapters of the executed notebooks it
+    holds, and no empty part. A district's run
     names its kabupaten in the book's title; a multi-district run lists the districts' sites
     (:func:`p3md.site.pages.district_links`).
     """
@@ -224,21 +227,11 @@ def fit_book(run_dir: Path) -> None:
     cfg = load_config(path)
     book = cfg.get("book") or {}
 
-    def keep(entries: list[Any]) -> list[Any]:
-        out: list[Any] = []
-        for e in entries or []:
-            if isinstance(e, str):
-                if not (e.startswith("notebooks/") and not (run_dir / e).exists()):
-                    out.append(e)
-            elif isinstance(e, dict) and "chapters" in e:
-                inner = keep(e["chapters"])
-                if inner:
-                    out.append({**e, "chapters": inner})
-            else:
-                out.append(e)
-        return out
-
-    book["chapters"] = keep(book.get("chapters", []))
+    # The stages' chapters come from the registry (stages.yaml): those whose executed
+    # notebook this run folder holds, in their parts.
+    registry = default_registry()
+    present = [s for s in registry.stages if (run_dir / s.executed_notebook).is_file()]
+    book = book_chapters(book, present, registry)
     manifest = readers.load_manifest(run_dir)
     data_dir = readers._first(manifest, "data_dir", "parameters.data_dir")
     design = Path(data_dir) / DESIGN_FILE if data_dir else None
