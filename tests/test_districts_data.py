@@ -119,7 +119,7 @@ def test_design_file_replaces_the_codebooks_design_only_there(tmp_path):
     assert plain.design["district"] == "Kabupaten Pesawaran" and len(plain.kecamatan) == 11
     assert load_codebook(data_dir=PROJECT_ROOT / "data" / "raw") is plain
     (folder / "design.yaml").write_text("kabupaten: salah\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="unknown design keys.*kabupaten"):
+    with pytest.raises(ValueError, match="design.yaml.*unknown key .kabupaten.; allowed are"):
         load_codebook(data_dir=folder)
 
 

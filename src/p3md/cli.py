@@ -128,12 +128,14 @@ def cmd_report(args: argparse.Namespace) -> int:
         return EXIT_USAGE
 
     from p3md import PROJECT_ROOT
+    from p3md.io.errors import RawDataError
     from p3md.pipeline.atomic import RunLockedError
     from p3md.pipeline.districts import is_multi_district
     from p3md.pipeline.pairing import PairSyncError
     from p3md.pipeline.runner import PipelineSafetyError, run_pipeline
     from p3md.pipeline.stages import DISTRICT_STAGES
     from p3md.pipeline.system_errors import SystemFailure
+    from p3md.safe_yaml import DataFileError
 
     renderer = None if args.no_site else "auto"
     multi = is_multi_district(params.data_dir)
@@ -178,6 +180,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     except SystemFailure as exc:  # the machine (disk full, read-only ...), not the data
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except (DataFileError, RawDataError) as exc:  # design.yaml / mapping.yaml / a path
+        print(str(exc), file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("Interrupted; the last good report is unchanged.", file=sys.stderr)
@@ -236,7 +241,13 @@ def cmd_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    report = check_data_dir(Path(data), Path(codebook), json_path=args.json)
+    from p3md.safe_yaml import DataFileError
+
+    try:
+        report = check_data_dir(Path(data), Path(codebook), json_path=args.json)
+    except DataFileError as exc:  # the folder's design.yaml
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILED
     for line in report.lines:
         print(line)
     if report.failure is not None:

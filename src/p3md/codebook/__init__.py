@@ -10,11 +10,15 @@ import yaml
 from pydantic import ValidationError
 
 from p3md import PROJECT_ROOT
+from p3md.codebook.design import DESIGN_FILE, DESIGN_KEYS, read_design
 from p3md.codebook.model import Band, Category, Codebook, FileSpec, Item, Meta, Variable
+from p3md.safe_yaml import DataFileError
 
 DEFAULT_CODEBOOK = PROJECT_ROOT / "data" / "codebook.yaml"
 
 __all__ = [
+    "DESIGN_FILE",  # a district's own design (see ARCHITECTURE.md), p3md.codebook.design
+    "DESIGN_KEYS",
     "Band",
     "Category",
     "Codebook",
@@ -34,25 +38,6 @@ def read_yaml(path: str | Path) -> Any:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with open(path, encoding="utf-8") as fh:
         return yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader, C or Python
-
-
-#: A district's own design, in its data folder (multi-district data, see ARCHITECTURE.md).
-DESIGN_FILE = "design.yaml"
-#: Keys of a district's ``design.yaml``; ``expected_rows`` overrides ``files.<key>.expected_rows``.
-DESIGN_KEYS = (
-    "district",
-    "province",
-    "kecamatan",
-    "status_counts",
-    "sampled_status",
-    "sampling",
-    "expected_rows",
-    "compare_published",
-    "survey_period",
-    "officials_per_village",
-    "experts",
-    "pilot_respondents",
-)
 
 
 class CodebookError(ValueError):
@@ -121,12 +106,8 @@ def _load(path: str) -> Codebook:
 @lru_cache(maxsize=64)
 def _with_design(path: str, design_path: str, mtime_ns: int) -> Codebook:
     cb = _load(path)
-    design = read_yaml(design_path) or {}
-    unknown = sorted(set(design) - set(DESIGN_KEYS))
-    if not isinstance(design, dict) or unknown:
-        raise ValueError(
-            f"{design_path}: unknown design keys {unknown}; allowed are {', '.join(DESIGN_KEYS)}"
-        )
+    # The safe loader with size and alias limits, and a schema that forbids unknown keys.
+    design = read_design(design_path, list(cb.roles))
     merged = dict(cb.design)
     for key, value in design.items():
         if key == "sampling":
@@ -141,7 +122,13 @@ def _with_design(path: str, design_path: str, mtime_ns: int) -> Codebook:
     files = dict(cb.files)
     for key, rows in (design.get("expected_rows") or {}).items():
         if key not in files:
-            raise ValueError(f"{design_path}: expected_rows names unknown file {key!r}")
+            raise DataFileError(
+                DESIGN_FILE,
+                f"key 'expected_rows.{key}'",
+                rule=f"expected_rows names the file {key!r}, which the codebook does not have; "
+                f"its files are {', '.join(files)}",
+                fix="correct the key to one of the codebook's files",
+            )
         files[key] = files[key].model_copy(update={"expected_rows": rows})
     # Re-validated: a design that contradicts the instrument is refused here, not in a stage.
     data = cb.model_dump()
@@ -159,6 +146,13 @@ def load_codebook(path: str | Path | None = None, data_dir: str | Path | None = 
     resolved = str(Path(path or DEFAULT_CODEBOOK).resolve())
     if data_dir is not None:
         design = Path(data_dir) / DESIGN_FILE
+        if design.is_symlink() and not design.resolve().is_relative_to(Path(data_dir).resolve()):
+            raise DataFileError(
+                DESIGN_FILE,
+                rule="it is a symbolic link to a file outside the data folder; a run reads only "
+                "files inside its data folder (nothing of the outside file was read)",
+                fix="copy the design file into the data folder",
+            )
         if design.is_file():
             return _with_design(resolved, str(design.resolve()), design.stat().st_mtime_ns)
     return _load(resolved)

@@ -30,12 +30,14 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from p3md.codebook import Codebook, read_yaml
+from p3md.codebook import Codebook
 from p3md.io.errors import RawDataError
 from p3md.io.labels import answer_lookup, label_key, recode_cells
 from p3md.io.pseudonymise import is_personal
 from p3md.io.schema import FileSchema, column_options, column_text, file_schema, option_text
+from p3md.io.sources import inside
 from p3md.io.table import NA_TOKENS, Table
+from p3md.safe_yaml import DataFileError, load_data_yaml
 
 MAPPING_FILE = "mapping.yaml"
 #: A header is taken when its best score reaches WEAK; below STRONG it is flagged for the
@@ -102,27 +104,31 @@ def mapping_path(data_dir: Path) -> Path:
 
 
 def load_mapping(data_dir: Path) -> Mapping | None:
-    """The folder's ``mapping.yaml`` (``None`` when there is none), validated."""
+    """The folder's ``mapping.yaml`` (``None`` when there is none), read with the data
+    folder's safe YAML loader (:mod:`p3md.safe_yaml`) and validated by a schema that forbids
+    unknown keys."""
     path = mapping_path(data_dir)
-    if not path.is_file():
+    if not path.is_file() and not path.is_symlink():
         return None
+    inside(data_dir, MAPPING_FILE, file=MAPPING_FILE)
     try:
-        return Mapping.model_validate(read_yaml(path))
-    except yaml.YAMLError as exc:
-        raise RawDataError(
-            MAPPING_FILE,
-            rule=f"the file is not valid YAML ({exc})".replace("\n", " "),
+        data = load_data_yaml(
+            path,
             fix="correct the indentation or quoting, or write it again with python -m p3md map",
-        ) from None
+        )
+        return Mapping.model_validate(data)
+    except DataFileError as exc:
+        raise RawDataError(exc.file, column=exc.where, rule=exc.rule, fix=exc.fix) from None
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise RawDataError(
-            MAPPING_FILE,
-            values=[where],
-            rule=f"the mapping does not have the expected structure at {where}: {first['msg']}",
-            fix="write it again with python -m p3md map --data EXPORT --file KEY",
-        ) from None
+        if first["type"] == "extra_forbidden":
+            rule = f"unknown key {str(first['loc'][-1])!r} at {where}"
+            fix = "remove the key or correct its spelling (see the comments at the top of the file)"
+        else:
+            rule = f"the mapping does not have the expected structure at {where}: {first['msg']}"
+            fix = "write it again with python -m p3md map --data EXPORT --file KEY"
+        raise RawDataError(MAPPING_FILE, column=where, rule=rule, fix=fix) from None
 
 
 def write_mapping(data_dir: Path, key: str, filemap: FileMap) -> Path:

@@ -27,6 +27,7 @@ from p3md.io.labels import label_key, plain_lookup, role_lookup, status_lookup
 from p3md.io.mapping import MAPPING_FILE, apply_mapping, load_mapping
 from p3md.io.pseudonymise import is_personal
 from p3md.io.schema import FileSchema, file_schema
+from p3md.io.sources import Source, inside
 from p3md.io.spss import SPSS_SUFFIXES, read_spss_table
 from p3md.io.table import NA_TOKENS, Table, read_csv_table, read_xlsx_sheet, xlsx_tables
 from p3md.io.template import is_template, read_template_sheet
@@ -198,24 +199,30 @@ def _type_frame(
 RAW_SUFFIXES = (".csv", ".xlsx", *SPSS_SUFFIXES)
 
 
-def _source_table(data_dir: Path, cb: Codebook, schema: FileSchema) -> Table:
-    """The file's cells, from whichever road it came in: a form export named in
-    ``mapping.yaml``, ``<stem>.csv|.xlsx|.sav|.dta``, or a sheet of a filled template."""
+def locate(data_dir: Path, cb: Codebook, schema: FileSchema) -> Source:
+    """Where the cells of ``schema``'s file come from, without reading them: a form export
+    named in ``mapping.yaml``, ``<stem>.csv|.xlsx|.sav|.dta``, or a sheet of a filled
+    template. Every path is resolved inside ``data_dir`` (symbolic links followed), or
+    refused (:func:`p3md.io.sources.inside`)."""
     mapping = load_mapping(data_dir)
     entry = mapping.files.get(schema.key) if mapping else None
     direct = [data_dir / f"{schema.stem}{ext}" for ext in RAW_SUFFIXES]
-    direct = [p for p in direct if p.is_file()]
+    direct = [p for p in direct if p.is_file() or p.is_symlink()]
     if entry is not None:
-        source = data_dir / entry.source
+        config = (inside(data_dir, MAPPING_FILE, file=MAPPING_FILE),)
+        source = inside(
+            data_dir, entry.source, file=MAPPING_FILE, entry=f"files.{schema.key}.source"
+        )
         if not source.is_file():
             raise RawDataError(
                 MAPPING_FILE,
+                column=f"files.{schema.key}.source",
                 values=[entry.source],
                 rule=f"the section {schema.key} of {MAPPING_FILE} names the file "
-                f"{entry.source!r}, which is not in {data_dir}",
+                f"{entry.source!r}, which is not in the data folder",
                 fix="put the export into the data folder under that name, or correct `source:`",
             )
-        others = [p for p in direct if p.resolve() != source.resolve()]
+        others = [p for p in direct if p.resolve() != source]
         if others:
             raise RawDataError(
                 others[0].name,
@@ -224,7 +231,7 @@ def _source_table(data_dir: Path, cb: Codebook, schema: FileSchema) -> Table:
                 f"{others[0].name} is in the folder too; it is not clear which one to use",
                 fix=f"keep only one of them (or remove the section {schema.key} of {MAPPING_FILE})",
             )
-        return apply_mapping(_any_table(source, cb, schema, entry.sheet), entry, cb, schema.key)
+        return Source(schema.key, "mapping", source, entry.sheet, config)
     if len(direct) > 1:
         raise RawDataError(
             direct[0].name,
@@ -234,13 +241,16 @@ def _source_table(data_dir: Path, cb: Codebook, schema: FileSchema) -> Table:
             fix="keep only one of them in the data folder",
         )
     if direct:
-        path = direct[0]
-        if path.stat().st_size == 0:
+        path = inside(data_dir, direct[0].name, file=direct[0].name)
+        if not path.is_file():
             raise RawDataError(
-                path.name, rule="the file is empty (0 bytes)", fix="export the data again"
+                direct[0].name,
+                rule="the name is a symbolic link to a file that does not exist",
+                fix="put the file itself into the data folder",
             )
-        return _any_table(path, cb, schema)
-    templates = [p for p in sorted(data_dir.glob("*.xlsx")) if is_template(p)]
+        return Source(schema.key, "direct", path)
+    workbooks = [inside(data_dir, p.name, file=p.name) for p in sorted(data_dir.glob("*.xlsx"))]
+    templates = [p for p in workbooks if is_template(p)]
     if len(templates) > 1:
         raise RawDataError(
             templates[0].name,
@@ -249,7 +259,31 @@ def _source_table(data_dir: Path, cb: Codebook, schema: FileSchema) -> Table:
             fix="keep one template workbook per data folder",
         )
     if templates:
-        return read_template_sheet(templates[0], cb, schema)
+        return Source(schema.key, "template", templates[0])
+    return Source(schema.key, "missing", None)
+
+
+def _source_table(data_dir: Path, cb: Codebook, schema: FileSchema) -> Table:
+    """The file's cells, from whichever road :func:`locate` finds."""
+    source = locate(data_dir, cb, schema)
+    if source.road == "mapping":
+        assert source.path is not None
+        mapping = load_mapping(data_dir)
+        assert mapping is not None
+        entry = mapping.files[schema.key]
+        return apply_mapping(
+            _any_table(source.path, cb, schema, entry.sheet), entry, cb, schema.key
+        )
+    if source.road == "direct":
+        assert source.path is not None
+        if source.path.stat().st_size == 0:
+            raise RawDataError(
+                source.path.name, rule="the file is empty (0 bytes)", fix="export the data again"
+            )
+        return _any_table(source.path, cb, schema)
+    if source.road == "template":
+        assert source.path is not None
+        return read_template_sheet(source.path, cb, schema)
     raise RawDataError(
         f"{schema.stem}.csv",
         rule=f"the file is missing from {data_dir}",
@@ -257,6 +291,16 @@ def _source_table(data_dir: Path, cb: Codebook, schema: FileSchema) -> Table:
         f"a filled data-entry template (make template), or a form export with a "
         f"{MAPPING_FILE} (python -m p3md map)",
     )
+
+
+def input_files(data_dir: str | Path, cb: Codebook) -> dict[str, list[Path]]:
+    """The resolved files the reader uses for each file key of ``cb.files``, without reading
+    them: the export and ``mapping.yaml`` for a mapped file, the template workbook, the
+    ``.csv``... (empty for a missing file). The runner hashes exactly these into the cache key
+    of the stages that read the key. Raises :class:`RawDataError` as the reader would (a path
+    outside the folder, an unreadable ``mapping.yaml``)."""
+    folder = Path(data_dir)
+    return {key: locate(folder, cb, file_schema(cb, key)).files for key in cb.files}
 
 
 def _any_table(path: Path, cb: Codebook, schema: FileSchema, sheet: str | None = None) -> Table:

@@ -1,0 +1,257 @@
+"""Hostile and careless input on the way in (issue 19, Deliver 3 and 4).
+
+Paths named by a data folder's files stay inside the folder (symbolic links included) and
+nothing of an outside file is echoed; the YAML files of a data folder are read by one safe
+loader with a strict schema; cells that cannot be read faithfully (a 20 MB cell, a NUL byte)
+are refused with the file, column and row. Each case checks the message a user sees, through
+the command line where the case reaches it, and that no traceback is printed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from p3md import PROJECT_ROOT
+from p3md.codebook import load_codebook
+from p3md.io.errors import RawDataError
+from p3md.io.readers import input_files, read_raw_dir, read_raw_file
+from p3md.safe_yaml import DataFileError, expanded_nodes
+
+RAW = PROJECT_ROOT / "data" / "raw"
+SECRET = "p3md-outside-secret-7f3a"
+
+
+def copy_raw(tmp_path: Path, name: str = "data") -> Path:
+    folder = tmp_path / name
+    shutil.copytree(RAW, folder)
+    return folder
+
+
+def cli(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "p3md", *argv],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
+
+
+def assert_clean(proc: subprocess.CompletedProcess[str]) -> str:
+    """Exit 1, one message on stderr, no traceback; returns the output."""
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    assert "Traceback" not in out and 'File "' not in out, out
+    return out
+
+
+def outside_csv(tmp_path: Path) -> Path:
+    """A CSV outside the data folder with the village frame's columns and a secret in it."""
+    path = tmp_path / "elsewhere" / "frame.csv"
+    path.parent.mkdir()
+    text = (RAW / "village_frame.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    lines.append(lines[-1].replace(lines[-1].split(",")[1], SECRET, 1))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def write_mapping(folder: Path, source: str) -> None:
+    (folder / "village_frame.csv").unlink(missing_ok=True)
+    header = (RAW / "village_frame.csv").read_text(encoding="utf-8").splitlines()[0]
+    columns = "\n".join(f"      - {{header: {h}, column: {h}}}" for h in header.split(","))
+    (folder / "mapping.yaml").write_text(
+        f"version: 1\nfiles:\n  village_frame:\n    source: {source!r}\n    columns:\n{columns}\n",
+        encoding="utf-8",
+    )
+
+
+# -- paths stay inside the folder --------------------------------------------------------------
+
+
+def test_mapping_source_outside_the_folder_is_refused_without_echo(cb, tmp_path):
+    folder = copy_raw(tmp_path)
+    write_mapping(folder, "../../../../../../../../etc/passwd")
+    with pytest.raises(RawDataError) as err:
+        read_raw_dir(folder, cb)
+    e = err.value
+    assert e.file == "mapping.yaml" and e.column == "files.village_frame.source"
+    assert "outside the data folder" in e.rule and "nothing of the outside file" in e.rule
+    assert "root:" not in str(e) and "/bin/" not in str(e)
+    # The command line says the same, with exit 1 and no traceback.
+    out = assert_clean(cli("check", "--data", str(folder), cwd=tmp_path))
+    assert "files.village_frame.source" in out and "root:" not in out and "nologin" not in out
+
+
+def test_absolute_and_symlinked_paths_elsewhere_are_refused(cb, tmp_path):
+    outside = outside_csv(tmp_path)
+    folder = copy_raw(tmp_path)
+    write_mapping(folder, str(outside))
+    with pytest.raises(RawDataError, match="outside the data folder") as err:
+        read_raw_dir(folder, cb)
+    assert SECRET not in str(err.value)
+    # A raw file that is a symbolic link to a file outside.
+    (folder / "mapping.yaml").unlink()
+    os.symlink(outside, folder / "village_frame.csv")
+    with pytest.raises(RawDataError, match="symbolic link to a file outside") as err:
+        read_raw_file(folder, cb, "village_frame")
+    assert err.value.file == "village_frame.csv" and SECRET not in str(err.value)
+    # A mapping source inside the folder that links outside.
+    (folder / "village_frame.csv").unlink()
+    os.symlink(outside, folder / "export.csv")
+    write_mapping(folder, "export.csv")
+    with pytest.raises(RawDataError, match="symbolic link to a file outside"):
+        read_raw_file(folder, cb, "village_frame")
+    # A mapping.yaml that is itself a link outside.
+    (folder / "export.csv").unlink()
+    real = tmp_path / "elsewhere" / "mapping.yaml"
+    shutil.move(folder / "mapping.yaml", real)
+    os.symlink(real, folder / "mapping.yaml")
+    with pytest.raises(RawDataError, match="symbolic link to a file outside") as err:
+        read_raw_file(folder, cb, "village_frame")
+    assert err.value.file == "mapping.yaml"
+
+
+def test_a_design_file_linked_from_outside_is_refused(tmp_path):
+    folder = copy_raw(tmp_path)
+    real = tmp_path / "design.yaml"
+    real.write_text("district: Kabupaten Luar\n", encoding="utf-8")
+    os.symlink(real, folder / "design.yaml")
+    with pytest.raises(DataFileError, match="symbolic link to a file outside"):
+        load_codebook(data_dir=folder)
+
+
+def test_input_files_name_every_file_a_mapped_folder_reads(cb, tmp_path):
+    """A source in a sub-folder is inside, read, and listed with mapping.yaml for its key."""
+    folder = copy_raw(tmp_path)
+    (folder / "exports").mkdir()
+    shutil.copy2(RAW / "village_frame.csv", folder / "exports" / "frame.csv")
+    write_mapping(folder, "exports/frame.csv")
+    files = input_files(folder, cb)
+    assert files["village_frame"] == [
+        (folder / "exports" / "frame.csv").resolve(),
+        (folder / "mapping.yaml").resolve(),
+    ]
+    assert files["facilitators"] == [(folder / "facilitators.csv").resolve()]
+    frames = read_raw_dir(folder, cb)
+    clean = read_raw_dir(RAW, cb)
+    assert frames["village_frame"].equals(clean["village_frame"])
+
+
+# -- YAML of a data folder ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'district: !!python/object/apply:os.system ["echo pwned"]\n',
+        "district: !!python/name:os.system\n",
+        "district: !custom {a: 1}\n",
+    ],
+)
+def test_tags_in_design_yaml_give_one_message(text, tmp_path):
+    folder = copy_raw(tmp_path)
+    (folder / "design.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        load_codebook(data_dir=folder)
+    message = str(err.value)
+    assert message.startswith("Problem in file design.yaml, line 1.")
+    assert "is not allowed" in message and "Fix: remove the tag" in message
+    out = assert_clean(cli("check", "--data", str(folder), cwd=tmp_path))
+    assert "design.yaml" in out and "echo pwned" not in out
+
+
+def test_unknown_design_keys_are_refused_at_every_level(tmp_path):
+    folder = copy_raw(tmp_path)
+    cases = {
+        "kabupaten: salah\n": ("key 'kabupaten'", "allowed are district"),
+        "sampling:\n  population_village: 12\n": (
+            "key 'sampling.population_village'",
+            "allowed are population_villages, error_margin",
+        ),
+        "kecamatan:\n  - {name: A, villages: 3, PDP: 1, PLX: 2}\n": (
+            "key 'kecamatan.0.PLX'",
+            "the roles",
+        ),
+        "sampling:\n  error_margin: 2\n": ("key 'sampling.error_margin'", "less than 1"),
+        "expected_rows: {facilitator: 3}\n": ("key 'expected_rows.facilitator'", "facilitators"),
+        "- just\n- a list\n": ("Rule: the file must be a mapping", "allowed keys"),
+    }
+    for text, (where, rule) in cases.items():
+        (folder / "design.yaml").write_text(text, encoding="utf-8")
+        with pytest.raises(DataFileError) as err:
+            load_codebook(data_dir=folder)
+        assert where in str(err.value) and rule in str(err.value), (text, str(err.value))
+
+
+BILLION_LAUGHS = """\
+district: Kabupaten Contoh
+sampling:
+  a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+  e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+  f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+  g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+  h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+  i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+"""
+
+
+def test_billion_laughs_is_refused_before_anything_walks_it(tmp_path):
+    assert expanded_nodes(BILLION_LAUGHS, limit=10**12) > 9**9
+    # the mapping, three keys, the list [1, 2] (3 nodes) written once and aliased twice
+    assert expanded_nodes("a: &x [1, 2]\nb: *x\nc: *x\n") == 1 + 3 + 3 * 3
+    folder = copy_raw(tmp_path)
+    (folder / "design.yaml").write_text(BILLION_LAUGHS, encoding="utf-8")
+    with pytest.raises(DataFileError, match="billion laughs"):
+        load_codebook(data_dir=folder)
+    # Harmless aliases are still accepted (and the keys checked).
+    (folder / "design.yaml").write_text(
+        "district: &d Kabupaten Contoh\nsurvey_period: *d\n", encoding="utf-8"
+    )
+    assert load_codebook(data_dir=folder).design["survey_period"] == "Kabupaten Contoh"
+    out = assert_clean(
+        cli("check", "--data", str(_write(folder, BILLION_LAUGHS)), cwd=tmp_path)
+    )
+    assert "billion laughs" in out
+
+
+def _write(folder: Path, design: str) -> Path:
+    (folder / "design.yaml").write_text(design, encoding="utf-8")
+    return folder
+
+
+def test_mapping_yaml_tags_unknown_keys_and_bombs_are_refused(cb, tmp_path):
+    folder = copy_raw(tmp_path)
+    write_mapping(folder, "frame.csv")
+    shutil.copy2(RAW / "village_frame.csv", folder / "frame.csv")
+    good = (folder / "mapping.yaml").read_text(encoding="utf-8")
+    assert read_raw_file(folder, cb, "village_frame").shape[0] > 0
+    cases = {
+        good.replace("version: 1", "version: !!python/object:os.system 1"): "is not allowed",
+        good.replace("version: 1", "version: 1\nextra: yes"): "unknown key 'extra'",
+        good.replace("    source:", "    sorce: x\n    source:"): "unknown key 'sorce'",
+        good + "bomb:\n" + BILLION_LAUGHS.split("sampling:\n", 1)[1]: "billion laughs",
+    }
+    for text, rule in cases.items():
+        (folder / "mapping.yaml").write_text(text, encoding="utf-8")
+        with pytest.raises(RawDataError) as err:
+            read_raw_file(folder, cb, "village_frame")
+        assert err.value.file == "mapping.yaml" and rule in err.value.rule, str(err.value)
+
+
+def test_a_data_folder_yaml_past_the_size_limit_is_refused(tmp_path):
+    folder = copy_raw(tmp_path)
+    (folder / "design.yaml").write_text(
+        "district: Kabupaten Contoh\n" + "# padding\n" * 120_000, encoding="utf-8"
+    )
+    with pytest.raises(DataFileError, match="read up to 1,000,000 bytes"):
+        load_codebook(data_dir=folder)
