@@ -210,6 +210,49 @@ def test_mann_whitney_exact_with_ties_matches_nag_printed_example():
     assert out["p_asymptotic_cc"] / 2 == pytest.approx(0.0025, abs=5e-5)
 
 
+#: Field (2013), *Discovering Statistics Using IBM SPSS Statistics*, 4th ed., chapter 6
+#: (non-parametric tests), data Drug.sav: Beck Depression Inventory of 10 ecstasy and 10
+#: alcohol users on Sunday and on Wednesday.
+FIELD_SUNDAY = ([15, 35, 16, 18, 19, 17, 27, 16, 13, 20], [16, 15, 20, 15, 16, 13, 14, 19, 18, 18])
+FIELD_WEDNESDAY = ([28, 35, 35, 24, 39, 32, 27, 29, 36, 35], [5, 6, 30, 8, 9, 7, 6, 17, 3, 10])
+
+
+@pytest.mark.parametrize(
+    ("data", "printed"),
+    [
+        # SPSS "Test Statistics" as printed by Field: Mann-Whitney U, Wilcoxon W, Z,
+        # Asymp. Sig. (2-tailed) to 3 decimals.
+        (FIELD_SUNDAY, (35.5, 90.5, -1.105, 0.269)),
+        (FIELD_WEDNESDAY, (4.0, 59.0, -3.484, 0.000)),
+    ],
+)
+def test_mann_whitney_prints_what_spss_prints(data, printed):
+    ecstasy, alcohol = data
+    df = pd.DataFrame({"g": ["E"] * 10 + ["A"] * 10, "v": ecstasy + alcohol})
+    out = mann_whitney_table(df, "g", ["v"], order=["E", "A"]).iloc[0]
+    u, w, z, sig = printed
+    assert out["U_spss"] == u and out["W_wilcoxon"] == w
+    assert out["Z"] == pytest.approx(z, abs=5e-4)
+    assert out["p_asymptotic"] == pytest.approx(sig, abs=5e-4)
+    # invariants: SPSS's Asymp. Sig. is 2 Phi(Z); U_spss is the smaller U
+    assert out["p_asymptotic"] == pytest.approx(2 * stats.norm.cdf(out["Z"]), rel=1e-9)
+    assert out["U_spss"] == min(out["U"], 100 - out["U"])
+
+
+def test_mann_whitney_z_matches_nag_tie_corrected_variance():
+    """NAG G08AKF prints "Normal Statistic = -2.8039" for U = 86 with a continuity correction
+    and the tie-corrected variance; SPSS's Z has no correction, so Z * (U - mu + .5) / (U - mu)
+    must give NAG's statistic. W is the smaller group's rank sum (U + n(n+1)/2 = 86 + 136)."""
+    g1 = [13, 6, 12, 7, 12, 7, 10, 7, 10, 7, 16, 7, 10, 8, 9, 8]
+    g2 = [17, 6, 10, 8, 15, 8, 15, 10, 15, 10, 14, 10, 14, 11, 14, 11, 13, 12, 13, 12, 13, 12, 12]
+    df = pd.DataFrame({"g": ["a"] * 16 + ["b"] * 23, "v": g1 + g2})
+    out = mann_whitney_table(df, "g", ["v"]).iloc[0]
+    mu = 16 * 23 / 2
+    assert out["U_spss"] == 86 and out["W_wilcoxon"] == 222
+    nag = out["Z"] * (out["U_spss"] - mu + 0.5) / (out["U_spss"] - mu)
+    assert nag == pytest.approx(-2.8039, abs=5e-5)
+
+
 def test_exact_conditional_rank_sum_equals_full_enumeration():
     # Hand-checkable ties: x = (1, 2, 2), y = (2, 3); all C(5, 3) = 10 splits enumerated.
     x, y = [1.0, 2.0, 2.0], [2.0, 3.0]
@@ -283,6 +326,15 @@ def test_dunn_long_form():
         "p_adjusted",
         "mean_rank_diff",
     }
+
+
+def test_dunn_standardised_statistic_gives_scikit_posthocs_p():
+    """The "Std. Test Statistic" SPSS prints per pair: z whose two-sided normal p is the
+    tie-corrected p of scikit-posthocs (an independent implementation) to 1e-10."""
+    out = dunn_table(HW, "g", "v")
+    assert (2 * stats.norm.sf(out["z"].abs()) - out["p_unadjusted"]).abs().max() < 1e-10
+    assert (np.sign(out["z"]) == np.sign(out["mean_rank_diff"])).all()
+    assert (out["mean_rank_diff"] / out["se"] == out["z"]).all()
 
 
 def test_adjust_pvalues_and_sentence():

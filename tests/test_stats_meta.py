@@ -7,8 +7,11 @@ References (all printed; tolerances are stated per test):
   ``metan`` (wviechtb/metafor, tests/testthat/test_misc_metan_vs_rma.uni_with_dat.bcg.r):
   fixed effect -0.4303 [-0.5097, -0.3509], z = -10.6247, Q = 152.2330 (df 12);
   DerSimonian-Laird -0.7141 [-1.0644, -0.3638], z = -3.9952, tau^2 = 0.3088, I^2 = 92.1173%.
-  (metafor's REML fit of the same data prints tau^2 = 0.3132, I^2 = 92.22%: REML is not in
-  statsmodels, so it is not tested; the 92.12% is DL's I^2.)
+  metafor's default REML fit of the same data, ``rma(yi, vi, data=dat)`` (printed in
+  Viechtbauer 2010, J Stat Softw 36(3), section 3, and metafor's ``rma.uni`` help example):
+  tau^2 = 0.3132, estimate -0.7145, se 0.1798, z = -3.9744, CI [-1.0669, -0.3622],
+  Q(df = 12) = 152.2330. (metafor's I^2 = 92.22% is tau^2 / (tau^2 + s^2); this module's I^2
+  is Q-based, 92.12% whatever the estimator, as the module says.)
 - **Kacker (2004)**, Metrologia 41:132-136, interlaboratory means, Table 1 first row: the
   Paule-Mandel tau = 0.8399; and metafor's PM and DL fits of the same data at full precision
   (``rma(y, v, method="PM"/"DL", control=list(tol=1e-9))``, recorded in statsmodels'
@@ -82,6 +85,39 @@ def test_bcg_dersimonian_laird_matches_metafor_and_stata():
     assert 100 * res.i2 == pytest.approx(92.1173, abs=PRINTED_4)
     assert res.q == pytest.approx(152.2330, abs=PRINTED_4)
     assert res.p_q < 1e-20
+
+
+def test_bcg_reml_matches_metafor_default():
+    """metafor's default ``rma(yi, vi, data=dat)`` (REML), printed to 4 decimals."""
+    res = random_effects(*_bcg_log_rr(), method="reml")
+    assert res.method == "reml" and res.k == 13
+    assert res.tau2 == pytest.approx(0.3132, abs=PRINTED_4)
+    assert res.estimate == pytest.approx(-0.7145, abs=PRINTED_4)
+    assert res.se == pytest.approx(0.1798, abs=PRINTED_4)
+    assert res.z == pytest.approx(-3.9744, abs=PRINTED_4)
+    assert res.ci_low == pytest.approx(-1.0669, abs=PRINTED_4)
+    assert res.ci_high == pytest.approx(-0.3622, abs=PRINTED_4)
+    assert res.q == pytest.approx(152.2330, abs=PRINTED_4)
+
+
+def test_reml_solves_its_score_and_three_estimators_differ():
+    """Invariant: the REML tau^2 is a stationary point of the restricted likelihood; on BCG the
+    three estimators give three different tau^2 (DL 0.3088 < REML 0.3132 < PM)."""
+    from p3md.stats.meta import _reml_score
+
+    y, se = _bcg_log_rr()
+    reml = random_effects(y, se, method="reml")
+    assert abs(_reml_score(y, se**2, reml.tau2)) < 1e-9
+    dl = random_effects(y, se, method="dl").tau2
+    pm = random_effects(y, se, method="pm").tau2
+    assert dl < reml.tau2 < pm
+
+
+@pytest.mark.parametrize("method", ["reml"])
+def test_reml_truncates_at_zero_for_a_homogeneous_set(method):
+    res = random_effects([0.10, 0.11, 0.09, 0.10], [0.2, 0.2, 0.25, 0.3], method=method)
+    assert res.tau2 == 0.0
+    assert res.estimate == pytest.approx(res.estimate_fe)
 
 
 def test_bcg_fixed_effect_matches_metafor_and_stata():
@@ -203,7 +239,7 @@ def test_invalid_inputs_are_refused(y, se, message):
 
 def test_unknown_method_is_refused():
     with pytest.raises(ValueError, match="method"):
-        random_effects([0.1, 0.2], [0.1, 0.1], method="reml")
+        random_effects([0.1, 0.2], [0.1, 0.1], method="ml")
 
 
 # -- per-district effects ------------------------------------------------------------------

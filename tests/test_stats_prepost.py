@@ -75,6 +75,25 @@ def test_wilcoxon_r_example_and_kerby():
         assert chosen["p"] == chosen["p_exact"] and chosen["p_method"] == "exact"
 
 
+@pytest.mark.parametrize(
+    ("sunday", "wednesday", "printed_z", "printed_sig"),
+    [
+        # Field (2013), Discovering Statistics Using IBM SPSS Statistics, 4th ed., ch. 6,
+        # Drug.sav: Wilcoxon signed-rank "Test Statistics" of Wednesday vs Sunday BDI as SPSS
+        # prints them (Z, Asymp. Sig. (2-tailed)), ecstasy group and alcohol group.
+        ([15, 35, 16, 18, 19, 17, 27, 16, 13, 20], [28, 35, 35, 24, 39, 32, 27, 29, 36, 35],
+         -2.527, 0.012),
+        ([16, 15, 20, 15, 16, 13, 14, 19, 18, 18], [5, 6, 30, 8, 9, 7, 6, 17, 3, 10],
+         -1.990, 0.047),
+    ],
+)
+def test_wilcoxon_z_is_what_spss_prints(sunday, wednesday, printed_z, printed_sig):
+    out = wilcoxon_signed_rank(pd.Series(sunday), pd.Series(wednesday)).iloc[0]
+    assert out["Z"] == pytest.approx(printed_z, abs=5e-4)
+    assert out["p_asymptotic"] == pytest.approx(printed_sig, abs=5e-4)
+    assert out["p_asymptotic"] == pytest.approx(2 * stats.norm.cdf(out["Z"]), rel=1e-9)
+
+
 def test_wilcoxon_second_r_reference():
     # Apache Commons Math WilcoxonSignedRankTestTest.testWilcoxonSignedRankSimple2 (R 3.4.4):
     # x, y below: exact p = 0.8125, asymptotic (correct = TRUE) p = 0.79984610566

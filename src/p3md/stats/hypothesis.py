@@ -257,6 +257,38 @@ def _mann_whitney_p(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float, 
     return float(p_asym), float(p_cc), exact, pvalues.EXACT_CONDITIONAL
 
 
+def _tie_term(ranks_or_values: np.ndarray) -> float:
+    """sum(t^3 - t) over the groups of tied values (the tie correction of rank tests)."""
+    _, counts = np.unique(ranks_or_values, return_counts=True)
+    return float((counts.astype(float) ** 3 - counts).sum())
+
+
+def spss_mann_whitney(x: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """The Mann-Whitney "Test Statistics" SPSS prints (NPAR TESTS M-W; IBM SPSS Statistics
+    documentation, "M-W Subcommand"): ``U_spss`` = min(U_x, U_y); ``W_wilcoxon`` = the rank sum
+    of the smaller group (with equal sizes, the smaller rank sum, which is the one that gives
+    ``U_spss``); ``Z`` = (U_spss - n_x n_y / 2) / sigma with the tie-corrected sigma and no
+    continuity correction, so Z <= 0 and 2 Phi(Z) is SPSS's "Asymp. Sig. (2-tailed)".
+
+    Hand-written because scipy returns U_x and the p only; the formulas are the textbook ones
+    (Siegel & Castellan 1988, 4.3) that scipy's own asymptotic p uses.
+    """
+    nx, ny = len(x), len(y)
+    ranks = stats.rankdata(np.concatenate([x, y]))
+    rx, ry = float(ranks[:nx].sum()), float(ranks[nx:].sum())
+    ux = rx - nx * (nx + 1) / 2
+    uy = nx * ny - ux
+    n = nx + ny
+    var = nx * ny / 12 * ((n + 1) - _tie_term(ranks) / (n * (n - 1)))
+    u = min(ux, uy)
+    if nx != ny:
+        w = rx if nx < ny else ry
+    else:
+        w = min(rx, ry)
+    z = (u - nx * ny / 2) / math.sqrt(var) if var > 0 else math.nan
+    return {"U_spss": u, "W_wilcoxon": w, "Z": z}
+
+
 def mann_whitney_table(
     df: pd.DataFrame,
     group_col: str,
@@ -308,6 +340,7 @@ def mann_whitney_table(
         )
         p = chosen["p"]
         cles = u_x / (len(x) * len(y))
+        spss = spss_mann_whitney(x, y)
         rows.append(
             {
                 "outcome": outcome,
@@ -316,6 +349,7 @@ def mann_whitney_table(
                 "n_1": len(x),
                 "n_2": len(y),
                 "U": u_x,
+                **spss,
                 **chosen,
                 "p_asymptotic_cc": p_cc,
                 "RBC": 2 * cles - 1,
@@ -353,9 +387,16 @@ def dunn_table(
     adj = sp.posthoc_dunn(data, val_col=outcome, group_col=group_col, p_adjust=p_adjust)
     ranks = data[outcome].rank(method="average").groupby(data[group_col], observed=True).mean()
     sizes = data.groupby(group_col, observed=True).size()
+    # The standardised statistic SPSS prints beside each pair ("Std. Test Statistic"): the
+    # mean-rank difference over its tie-corrected standard error (Dunn 1964, eq. 4; the same z
+    # whose two-sided normal p scikit-posthocs returns, which the tests check).
+    n_all = len(data)
+    tie = _tie_term(data[outcome].to_numpy())
+    base = n_all * (n_all + 1) / 12 - tie / (12 * (n_all - 1))
     rows = []
     for a, b in combinations(sorted(raw.index), 2):
         pa = float(adj.loc[a, b])
+        se = math.sqrt(base * (1 / sizes[a] + 1 / sizes[b]))
         rows.append(
             {
                 "outcome": outcome,
@@ -366,6 +407,8 @@ def dunn_table(
                 "mean_rank_1": float(ranks[a]),
                 "mean_rank_2": float(ranks[b]),
                 "mean_rank_diff": float(ranks[a] - ranks[b]),
+                "se": se,
+                "z": float(ranks[a] - ranks[b]) / se,
                 "p_unadjusted": float(raw.loc[a, b]),
                 "method": pvalues.ASYMPTOTIC,
                 "p_adjusted": pa,

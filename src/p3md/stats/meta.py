@@ -20,10 +20,12 @@ where its sampling distribution is close to normal, with a standard error:
   ``SE_z = sqrt((1 + rho^2 / 2) / (n - 3))`` (Fisher's ``1/sqrt(n - 3)`` is too small for rho).
 
 Pooling: :func:`random_effects` runs ``statsmodels.stats.meta_analysis.combine_effects``.
-statsmodels has no REML; the default is Paule-Mandel (``method="pm"``, statsmodels'
-``"iterated"``), which Veroniki et al. (2016, Res Synth Methods 7:55-79) and Langan et al.
-(2019, Res Synth Methods 10:83-98) recommend with REML over DerSimonian-Laird, whose one-step
-moment estimate underestimates tau^2 when heterogeneity is large; ``method="dl"`` is available.
+The default is Paule-Mandel (``method="pm"``, statsmodels' ``"iterated"``), which Veroniki et
+al. (2016, Res Synth Methods 7:55-79) and Langan et al. (2019, Res Synth Methods 10:83-98)
+recommend with REML over DerSimonian-Laird, whose one-step moment estimate underestimates
+tau^2 when heterogeneity is large; ``method="dl"`` is available, and ``method="reml"``
+(metafor's default, restricted maximum likelihood; statsmodels has none, so its tau^2 is
+solved here, :func:`_reml_root`, and pooled by inverse variance at it).
 Around ``combine_effects`` this module adds what it leaves to the caller:
 
 - tau^2 is truncated at 0 (statsmodels' DL returns ``(Q - df) / c`` unclipped, and then
@@ -58,8 +60,8 @@ from p3md.stats._checks import drop_incomplete, numeric_frame
 from p3md.stats.errors import StatsInputError
 
 #: Our method names -> statsmodels' ``method_re``.
-METHODS = {"pm": "iterated", "dl": "dl"}
-METHOD_NAMES = {"pm": "Paule-Mandel", "dl": "DerSimonian-Laird"}
+METHODS = {"pm": "iterated", "dl": "dl", "reml": "dl"}
+METHOD_NAMES = {"pm": "Paule-Mandel", "dl": "DerSimonian-Laird", "reml": "REML"}
 #: Paule-Mandel: iterate to this tolerance on the estimating equation (statsmodels' default
 #: 1e-5 leaves tau^2 about 1e-6 from the solution; the reference tests compare at 1e-6).
 PM_ATOL = 1e-10
@@ -286,6 +288,8 @@ def random_effects(
     if method == "pm" and not _pm_solved(y, v, tau2):
         tau2, overshot = _pm_root(y, v), True
         _check_pm(y, v, tau2, k)
+    elif method == "reml":  # statsmodels has no REML: its DL run gives Q and the FE model
+        tau2, overshot = _reml_root(y, v), True
     if tau2 <= 0:  # truncated at 0: the random-effects model is the fixed-effect one
         tau2 = 0.0
         mu, mu_se = float(res.mean_effect_fe), float(res.sd_eff_w_fe)
@@ -348,6 +352,33 @@ def _pm_root(y: np.ndarray, v: np.ndarray) -> float:
     while excess(high) > 0:
         high *= 2.0
     return float(optimize.brentq(excess, 0.0, high, xtol=1e-14, rtol=1e-15, maxiter=500))
+
+
+def _reml_score(y: np.ndarray, v: np.ndarray, tau2: float) -> float:
+    """Twice the derivative of the restricted log-likelihood of the random-effects model in
+    tau^2 (Viechtbauer 2005, J Educ Behav Stat 30:261-293, eq. 11):
+    sum w^2 (y - mu)^2 - sum w + sum w^2 / sum w, with w = 1 / (v + tau^2)."""
+    w = 1.0 / (v + tau2)
+    mu = float(w @ y / w.sum())
+    return float((w**2) @ (y - mu) ** 2 - w.sum() + (w**2).sum() / w.sum())
+
+
+def _reml_root(y: np.ndarray, v: np.ndarray) -> float:
+    """The REML tau^2 (metafor's default estimator): the root of the restricted likelihood's
+    score, truncated at 0 when the score is not positive at 0 (as metafor does).
+
+    Why own code: statsmodels' ``combine_effects`` offers DL and Paule-Mandel only. The score
+    is solved by bracketing (as :func:`_pm_root`) rather than by metafor's Fisher scoring; both
+    find the same stationary point, which the tests compare with metafor's printed output.
+    """
+    if _reml_score(y, v, 0.0) <= 0:
+        return 0.0
+    high = max(float(np.var(y)), float(v.max()), 1e-12)
+    while _reml_score(y, v, high) > 0:
+        high *= 2.0
+    return float(
+        optimize.brentq(lambda t: _reml_score(y, v, t), 0.0, high, xtol=1e-14, rtol=1e-15)
+    )
 
 
 def _q_gen(y: np.ndarray, v: np.ndarray, tau2: float) -> float:

@@ -178,6 +178,10 @@ def wilcoxon_signed_rank(
                 "W_plus": w_plus,
                 "W_minus": w_minus,
                 "statistic": float(asym.statistic),
+                # SPSS's "Z" of the signed-rank test: (min(W+, W-) - n(n+1)/4) / sigma,
+                # tie-corrected, no continuity correction; scipy's normal approximation
+                # computes exactly this (its ``zstatistic``), so it is not recomputed here.
+                "Z": float(asym.zstatistic),
                 **chosen,
                 "p_asymptotic_cc": p_cc,
                 "rank_biserial": (w_plus - w_minus) / (w_plus + w_minus),
