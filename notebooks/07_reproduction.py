@@ -82,3 +82,4 @@ save_table(table, "tbl-reproduksi-kesimpulan", out_dir=out, lang=lang, flags=fla
 
 # %%
 display(Markdown(text.status_sentence(conclusions["status"], "kesimpulan", lang)))
+display(Markdown(text.construction_note(published, lang)))

@@ -105,9 +105,12 @@ def reproduced_values(
     return result
 
 
-def _modal_category(table: pd.DataFrame, group: str) -> str | None:
-    col = f"{group} (n)"
-    cats = table[~table["Kategori"].isin(["Jumlah", "Median skor", "Modus skor"])]
+def modal_category(table: pd.DataFrame, group: str) -> str | None:
+    """The category with the most members of ``group`` in a class table (stage 04)."""
+    from p3md.reporting.views.descriptive import COUNT, SUMMARY_ROWS
+
+    col = f"{group} ({COUNT})"
+    cats = table[~table["Kategori"].isin(SUMMARY_ROWS)]
     if col not in cats.columns or cats.empty:
         return None
     counts = pd.to_numeric(cats[col])
@@ -121,7 +124,7 @@ def conclusion_inputs(out_dir: str | Path) -> dict[str, Any]:
     ty = _try(out_dir, "tbl-kelas-y")
     if ty is not None:
         kwargs["categories"] = {
-            ("Y", g): c for g in ("PLD", "PDP") if (c := _modal_category(ty, g))
+            ("Y", g): c for g in ("PLD", "PDP") if (c := modal_category(ty, g))
         }
     sp = _try(out_dir, "tbl-spearman")
     rows = []

@@ -101,7 +101,11 @@ def group_column(data: pd.DataFrame) -> str | None:
         if not all(isinstance(v, str) for v in values):
             continue
         blank = values.str.strip() == ""
-        if values.iloc[0].strip() and blank.sum() >= (~blank).sum():
+        # A block label stands on the first row of its block only: every label is followed by
+        # a blank. A column filled at the top and blank below (a range column beside total and
+        # median rows) is not one.
+        follows = blank.shift(-1, fill_value=True)
+        if values.iloc[0].strip() and blank.sum() >= (~blank).sum() and follows[~blank].all():
             return str(col)
     return None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,7 +32,25 @@ _P_COLUMNS = (
 
 def _is_p_column(name: Any) -> bool:
     n = str(name).strip().lower()
-    return n in _P_COLUMNS or n.startswith(("p ", "p_", "sig")) or n.endswith((" p", "_p"))
+    last = n.rsplit(": ", 1)[-1]  # the column under a spanner: "Mann-Whitney: Exact Sig."
+    return (
+        n in _P_COLUMNS
+        or last in _P_COLUMNS
+        or n.startswith(("p ", "p_", "sig"))
+        or last.startswith(("p ", "sig", "asymp. sig", "exact sig"))
+        or n.endswith((" p", "_p"))
+        or "sig." in last
+    )
+
+
+def _half_up(value: float, decimals: int) -> Decimal:
+    """``value`` rounded half away from zero at ``decimals``, from its shortest decimal form.
+
+    One rounding rule for every table: 7/16 = 43.75 % is 43,8 wherever it appears. Python's
+    ``format`` rounds half to even on the binary value (43.75 -> 43.8 but 6.25 -> 6.2), so the
+    same kind of share would round two ways.
+    """
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def format_number(value: Any, decimals: int = 3, *, p_value: bool = False, lang: str = "id") -> str:
@@ -59,7 +78,7 @@ def format_number(value: Any, decimals: int = 3, *, p_value: bool = False, lang:
             return "∞" if v > 0 else "-∞"
         if p_value and 0 <= v < 0.001:
             return f"< 0{dec}001"
-        text = f"{v:,.{decimals}f}"
+        text = f"{_half_up(v, decimals):,.{decimals}f}"
         return text.replace(",", "\0").replace(".", dec).replace("\0", thou)
     return str(value)
 

@@ -529,3 +529,61 @@ def parameters_sentence(values: dict[str, object], lang: str = "id") -> str:
             shown = str(value)
         items.append(PARAMETER_WORDS[name][lang].format(value=shown))
     return PARAMETERS_LEAD[lang].format(items=join_list(items, lang))
+
+
+#: The notes of the class tables (stage 04): which banding is primary, what the comparison
+#: is, and the rounding rule of the percentages.
+BANDING_WORDS: dict[str, dict[str, str]] = {
+    "primary": {
+        "id": (
+            "Kategori dan rentang skor menurut batas kategori buku kode (batas yang dicetak "
+            "tesis pada definisi operasional); batas ini dipakai di seluruh laporan (tabel, "
+            "gambar dan kalimat)."
+        ),
+        "en": (
+            "Categories and score ranges follow the codebook's category limits (the limits the "
+            "thesis prints in its operational definitions); the whole report uses them "
+            "(tables, figures and sentences)."
+        ),
+    },
+    "comparison": {
+        "id": (
+            "Kolom pembanding: kelas interval sama lebar I = (skor tertinggi − skor terendah) / "
+            "{k} pada rentang {range}, dengan jumlah pendamping per kelas."
+        ),
+        "en": (
+            "Comparison columns: equal-width interval classes I = (highest − lowest score) / "
+            "{k} over the {range} range, with the number of facilitators per class."
+        ),
+    },
+    "percent": {
+        "id": (
+            "Persentase dihitung dari n dan dibulatkan ke satu desimal (setengah ke atas); "
+            "jumlah yang tampil dapat berselisih 0,1 dari 100."
+        ),
+        "en": (
+            "Percentages are computed from n and rounded to one decimal (half up); the shown "
+            "values may add up to 100 ± 0.1."
+        ),
+    },
+}
+
+
+def banding_note(class_range: str, k: int, lang: str = "id") -> str:
+    """The note of a class table: the primary banding, the comparison, the rounding rule."""
+    w = BANDING_WORDS
+    comparison = w["comparison"][lang].format(k=k, range=CLASS_RANGE_WORDS[class_range][lang])
+    return " ".join((w["primary"][lang], comparison, w["percent"][lang]))
+
+
+def percent_note(lang: str = "id") -> str:
+    """The rounding rule of a table's percentages (one rule for every table)."""
+    return BANDING_WORDS["percent"][lang]
+
+
+
+def construction_note(published: dict, lang: str = "id") -> str:
+    """What the published-vs-reproduced agreement shows on reconstructed data, and which checks
+    are independent of the calibration: ``published.yaml``'s ``reconstruction_scope`` (a fact
+    of this reconstruction, so data), or ``""`` when the file has none."""
+    return str((published.get("reconstruction_scope") or {}).get(lang, ""))

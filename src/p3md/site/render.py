@@ -18,7 +18,7 @@ import yaml
 
 from p3md.codebook import DESIGN_FILE, load_codebook, read_yaml
 from p3md.pipeline.stages import book_chapters, default_registry
-from p3md.site import bench_figure, bench_page, offline, pages, readers, smalldocs_ui
+from p3md.site import bench_figure, bench_page, offline, pages, readers, smalldocs_ui, thesis
 from p3md.site import pdf as book_pdf
 from p3md.site.bib import parse_bib
 from p3md.site.postprocess import (
@@ -204,12 +204,29 @@ def write_generated(project_dir: Path, run_dir: Path, renderer: str) -> list[str
         "varian-label.qmd": pages.label_variants(cb),
         "kinerja-komputasi.qmd": bench_page.bench_part(bench, figure),
     }
+    parts.update(_thesis_parts(project_dir, run_dir, manifest, cb))
     for name, text in parts.items():
         (gen / name).write_text(text, encoding="utf-8")
+    chapters = [src for src, _ in book_pages(load_config(run_dir / "_quarto.yml"), run_dir)]
+    thesis.write_lists(run_dir, chapters, pages.GENERATED)
     pages.validation_csv(suites, run_dir / pages.VALIDATION_CSV)
     if held:
         warnings.append(f"raw files with personal columns not published: {', '.join(held)}")
     return warnings
+
+
+def _thesis_parts(
+    project_dir: Path, run_dir: Path, manifest: dict[str, Any], cb: Any
+) -> dict[str, str]:
+    """Abstract, conclusions, lists of tables and figures (:mod:`p3md.site.thesis`)."""
+    from p3md.stats.published import load_published
+
+    params = readers.manifest_mapping(manifest, "parameters", "params")
+    published_path = readers._first(manifest, "published_path", "parameters.published_path")
+    path = Path(published_path) if published_path else project_dir / "data" / "published.yaml"
+    path = path if path.is_absolute() else project_dir / path
+    published = load_published(path) if path.is_file() else {}
+    return thesis.generated_parts(run_dir, cb.meta, published, params)
 
 
 def fit_book(run_dir: Path) -> None:

@@ -21,6 +21,7 @@ from p3md.reporting.views.common import (
     variable_labels,
 )
 from p3md.reporting.views.descriptive import (
+    band_classes,
     category_labels_low_to_high,
     class_view,
     long_distribution,
@@ -83,6 +84,7 @@ __all__ = [
     "audit_summary",
     "audit_view",
     "category_counts",
+    "band_classes",
     "category_labels_low_to_high",
     "class_view",
     "conclusion_view",

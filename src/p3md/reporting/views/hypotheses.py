@@ -10,20 +10,46 @@ import pandas as pd
 from p3md.reporting.views.common import ROLE_ORDER, methods, no_column, rename
 from p3md.stats.pvalues import method_label
 
+#: The pooled group's name in the tables (``group == "all"``).
+POOLED = "Gabungan"
+#: Column of the characteristic's words in the Spearman table.
+SPEARMAN_NAME = "Karakteristik"
+#: The Kruskal-Wallis columns, as SPSS's "Test Statistics" names them (Kruskal-Wallis H is
+#: SPSS's "Chi-Square"), shared by Tabel 30 and Tabel 33/34 and read back by
+#: :mod:`p3md.reporting.conclusions`.
+KW = "Kruskal-Wallis"
+KRUSKAL_COLUMNS = {
+    "H": f"{KW}: H (khi-kuadrat)",
+    "df": f"{KW}: df",
+    "p": f"{KW}: Asymp. Sig.",
+    "eps": f"{KW}: ε²",
+}
+MW = "Mann-Whitney"
+
+
+def group_tag(group: str) -> str:
+    """The tables' name of a group key (``all`` is the pooled group)."""
+    return POOLED if group == "all" else group
+
+
+def spearman_column(tag: str, what: str) -> str:
+    """``Gabungan: rs`` -- a Spearman table column of one group."""
+    return f"{tag}: {what}"
+
 
 def spearman_view(
     res: pd.DataFrame, names: dict[str, str], groups: Sequence[str] = ("all", *ROLE_ORDER)
 ) -> pd.DataFrame:
     """Table 29 wide: per X variable, rs / p / decision pooled and per role."""
     xs = list(dict.fromkeys(res["x"]))
-    out = pd.DataFrame({"Karakteristik": [names.get(x, x) for x in xs], "Kode": xs})
+    out = pd.DataFrame({SPEARMAN_NAME: [names.get(x, x) for x in xs], "Kode": xs})
     for g in groups:
         sub = res[res["group"].astype(str) == g].set_index("x").reindex(xs)
         if sub["rho"].isna().all():
             continue
-        tag = "Gabungan" if g == "all" else g
-        out[f"{tag}: rs"] = sub["rho"].to_numpy()
-        out[f"{tag}: p"] = sub["p"].to_numpy()
+        tag = group_tag(g)
+        out[spearman_column(tag, "rs")] = sub["rho"].to_numpy()
+        out[spearman_column(tag, "p")] = sub["p"].to_numpy()
         out[f"{tag}: metode p"] = methods(sub["p_method"])
         if sub["p_exact"].notna().any():
             out[f"{tag}: p eksak"] = sub["p_exact"].to_numpy()
@@ -39,27 +65,30 @@ def spearman_view(
 def difference_view(
     kw: pd.DataFrame, mw: pd.DataFrame | None, names: dict[str, str]
 ) -> pd.DataFrame:
-    """Table 30: Kruskal-Wallis (H, df, p, eps^2, mean ranks) and Mann-Whitney (U, p, r_rb)."""
+    """Table 30 as SPSS prints it: mean ranks; Kruskal-Wallis H (SPSS's Chi-Square), df,
+    Asymp. Sig.; Mann-Whitney U, Wilcoxon W, Z, Asymp. Sig. (2-tailed), Exact Sig.; plus the
+    effect sizes (eps^2, rank-biserial r) and the p that decides, with its method."""
     out = pd.DataFrame(
         {"Variabel": [names.get(o, o) for o in kw["outcome"]], "Kode": kw["outcome"].to_numpy()}
     )
     for col in kw.columns:
         if col.startswith("mean_rank_"):
             out[f"Rata-rata ranking {col.removeprefix('mean_rank_')}"] = kw[col].to_numpy()
-    out["H"] = kw["H"].to_numpy()
-    out["df"] = kw["df"].to_numpy()
-    out["p (KW)"] = kw["p"].to_numpy()
-    out["Metode p (KW)"] = methods(kw["p_method"])
-    out["ε²"] = kw["epsilon_squared"].to_numpy()
+    out[KRUSKAL_COLUMNS["H"]] = kw["H"].to_numpy()
+    out[KRUSKAL_COLUMNS["df"]] = kw["df"].to_numpy()
+    out[KRUSKAL_COLUMNS["p"]] = kw["p_asymptotic"].to_numpy()
+    out[KRUSKAL_COLUMNS["eps"]] = kw["epsilon_squared"].to_numpy()
     if mw is not None:
         m = mw.set_index("outcome").reindex(kw["outcome"])
-        out["U"] = m["U"].to_numpy()
-        out["p (MW)"] = m["p"].to_numpy()
-        out["Metode p (MW)"] = methods(m["p_method"])
-        out["p asimtotik (MW)"] = m["p_asymptotic"].to_numpy()
-        out["p eksak (MW)"] = m["p_exact"].to_numpy()
-        out["Metode p eksak (MW)"] = methods(m["method_exact"])
-        out["r rank-biserial"] = m["RBC"].to_numpy()
+        out[f"{MW}: U"] = m["U_spss"].to_numpy()
+        out[f"{MW}: Wilcoxon W"] = m["W_wilcoxon"].to_numpy()
+        out[f"{MW}: Z"] = m["Z"].to_numpy()
+        out[f"{MW}: Asymp. Sig. (2-tailed)"] = m["p_asymptotic"].to_numpy()
+        out[f"{MW}: Exact Sig."] = m["p_exact"].to_numpy()
+        out[f"{MW}: metode Exact Sig."] = methods(m["method_exact"])
+        out[f"{MW}: r rank-biserial"] = m["RBC"].to_numpy()
+    out["p penentu keputusan"] = kw["p"].to_numpy()
+    out["Metode p penentu"] = methods(kw["p_method"])
     out["Keputusan"] = kw["decision"].to_numpy()
     return no_column(out)
 
@@ -84,11 +113,11 @@ def kruskal_view(kw: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
             "Variabel": [names.get(o, o) for o in kw["outcome"]],
             "Kode": kw["outcome"].to_numpy(),
             "n": kw["n"].to_numpy(),
-            "Kruskal-Wallis H": kw["H"].to_numpy(),
-            "df": kw["df"].to_numpy(),
-            "p (Asymp. Sig.)": kw["p_asymptotic"].to_numpy(),
+            KRUSKAL_COLUMNS["H"]: kw["H"].to_numpy(),
+            KRUSKAL_COLUMNS["df"]: kw["df"].to_numpy(),
+            KRUSKAL_COLUMNS["p"]: kw["p_asymptotic"].to_numpy(),
+            KRUSKAL_COLUMNS["eps"]: kw["epsilon_squared"].to_numpy(),
             "Metode p": methods(kw["p_method"]),
-            "ε²": kw["epsilon_squared"].to_numpy(),
             "Keputusan": kw["decision"].to_numpy(),
         }
     )
@@ -101,10 +130,12 @@ def dunn_view(dunn: pd.DataFrame) -> pd.DataFrame:
         "outcome": "Variabel",
         "group_1": "Status 1",
         "group_2": "Status 2",
-        "mean_rank_diff": "Selisih rata-rata ranking",
-        "p_unadjusted": "p (tanpa koreksi)",
+        "mean_rank_diff": "Statistik uji (selisih rata-rata ranking)",
+        "se": "Galat baku",
+        "z": "Statistik uji terbakukan (z)",
+        "p_unadjusted": "Sig. (tanpa koreksi)",
         "method": "Metode p",
-        "p_adjusted": "p (Holm)",
+        "p_adjusted": "Sig. terkoreksi (Holm)",
         "significant": "Berbeda nyata",
     }
     return rename(dunn.assign(method=methods(dunn["method"])), cols)

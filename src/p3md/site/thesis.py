@@ -1,0 +1,509 @@
+"""The parts of a thesis the book is built around, written from the run before rendering.
+
+- the study's identity for the title page (:func:`title_block`, from the codebook's ``meta``);
+- *Abstrak* and *Abstract* (:func:`abstract`), at most one page each, with the run's numbers;
+- the lists of tables and of figures (:func:`lists`), cross-references in book order that both
+  renderers number (Quarto natively, smalldocs through :mod:`p3md.site.postprocess`);
+- the chapter *Kesimpulan dan Saran* (:func:`conclusions`): each hypothesis as the thesis words
+  it (``data/published.yaml``), its decision from the run's tables with the statistic and p;
+- the results of the English summary (:func:`summary_results`), the same decisions in English.
+
+Every number comes from :mod:`p3md.reporting.conclusions` (the run's table CSVs); every word a
+reader sees is in :data:`WORDS`, keyed by language.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from p3md.reporting import text
+from p3md.reporting.conclusions import HypothesisResult, StudyNumbers, TestResult
+
+WORDS: dict[str, dict[str, str]] = {
+    # title page
+    "identity": {"id": "Identitas penelitian", "en": "The study"},
+    "title": {"id": "Judul", "en": "Title"},
+    "author": {"id": "Penulis", "en": "Author"},
+    "institution": {"id": "Institusi", "en": "Institution"},
+    "year": {"id": "Tahun", "en": "Year"},
+    "data": {"id": "Data", "en": "Data"},
+    "data_reconstruction": {
+        "id": "rekonstruksi berbenih (bukan data asli penelitian)",
+        "en": "seeded reconstruction (not the study's original data)",
+    },
+    "codebook": {"id": "Versi kodebuku", "en": "Codebook version"},
+    # abstract
+    "abstract_intro": {
+        "id": (
+            "Kompendium ini menjalankan ulang analisis tesis {author} ({year}), *{title}*, pada "
+            "**data rekonstruksi**: data sintetis berbenih yang disusun mengikuti rancangan dan "
+            "instrumen tesis dan dikalibrasi pada kesimpulan terbitannya, bukan data asli."
+        ),
+        "en": (
+            "This compendium reruns the analysis of {author}'s thesis ({year}), *{title}*, on "
+            "**reconstructed data**: seeded synthetic data built to the thesis's design and "
+            "instrument and calibrated to its published conclusions, not the original data."
+        ),
+    },
+    "abstract_method": {
+        "id": (
+            "Tingkat kinerja {total} pendamping ({groups}) dinilai pada {ratings} desa sampel; "
+            "hubungan karakteristik pendamping dengan tingkat kinerja diuji dengan korelasi "
+            "Rank Spearman (α = {a_corr}) dan perbedaan tingkat kinerja dengan uji "
+            "Kruskal-Wallis (α = {a_diff})."
+        ),
+        "en": (
+            "The performance of {total} facilitators ({groups}) was rated in {ratings} sampled "
+            "villages; the relationship of the facilitators' characteristics with performance "
+            "was tested with Spearman's rank correlation (α = {a_corr}) and differences in "
+            "performance with the Kruskal-Wallis test (α = {a_diff})."
+        ),
+    },
+    "abstract_results": {
+        "id": "Hasil hitung ulang: {items}.",
+        "en": "Results of this run: {items}.",
+    },
+    "abstract_category": {
+        "id": "tingkat kinerja {group} tergolong {category} (median {median})",
+        "en": "the performance of {group} is {category} (median {median})",
+    },
+    "abstract_agreement": {
+        "id": (
+            "{same} dari {total} kesimpulan terbitan diperoleh kembali; kesesuaian ini sebagian "
+            "terjadi karena rekonstruksi dikalibrasi pada kesimpulan itu, sehingga bukan bukti "
+            "tentang penelitian asli (bab Reproduksi memisahkan pemeriksaan yang tidak "
+            "bergantung padanya)."
+        ),
+        "en": (
+            "{same} of {total} published conclusions are reproduced; this agreement is partly "
+            "built in, because the reconstruction was calibrated to those conclusions, so it is "
+            "no evidence about the original study (the Reproduction chapter names the checks "
+            "that do not depend on it)."
+        ),
+    },
+    # decisions
+    "rejected": {"id": "H0 ditolak", "en": "H0 rejected"},
+    "kept": {"id": "H0 diterima", "en": "H0 not rejected"},
+    "at": {"id": "pada α = {alpha}", "en": "at α = {alpha}"},
+    "h1_summary_some": {
+        "id": (
+            "{hid}: H0 ditolak {at} untuk {tests}, yang berhubungan nyata dengan tingkat "
+            "kinerja{rest}"
+        ),
+        "en": "{hid}: H0 rejected {at} for {tests}, which are related to performance{rest}",
+    },
+    "h1_rest": {
+        "id": "; H0 diterima untuk {names}",
+        "en": "; H0 not rejected for {names}",
+    },
+    "h1_summary_none": {
+        "id": "{hid}: H0 diterima {at} untuk setiap karakteristik ({names})",
+        "en": "{hid}: H0 not rejected {at} for any characteristic ({names})",
+    },
+    "diff_summary": {
+        "id": "{hid}: {decision} {at} ({tests})",
+        "en": "{hid}: {decision} {at} ({tests})",
+    },
+    "undecided": {
+        "id": "{hid}: tidak dapat diputuskan, tabel ujinya tidak ada dalam proses ini",
+        "en": "{hid}: not decided, this run has no table of its test",
+    },
+    # conclusions chapter
+    "conclusions_intro": {
+        "id": (
+            "Setiap hipotesis di bawah ini dinyatakan seperti dalam tesis, lalu diputuskan dari "
+            "tabel hasil proses ini dengan kaidah tesis: H0 ditolak bila p ≤ α. Statistik dan p "
+            "dibaca dari tabel bab Uji hipotesis (kolom Asymp. Sig. seperti SPSS); karena data "
+            "adalah rekonstruksi, keputusan ini menunjukkan hasil analisis pada data ini, bukan "
+            "temuan tentang wilayah penelitian."
+        ),
+        "en": (
+            "Each hypothesis below is stated as in the thesis and decided from this run's "
+            "tables with the thesis's rule: H0 is rejected when p ≤ α. The statistics and p "
+            "values are read from the tables of the Hypothesis chapter (SPSS's Asymp. Sig.); "
+            "the data being a reconstruction, the decisions show what the analysis gives on "
+            "these data, not findings about the study area."
+        ),
+    },
+    "hypothesis": {"id": "Hipotesis", "en": "Hypothesis"},
+    "null": {"id": "Hipotesis nol", "en": "Null hypothesis"},
+    "source": {"id": "Sumber", "en": "Source"},
+    "col_test": {"id": "Yang diuji", "en": "Tested"},
+    "col_stat": {"id": "Statistik", "en": "Statistic"},
+    "col_df": {"id": "df", "en": "df"},
+    "col_p": {"id": "p (Asymp. Sig.)", "en": "p (Asymp. Sig.)"},
+    "col_n": {"id": "n", "en": "n"},
+    "col_decision": {"id": "Keputusan", "en": "Decision"},
+    "table_caption": {
+        "id": "Keputusan {hid} dari hasil proses ({table})",
+        "en": "Decision on {hid} from this run ({table})",
+    },
+    "descriptive_head": {"id": "Tingkat kinerja", "en": "Level of performance"},
+    "descriptive": {
+        "id": "Menurut batas kategori buku kode, {items}.",
+        "en": "By the codebook's category limits, {items}.",
+    },
+    "advice_head": {"id": "Saran", "en": "Suggestions"},
+    "advice": {
+        "id": (
+            "- Keputusan di atas berasal dari data rekonstruksi. Kesimpulan tentang wilayah "
+            "penelitian memerlukan data asli; jalankan `make report DATA=...` pada data asli "
+            "dengan skema yang sama, dan bab ini akan ditulis ulang dari hasilnya.\n"
+            "- Hipotesis yang diuji dengan banyak uji sekaligus (satu uji per variabel) "
+            "sebaiknya dibaca bersama nilai p terkoreksi Holm dan Benjamini-Hochberg pada bab "
+            "Uji hipotesis.\n"
+            "- Uji beda antarkelompok yang bertumpu pada kelompok kecil sebaiknya dibaca bersama "
+            "uji lanjut Dunn (pasangan kelompok yang berbeda) dan ukuran efek (ε², r "
+            "rank-biserial), yang lebih informatif daripada p saja.\n"
+        ),
+        "en": (
+            "- The decisions above come from reconstructed data. Conclusions about the study area "
+            "need the original data; run `make report DATA=...` on real data with the same "
+            "schema and this chapter is rewritten from the results.\n"
+            "- A hypothesis decided by many tests (one test per variable) is best "
+            "read with the Holm and Benjamini-Hochberg adjusted p values of the Hypothesis "
+            "chapter.\n"
+            "- Differences between groups that rest on small groups are best read with Dunn's "
+            "post-hoc test (which pairs differ) and the effect sizes (ε², rank-biserial r), "
+            "which say more than p alone.\n"
+        ),
+    },
+    "summary_head": {"id": "Hasil proses ini", "en": "Results of this run"},
+    # lists of tables and figures
+    "list_tables": {"id": "Daftar Tabel", "en": "List of Tables"},
+    "list_figures": {"id": "Daftar Gambar", "en": "List of Figures"},
+}
+
+
+def _w(key: str, lang: str, **values: Any) -> str:
+    return WORDS[key][lang].format(**values)
+
+
+def _alpha(value: float | None, lang: str) -> str:
+    return text.num(value, 2, lang) if value is not None else "–"
+
+
+def _stat(t: TestResult, lang: str) -> str:
+    """``rs = 0,663; p < 0,001`` or ``H = 15,068; df = 1; p < 0,001``."""
+    parts = [f"{t.statistic} = {text.num(t.value, 3, lang)}"]
+    if t.df is not None:
+        parts.append(f"df = {text.num(t.df, 0, lang)}")
+    parts.append(text.p_text(t.p, lang))
+    return "; ".join(parts)
+
+
+def _decision(t: TestResult, lang: str) -> str:
+    return _w("rejected" if t.rejected else "kept", lang)
+
+
+def hypothesis_sentence(h: HypothesisResult, lang: str = "id") -> str:
+    """One clause per hypothesis for the abstract and the summary (no final full stop)."""
+    if not h.decided:
+        return _w("undecided", lang, hid=h.id)
+    at = _w("at", lang, alpha=_alpha(h.alpha, lang))
+    if h.tests[0].statistic == "rs":
+        keys = text.join_list([t.key for t in h.kept], lang)
+        if not h.rejected:
+            return _w("h1_summary_none", lang, hid=h.id, at=at, names=keys)
+        rest = _w("h1_rest", lang, names=keys) if h.kept else ""
+        tests = text.join_list(
+            [f"{t.key} (rs = {text.num(t.value, 2, lang)})" for t in h.rejected], lang
+        )
+        return _w("h1_summary_some", lang, hid=h.id, at=at, tests=tests, rest=rest)
+    if len(h.tests) == 1:
+        t = h.tests[0]
+        return _w("diff_summary", lang, hid=h.id, decision=_decision(t, lang), at=at,
+                  tests=_stat(t, lang))
+    decisions = {_decision(t, lang) for t in h.tests}
+    decision = decisions.pop() if len(decisions) == 1 else ""
+    tests = "; ".join(
+        f"{t.key}: {_stat(t, lang)}" + ("" if decision else f", {_decision(t, lang)}")
+        for t in h.tests
+    )
+    return _w("diff_summary", lang, hid=h.id, decision=decision, at=at, tests=tests).replace(
+        ":  ", ": "
+    )
+
+
+def _categories(numbers: StudyNumbers, lang: str) -> list[str]:
+    return [
+        _w(
+            "abstract_category",
+            lang,
+            group=g,
+            category=numbers.category[g].lower(),
+            median=text.num(numbers.median.get(g), 1, lang),
+        )
+        for g in numbers.groups
+        if g in numbers.category
+    ]
+
+
+# ------------------------------------------------------------------------- title page
+def title_block(meta: Mapping[str, Any], lang: str = "id") -> str:
+    """The study's identity, from the codebook's ``meta`` (title, author, institution, year)."""
+    rows = [
+        (_w("title", lang), meta.get(f"title_{lang}") or meta.get("title_id")),
+        (_w("author", lang), meta.get("author")),
+        (_w("institution", lang), meta.get("institution")),
+        (_w("year", lang), meta.get("year")),
+        (_w("data", lang), _w("data_reconstruction", lang)),
+        (_w("codebook", lang), meta.get("codebook_version")),
+    ]
+    out = [f"## {_w('identity', lang)} {{.unnumbered}}", ""]
+    out += [f"**{k}**: {_md(v)}  " for k, v in rows if v not in (None, "")]
+    return "\n".join(out) + "\n"
+
+
+def _md(value: Any) -> str:
+    """Plain text for a Markdown line: characters that would start markup escaped."""
+    s = re.sub(r"\s+", " ", str(value)).strip()
+    return re.sub(r"([\\`*_\[\]<>@$|#])", r"\\\1", s)
+
+
+# ------------------------------------------------------------------------- abstract
+def abstract(
+    meta: Mapping[str, Any],
+    numbers: StudyNumbers,
+    hypotheses: Sequence[HypothesisResult],
+    alphas: Mapping[str, float],
+    lang: str = "id",
+) -> str:
+    """The abstract (about 200 words): the study, the method, the run's results, and what the
+    agreement with the published conclusions does and does not show."""
+    paras = [
+        _w(
+            "abstract_intro",
+            lang,
+            author=_md(meta.get("author", "")),
+            year=meta.get("year", ""),
+            title=_md(meta.get(f"title_{lang}") or meta.get("title_id", "")),
+        )
+    ]
+    if numbers.total is not None:
+        groups = text.join_list([f"{n} {g}" for g, n in numbers.groups.items()], lang)
+        paras.append(
+            _w(
+                "abstract_method",
+                lang,
+                total=numbers.total,
+                groups=groups,
+                ratings=numbers.ratings if numbers.ratings is not None else "–",
+                a_corr=_alpha(alphas.get("correlation"), lang),
+                a_diff=_alpha(alphas.get("difference"), lang),
+            )
+        )
+    items = _categories(numbers, lang)
+    items += [hypothesis_sentence(h, lang) for h in hypotheses]
+    if items:
+        numbered = [f"({i}) {item}" for i, item in enumerate(items, start=1)]
+        paras.append(_w("abstract_results", lang, items="; ".join(numbered)))
+    if numbers.agreement is not None:
+        same, total = numbers.agreement
+        paras.append(_w("abstract_agreement", lang, same=same, total=total))
+    return "\n\n".join(paras) + "\n"
+
+
+# ------------------------------------------------------------------------- conclusions
+def _test_rows(h: HypothesisResult, lang: str) -> list[list[str]]:
+    at = _w("at", lang, alpha=_alpha(h.alpha, lang))
+    rows = []
+    for t in h.tests:
+        rows.append(
+            [
+                _md(t.name),
+                f"{t.statistic} = {text.num(t.value, 3, lang)}",
+                text.num(t.df, 0, lang) if t.df is not None else "",
+                text.p_text(t.p, lang).removeprefix("p ").removeprefix("= "),
+                str(t.n) if t.n is not None else "",
+                f"{_decision(t, lang)} {at}",
+            ]
+        )
+    return rows
+
+
+def _table(headers: list[str], rows: list[list[str]], caption: str, label: str) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines) + f"\n\n: {caption} {{#{label}}}\n"
+
+
+def conclusions(
+    numbers: StudyNumbers, hypotheses: Sequence[HypothesisResult], lang: str = "id"
+) -> str:
+    """The body of *Kesimpulan dan Saran*: the level of performance, then each hypothesis with
+    its null hypothesis, its tests (statistic, df, p, n) and decisions, then suggestions."""
+    out = ["## " + (_w("descriptive_head", lang)) + "\n"]
+    items = _categories(numbers, lang)
+    if items:
+        out.append(_w("descriptive", lang, items=text.join_list(items, lang)) + "\n")
+    out.append(_w("conclusions_intro", lang) + "\n")
+    headers = [
+        _w(k, lang) for k in ("col_test", "col_stat", "col_df", "col_p", "col_n", "col_decision")
+    ]
+    for h in hypotheses:
+        out.append(f"## {_w('hypothesis', lang)} {h.id}\n")
+        out.append(f"**{h.id}.** {_md(h.text.get(lang) or h.text.get('id', ''))}\n")
+        if h.null:
+            out.append(f"**H0.** {_md(h.null.get(lang) or h.null.get('id', ''))}\n")
+        if h.source:
+            out.append(f"*{_w('source', lang)}: {_md(h.source)}.*\n")
+        if h.decided:
+            tables = ", ".join(dict.fromkeys(f"@{t.table}" for t in h.tests))
+            out.append(
+                _table(
+                    headers,
+                    _test_rows(h, lang),
+                    _w("table_caption", lang, hid=h.id, table=tables),
+                    f"tbl-kesimpulan-{h.id.lower()}" + ("" if lang == "id" else f"-{lang}"),
+                )
+            )
+        out.append(hypothesis_sentence(h, lang) + ".\n")
+    out.append(f"## {_w('advice_head', lang)}\n")
+    out.append(_w("advice", lang))
+    return "\n".join(out)
+
+
+def summary_results(
+    numbers: StudyNumbers, hypotheses: Sequence[HypothesisResult], lang: str = "en"
+) -> str:
+    """The results paragraph of the English summary: categories and every decision."""
+    items = _categories(numbers, lang) + [hypothesis_sentence(h, lang) for h in hypotheses]
+    out = [f"## {_w('summary_head', lang)} {{.unnumbered}}\n"]
+    out += [f"- {item[0].upper() + item[1:]}." for item in items]
+    if numbers.agreement is not None:
+        same, total = numbers.agreement
+        out.append("\n" + _w("abstract_agreement", lang, same=same, total=total))
+    return "\n".join(out) + "\n"
+
+
+# ------------------------------------------------------------------------- lists
+_INCLUDE = re.compile(r"\{\{<\s*include\s+/?([^\s>]+)\s*>\}\}")
+_MD_LABEL = re.compile(r"^:\s*(?P<cap>.+?)\s*\{#(?P<label>(?:tbl|fig)-[\w-]+)\}\s*$", re.M)
+_FIG_LABEL = re.compile(r"!\[(?P<cap>[^\]]*)\]\([^)]*\)\{#(?P<label>fig-[\w-]+)[^}]*\}")
+_CELL_OPT = re.compile(r"^#\|\s*([\w-]+):\s*(.+)$", re.M)
+
+
+def _qmd_floats(path: Path, run_dir: Path) -> list[tuple[str, str]]:
+    body = path.read_text(encoding="utf-8")
+    body = _INCLUDE.sub(
+        lambda m: (run_dir / m.group(1)).read_text(encoding="utf-8")
+        if (run_dir / m.group(1)).is_file()
+        else "",
+        body,
+    )
+    body = _drop_html_only(body)
+    found = [(m.start(), m.group("label"), m.group("cap")) for m in _MD_LABEL.finditer(body)]
+    found += [(m.start(), m.group("label"), m.group("cap")) for m in _FIG_LABEL.finditer(body)]
+    return [(label, cap) for _, label, cap in sorted(found)]
+
+
+def _drop_html_only(body: str) -> str:
+    """The text without ``content-visible when-format="html"`` blocks (not in the PDF, so a
+    list that points into them would break the PDF's cross-references)."""
+    out, depth, skip_at = [], 0, None
+    for line in body.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(":::"):
+            if stripped.strip(":").strip():  # "::: {.class}" opens, ":::" closes
+                depth += 1
+                if skip_at is None and 'when-format="html"' in stripped:
+                    skip_at = depth
+                    continue
+            else:
+                if skip_at is not None and depth == skip_at:
+                    depth -= 1
+                    skip_at = None
+                    continue
+                depth -= 1
+        if skip_at is None:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _notebook_floats(path: Path) -> list[tuple[str, str]]:
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, json.JSONDecodeError):
+        return []
+    out = []
+    for c in cells:
+        src = c.get("source", "")
+        src = "".join(src) if isinstance(src, list) else src
+        opts = dict(_CELL_OPT.findall(src))
+        label = opts.get("label", "").strip()
+        cap = opts.get("tbl-cap") or opts.get("fig-cap")
+        if label.startswith(("tbl-", "fig-")) and cap:
+            out.append((label, cap.strip().strip("\"'")))
+    return out
+
+
+def book_floats(chapters: Sequence[str], run_dir: Path) -> list[tuple[str, str]]:
+    """(label, caption) of every numbered table and figure, in book order."""
+    out: list[tuple[str, str]] = []
+    for src in chapters:
+        path = run_dir / src
+        if not path.is_file():
+            continue
+        out += _notebook_floats(path) if path.suffix == ".ipynb" else _qmd_floats(path, run_dir)
+    seen: set[str] = set()
+    return [(lab, cap) for lab, cap in out if not (lab in seen or seen.add(lab))]
+
+
+def lists(floats: Sequence[tuple[str, str]], lang: str = "id") -> str:
+    """*Daftar Tabel* and *Daftar Gambar*: one cross-reference per float (each renderer prints
+    its number and links it) followed by its caption."""
+    out = []
+    for prefix, key in (("tbl-", "list_tables"), ("fig-", "list_figures")):
+        items = [(lab, cap) for lab, cap in floats if lab.startswith(prefix)]
+        if not items:
+            continue
+        out.append(f"## {_w(key, lang)} {{.unnumbered}}\n")
+        out += [f"- @{lab}. {_md(cap)}" for lab, cap in items]
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+# ------------------------------------------------------------------------- glue
+def generated_parts(
+    run_dir: Path,
+    meta: Mapping[str, Any],
+    published: Mapping[str, Any],
+    parameters: Mapping[str, Any],
+) -> dict[str, str]:
+    """The ``_generated/*.qmd`` files of the thesis parts, from the run folder's tables.
+
+    ``parameters`` are the run's (manifest). The lists of tables and figures come after
+    every part is written (:func:`write_lists`).
+    """
+    from p3md.reporting.conclusions import decide, study_numbers
+
+    alphas = {
+        key.removeprefix("alpha_"): float(value)
+        for key, value in parameters.items()
+        if key.startswith("alpha_") and value is not None
+    }
+    decided = decide(run_dir, published, alphas)
+    numbers = study_numbers(run_dir)
+    return {
+        "halaman-judul.qmd": title_block(meta, "id"),
+        "abstrak.qmd": abstract(meta, numbers, decided, alphas, "id"),
+        "abstract-en.qmd": abstract(meta, numbers, decided, alphas, "en"),
+        "kesimpulan.qmd": conclusions(numbers, decided, "id"),
+        "ringkasan-hasil-en.qmd": summary_results(numbers, decided, "en"),
+    }
+
+
+#: The generated page of the lists; written last (:func:`write_lists`), once every other page
+#: part it reads through the chapters' includes exists.
+LISTS_PART = "daftar-tabel-gambar.qmd"
+
+
+def write_lists(run_dir: Path, chapters: Sequence[str], generated: str = "_generated") -> None:
+    """Write *Daftar Tabel dan Gambar* from the book's chapters as they now stand."""
+    page = lists(book_floats(chapters, run_dir), "id")
+    (run_dir / generated / LISTS_PART).write_text(page, encoding="utf-8")
