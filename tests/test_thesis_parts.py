@@ -141,7 +141,7 @@ def test_conclusions_state_each_hypothesis_as_published_and_its_decision(run, pu
 
 def test_abstracts_carry_the_same_numbers_in_both_languages(run, published):
     decided = decide(run, published, ALPHAS)
-    meta = load_codebook().meta
+    meta = load_codebook().meta.model_dump()
     numbers = study_numbers(run)
     ab_id = thesis.abstract(meta, numbers, decided, ALPHAS, "id")
     ab_en = thesis.abstract(meta, numbers, decided, ALPHAS, "en")

@@ -226,7 +226,8 @@ def _thesis_parts(
     path = Path(published_path) if published_path else project_dir / "data" / "published.yaml"
     path = path if path.is_absolute() else project_dir / path
     published = load_published(path) if path.is_file() else {}
-    return thesis.generated_parts(run_dir, cb.meta, published, params)
+    meta = cb.meta.model_dump() if hasattr(cb.meta, "model_dump") else dict(cb.meta)
+    return thesis.generated_parts(run_dir, meta, published, params)
 
 
 def fit_book(run_dir: Path) -> None:

@@ -51,14 +51,14 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "abstract_method": {
         "id": (
-            "Tingkat kinerja {total} pendamping ({groups}) dinilai pada {ratings} desa sampel; "
-            "hubungan karakteristik pendamping dengan tingkat kinerja diuji dengan korelasi "
+            "Tingkat kinerja {total} {who} ({groups}) dinilai pada {ratings} desa sampel; "
+            "hubungan karakteristik {who} dengan tingkat kinerja diuji dengan korelasi "
             "Rank Spearman (α = {a_corr}) dan perbedaan tingkat kinerja dengan uji "
             "Kruskal-Wallis (α = {a_diff})."
         ),
         "en": (
-            "The performance of {total} facilitators ({groups}) was rated in {ratings} sampled "
-            "villages; the relationship of the facilitators' characteristics with performance "
+            "The performance of {total} {who} ({groups}) was rated in {ratings} sampled "
+            "villages; the relationship of their characteristics with performance "
             "was tested with Spearman's rank correlation (α = {a_corr}) and differences in "
             "performance with the Kruskal-Wallis test (α = {a_diff})."
         ),
@@ -291,6 +291,7 @@ def abstract(
                 "abstract_method",
                 lang,
                 total=numbers.total,
+                who=_md((meta.get("respondents") or {}).get(lang, "")).lower(),
                 groups=groups,
                 ratings=numbers.ratings if numbers.ratings is not None else "–",
                 a_corr=_alpha(alphas.get("correlation"), lang),
