@@ -255,3 +255,53 @@ def test_a_data_folder_yaml_past_the_size_limit_is_refused(tmp_path):
     )
     with pytest.raises(DataFileError, match="read up to 1,000,000 bytes"):
         load_codebook(data_dir=folder)
+
+
+# -- every file read is hashed into the stages that read it -------------------------------------
+
+
+def test_a_mapped_export_in_a_sub_folder_is_hashed_into_its_stages(monkeypatch, tmp_path):
+    """The reader's files (``io.readers.input_files``) enter the manifest's inputs and the key
+    of the stage reading them: editing the export reruns that stage, nothing else."""
+    import p3md.pipeline.runner as runner_mod
+    from p3md.pipeline.params import make_params
+    from p3md.pipeline.runner import run_pipeline
+    from pipeline_support import copy_notebooks, fixture_stage
+
+    monkeypatch.setattr(runner_mod, "tree_hash", lambda *a, **k: "fixed-package-hash")
+    nb = copy_notebooks(tmp_path / "notebooks")
+    data = copy_raw(tmp_path)
+    (data / "exports").mkdir()
+    export = data / "exports" / "pilot export.csv"
+    (data / "pilot.csv").unlink()
+    shutil.copy2(RAW / "pilot.csv", export)
+    header = export.read_text(encoding="utf-8").splitlines()[0].split(",")
+    columns = "\n".join(f"      - {{header: {h}, column: {h}}}" for h in header)
+    (data / "mapping.yaml").write_text(
+        f"files:\n  pilot:\n    source: exports/pilot export.csv\n    columns:\n{columns}\n",
+        encoding="utf-8",
+    )
+    stages = (
+        fixture_stage("alpha", nb / "fx_a.ipynb", inputs=("village_frame",)),
+        fixture_stage("gamma", nb / "fx_c.ipynb", inputs=("pilot",)),
+    )
+    params = make_params(
+        data_dir=data, out_dir=tmp_path / "out" / "reports", published_path=tmp_path / "p.yaml"
+    )
+
+    def run():
+        result = run_pipeline(
+            params, stages=stages, renderer=None, project_root=tmp_path, echo=lambda s: None
+        )
+        assert result.success, result.message
+        return {s.name: s.status for s in result.stages}, result.manifest
+
+    first, manifest = run()
+    assert first == {"alpha": "ran", "gamma": "ran"}
+    assert "raw/exports/pilot export.csv" in manifest["inputs"]
+    assert "raw/mapping.yaml" in manifest["inputs"]
+    assert run()[0] == {"alpha": "skipped", "gamma": "skipped"}
+    text = export.read_text(encoding="utf-8").splitlines()
+    text[1] = text[1] + " "  # the same answers, another file: the stage must look again
+    export.write_text("\n".join(text) + "\n", encoding="utf-8")
+    assert run()[0] == {"alpha": "skipped", "gamma": "ran"}

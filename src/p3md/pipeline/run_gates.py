@@ -47,6 +47,9 @@ class GateSteps:
     def _gate_keys(self, stage: Stage) -> tuple[str, ...]:  # provided by the run object
         raise NotImplementedError
 
+    def _raw_name(self, path: Path) -> str:  # provided by the run object
+        raise NotImplementedError
+
     def _prev_stage(self, name: str) -> dict[str, Any] | None:
         if not self.previous:
             return None
@@ -189,7 +192,11 @@ class GateSteps:
 
     def _raw_sha_of(self, key: str) -> str:
         paths = self.raw_by_key.get(key) or []
-        return sha256_json({p.name: self.raw_sha[p.name] for p in paths}) if paths else "missing"
+        return (
+            sha256_json({self._raw_name(p): self.raw_sha[self._raw_name(p)] for p in paths})
+            if paths
+            else "missing"
+        )
 
     def _gate_provenance(self, stage: Stage, kind: str, content_sha: str) -> dict[str, str]:
         """What a gate's result depends on: the checked content and the rules. The rules are

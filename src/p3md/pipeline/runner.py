@@ -302,11 +302,13 @@ class _Run(GateSteps):
         )
         stems = {k: Path(spec.path).stem for k, spec in self._cb.files.items()}
         self.raw_by_key, self.raw_unmatched = raw_files_by_key(p.data_dir, stems)
+        self._add_files_the_reader_uses()
         self.inputs: dict[str, str] = {}
         self.raw_sha: dict[str, str] = {}
         for path in [f for files in self.raw_by_key.values() for f in files] + self.raw_unmatched:
-            self.raw_sha[path.name] = sha256_file(path)
-            self.inputs[f"raw/{path.name}"] = self.raw_sha[path.name]
+            name = self._raw_name(path)
+            self.raw_sha[name] = sha256_file(path)
+            self.inputs[f"raw/{name}"] = self.raw_sha[name]
         self.codebook_sha = sha256_file(p.codebook_path)
         self.inputs[f"codebook/{p.codebook_path.name}"] = self.codebook_sha
         self.published_sha = sha256_file(p.published_path) if p.published_path.is_file() else None
@@ -338,16 +340,50 @@ class _Run(GateSteps):
         # Listed with the inputs so the change report says when only the code changed.
         self.inputs["package/p3md-source-tree"] = self.package_sha
 
+    def _add_files_the_reader_uses(self) -> None:
+        """Files the reader reads for a key that are not ``<stem>.*`` at the top of the data
+        folder (a form export named in ``mapping.yaml``, possibly in a sub-folder, with the
+        mapping itself) join that key's files, so they are hashed into the key of every stage
+        that reads it (:func:`p3md.io.readers.input_files`; every such path is inside the
+        folder). A folder the reader refuses (a path outside it) gets a marker instead, so no
+        stage is taken from the cache: the input gate reports the problem."""
+        from p3md.io.errors import RawDataError
+        from p3md.io.readers import input_files
+
+        self.raw_refused: str | None = None
+        try:
+            used = input_files(self.params.data_dir, self._cb)
+        except RawDataError as exc:
+            self.raw_refused = sha256_json(exc.to_dict())
+            return
+        known = {f.resolve() for f in self.raw_unmatched}
+        known |= {f.resolve() for files in self.raw_by_key.values() for f in files}
+        for key, files in used.items():
+            for path in files:
+                if path not in known:
+                    self.raw_by_key.setdefault(key, []).append(path)
+                    known.add(path)
+
+    def _raw_name(self, path: Path) -> str:
+        """A data file's name in the manifest and the keys: relative to the data folder."""
+        folder = Path(self.params.data_dir)
+        for root in (folder, folder.resolve()):
+            if path.is_relative_to(root):
+                return path.relative_to(root).as_posix()
+        return path.name
+
     def _key(self, stage: Stage) -> str:
         raw: dict[str, str] = {}
         for key in (*stage.raw_inputs, *stage.optional_raw_inputs):
             for path in self.raw_by_key.get(key, []):
-                raw[path.name] = self.raw_sha[path.name]
+                raw[self._raw_name(path)] = self.raw_sha[self._raw_name(path)]
             if not self.raw_by_key.get(key):
                 raw[f"<missing {key}>"] = "missing"
         if stage.raw_inputs or stage.optional_raw_inputs:
             for path in self.raw_unmatched:
-                raw[path.name] = self.raw_sha[path.name]
+                raw[self._raw_name(path)] = self.raw_sha[self._raw_name(path)]
+            if self.raw_refused:
+                raw["<refused by the reader>"] = self.raw_refused
         return stage_key(
             notebook_sha=self.notebook_sha[stage.name],
             parameters=self.params.cache_parameters(),
@@ -637,6 +673,11 @@ class _Run(GateSteps):
             for p in self.params.data_dir.iterdir()
             if p.is_file() and not p.name.startswith(".")
         }
+        # Files in sub-folders that the reader used (a mapped export in exports/).
+        for files in self.raw_by_key.values():
+            for path in files:
+                if self._raw_name(path) not in now and path.is_file():
+                    now[self._raw_name(path)] = sha256_file(path)
         if now != self.raw_sha:
             return PipelineSafetyError(
                 f"a stage changed files in the data folder {self.params.data_dir} "
