@@ -15,6 +15,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.rcParams["svg.hashsalt"] = "p3md"  # stable element ids in the SVG
+# Titles, tick labels and legends carry names from the codebook and the data; a `$` in them
+# must print as a dollar sign, not start matplotlib's mathtext (a stray `$` stops the figure).
+#: The figures' text is text: no mathtext (the report's figures use none).
+NO_MATHTEXT = {"text.parse_math": False}
+matplotlib.rcParams.update(NO_MATHTEXT)
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
@@ -28,7 +33,7 @@ DPI = 150
 
 def set_style() -> None:
     """The report's seaborn theme (white grid, readable fonts)."""
-    sns.set_theme(style="whitegrid", context="notebook", font_scale=0.95)
+    sns.set_theme(style="whitegrid", context="notebook", font_scale=0.95, rc=NO_MATHTEXT)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,10 @@
 
 Every number or decision that the notebooks state in prose comes from these functions, called
 with computed results, so the text cannot drift from the tables. The notebooks display the
-sentences with ``IPython.display.Markdown``.
+sentences with ``IPython.display.Markdown``: every value filled into a sentence (names and
+labels from the codebook, the design or the data) is escaped by :func:`p3md.markup.md` unless
+it is :class:`~p3md.markup.Md` already (this module's numbers and sentences), so a label such
+as ``<img src=x onerror=...>`` prints as text.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
+from p3md.markup import Md, md, md_code
 from p3md.paths import StageFolders
 from p3md.reporting.formatting import format_number
 
@@ -50,18 +54,18 @@ SENTENCES: dict[str, dict[str, str]] = {
     "hand_run": {
         "id": (
             "**Dijalankan manual.** Notebook ini tidak dijalankan oleh pipeline (`out_dir` "
-            "bernilai `None`), jadi tabel dan gambarnya ditulis ke `{write}`, bukan ke "
+            "bernilai `None`), jadi tabel dan gambarnya ditulis ke {write}, bukan ke "
             "`reports/`."
         ),
         "en": (
             "**Run by hand.** This notebook was not run by the pipeline (`out_dir` is `None`), "
-            "so its tables and figures are written to `{write}`, not to `reports/`."
+            "so its tables and figures are written to {write}, not to `reports/`."
         ),
     },
     "hand_run_reads": {
-        "id": " Hasil bab-bab sebelumnya dibaca dari run terakhir di `{read}` (selesai {when}).",
+        "id": " Hasil bab-bab sebelumnya dibaca dari run terakhir di {read} (selesai {when}).",
         "en": (
-            " It reads the earlier chapters' results from the last good run in `{read}` "
+            " It reads the earlier chapters' results from the last good run in {read} "
             "(finished {when})."
         ),
     },
@@ -140,8 +144,8 @@ SENTENCES: dict[str, dict[str, str]] = {
         ),
     },
     "files_written": {
-        "id": "Ditulis ke `{folder}`: {files}.",
-        "en": "Written to `{folder}`: {files}.",
+        "id": "Ditulis ke {folder}: {files}.",
+        "en": "Written to {folder}: {files}.",
     },
     "validity": {
         "id": "Nilai r hitung berkisar {lo} hingga {hi} dengan r tabel {crit}; {n_valid} dari "
@@ -207,14 +211,15 @@ SENTENCES: dict[str, dict[str, str]] = {
 }
 
 
-def _say(key: str, lang: str, **values: object) -> str:
-    return SENTENCES[key][lang].format(**values)
+def _say(key: str, lang: str, **values: object) -> Md:
+    """The sentence ``key`` with ``values`` filled in, each escaped unless already ``Md``."""
+    return Md(SENTENCES[key][lang].format(**{k: md(v) for k, v in values.items()}))
 
 
 def _word(prefix: str, word: str, lang: str) -> str:
     """An Indonesian key word (``hubungan``, ``nilai``) in ``lang``; unknown words unchanged."""
     entry = SENTENCES.get(f"{prefix}_{word}")
-    return entry[lang] if entry else word
+    return Md(entry[lang]) if entry else md(word)
 
 
 def p_text(p: float, lang: str = "id") -> str:
@@ -222,18 +227,19 @@ def p_text(p: float, lang: str = "id") -> str:
     if p is None or (isinstance(p, float) and math.isnan(p)):
         return _say("p_missing", lang)
     if p < 0.001:
-        return f"p < {format_number(0.001, 3, lang=lang)}"
+        return f"p < {format_number(0.001, 3, lang=lang)}"  # escaped: by _say
     return f"p = {format_number(p, 3, lang=lang)}"
 
 
-def join_list(items: Iterable[str], lang: str = "id") -> str:
-    """``a``, ``a dan b``, ``a, b dan c`` (``and`` in English)."""
-    items = [str(i) for i in items]
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    return f"{', '.join(items[:-1])} {_say('and', lang)} {items[-1]}"
+def join_list(items: Iterable[str], lang: str = "id") -> Md:
+    """``a``, ``a dan b``, ``a, b dan c`` (``and`` in English); each item escaped by
+    :func:`p3md.markup.md` unless it is ``Md``."""
+    parts = [md(i) for i in items]
+    if not parts:
+        return Md("")
+    if len(parts) == 1:
+        return parts[0]
+    return Md(f"{', '.join(parts[:-1])} {_say('and', lang)} {parts[-1]}")
 
 
 def reconstruction_notice(lang: str = "id") -> str:
@@ -244,11 +250,12 @@ def reconstruction_notice(lang: str = "id") -> str:
 def hand_run_notice(folders: StageFolders, lang: str = "id") -> str:
     """What a notebook run by hand (not by the pipeline) reads and where it writes
     (see :mod:`p3md.paths`); the pipeline's runs show no such notice."""
-    text = _say("hand_run", lang, write=folders.shown(folders.write))
+    text = _say("hand_run", lang, write=md_code(folders.shown(folders.write)))
     if folders.reads_upstream:
         when = folders.read_run_finished or "?"
-        text += _say("hand_run_reads", lang, read=folders.shown(folders.read), when=when)
-    return text + _say("hand_run_end", lang)
+        read = md_code(folders.shown(folders.read))
+        text += _say("hand_run_reads", lang, read=read, when=when)
+    return Md(text + _say("hand_run_end", lang))
 
 
 def category_sentence(
@@ -265,7 +272,7 @@ def category_sentence(
         extra.append(f"median {num(median, 1, lang)}")
     if mode is not None:
         extra.append(f"{_say('mode', lang)} {mode}")
-    tail = f" ({'; '.join(extra)})" if extra else ""
+    tail = Md(f" ({'; '.join(md(e) for e in extra)})") if extra else ""
     return _say("category", lang, subject=subject, category=category, tail=tail)
 
 
@@ -356,8 +363,8 @@ def printed_sum_sentence(
 
 def files_written_sentence(names: Sequence[str], folder: str, lang: str = "id") -> str:
     """``Ditulis ke derived/: a.csv, b.csv dan c.csv.``"""
-    files = join_list([f"`{n}`" for n in names], lang)
-    return _say("files_written", lang, folder=folder, files=files)
+    files = join_list([md_code(n) for n in names], lang)
+    return _say("files_written", lang, folder=md_code(folder), files=files)
 
 
 def validity_sentence(validity, lang: str = "id") -> str:
@@ -527,8 +534,8 @@ def parameters_sentence(values: dict[str, object], lang: str = "id") -> str:
             shown = num(value, 2, lang)
         else:
             shown = str(value)
-        items.append(PARAMETER_WORDS[name][lang].format(value=shown))
-    return PARAMETERS_LEAD[lang].format(items=join_list(items, lang))
+        items.append(Md(PARAMETER_WORDS[name][lang].format(value=md(shown))))
+    return Md(PARAMETERS_LEAD[lang].format(items=join_list(items, lang)))
 
 
 #: The notes of the class tables (stage 04): which banding is primary, what the comparison

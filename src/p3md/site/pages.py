@@ -14,9 +14,11 @@ import platform
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from p3md import PROJECT_ROOT
 from p3md.codebook import Codebook
+from p3md.markup import Md, md, md_code
 from p3md.reporting import text
 from p3md.site import readers
 from p3md.stats import sampling
@@ -29,16 +31,10 @@ DISTRICTS_INDEX = "districts.json"
 
 
 # ------------------------------------------------------------------------- markdown helpers
-def cell(value: Any, code: bool = False) -> str:
-    """One pipe-table cell: no newlines, ``|`` escaped; ``code`` wraps it in a code span."""
-    text = "" if value is None else str(value)
-    text = re.sub(r"\s+", " ", text).strip()
-    if code and text:
-        fence = "``" if "`" in text else "`"
-        return f"{fence}{text.replace('|', '&#124;')}{fence}"
-    # `@` would start a citation, `$` maths, `<` raw HTML
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("@", "\\@")
-    return text.replace("$", "\\$").replace("<", "&lt;")
+def cell(value: Any, code: bool = False) -> Md:
+    """One pipe-table cell or inline text from the run (data, codebook, design, gates) as
+    literal Markdown (:mod:`p3md.markup`); ``code`` shows a plain identifier as code."""
+    return md_code(value) if code else md(value)
 
 
 def md_table(headers: list[str], rows: list[list[str]], caption: str = "", label: str = "") -> str:
@@ -46,7 +42,8 @@ def md_table(headers: list[str], rows: list[list[str]], caption: str = "", label
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     if caption:
-        lines += ["", f": {caption}" + (f" {{#{label}}}" if label else "")]
+        anchor = f" {{#{label}}}" if label else ""
+        lines += ["", f": {caption}{anchor}"]  # escaped: callers build captions with cell()
     return "\n".join(lines) + "\n"
 
 
@@ -214,7 +211,8 @@ def validation_summary(suites: list[readers.Suite]) -> str:
         for s, e in failures[:MAX_FAILURES_LISTED]:
             where = cell(s.target or s.name, code=True)
             column = f", kolom {cell(e.column, code=True)}" if e.column else ""
-            out.append(f"- {where}{column}: {cell(e.arguments)} ({cell(e.observed)})")
+            found = f"{cell(e.arguments)} ({cell(e.observed)})"
+            out.append(f"- {where}{column}: {found}")  # escaped: cell() above
         if len(failures) > MAX_FAILURES_LISTED:
             rest = len(failures) - MAX_FAILURES_LISTED
             out.append(f"- … dan {rest} lainnya (lihat rincian di situs dan unduhan CSV)")
@@ -385,10 +383,19 @@ def reproducibility(manifest: dict[str, Any], renderer: str) -> str:
     rest = _public({k: v for k, v in manifest.items() if k not in shown})
     if rest:
         out.append("## Isi lain manifest {.unnumbered}\n")
-        out.append(
-            "```json\n" + json.dumps(rest, indent=2, ensure_ascii=False, default=str) + "\n```\n"
-        )
+        out.append(_json_block(rest))
     return "\n".join(out)
+
+
+def _json_block(value: Any) -> str:
+    """``value`` as a JSON code block. `<`, `>` and `&` as JSON's ``\\u`` escapes, so that no
+    shortcode (``{{< >}}``: Quarto expands it in code too) and no tag survives in a string; the
+    fence is longer than any run of backticks inside."""
+    text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    for ch in "<>&":
+        text = text.replace(ch, f"\\u{ord(ch):04x}")
+    fence = "`" * max(3, 1 + max((len(r) for r in re.findall(r"`+", text)), default=0))
+    return f"{fence}json\n{text}\n{fence}\n"
 
 
 def _grouped(digest: Any, size: int = 16) -> str:
@@ -485,7 +492,7 @@ def codebook_tables(cb: Codebook) -> str:
             md_table(
                 ["kolom", "no.", "butir", "peran", "jawaban → skor", "penyimpangan"],
                 rows,
-                f"Butir {vid} {v.name_id}",
+                f"Butir {cell(vid)} {cell(v.name_id)}",
                 _label("kodebuku", "butir", vid),
             )
         )
@@ -493,7 +500,7 @@ def codebook_tables(cb: Codebook) -> str:
     design = cb.design
     out.append("\n## Kerangka sampel\n")
     rows = [
-        [cell(k["name"]), str(k["villages"]), str(k.get("PDP", "")), str(k.get("PLD", ""))]
+        [cell(k["name"]), cell(k["villages"]), cell(k.get("PDP", "")), cell(k.get("PLD", ""))]
         for k in design["kecamatan"]
     ]
     rows.append(
@@ -508,14 +515,15 @@ def codebook_tables(cb: Codebook) -> str:
         md_table(
             ["kecamatan", "desa", "PDP", "PLD"],
             rows,
-            f"Desa dan pendamping per kecamatan, {design['district']}",
+            f"Desa dan pendamping per kecamatan, {cell(design['district'])}",
             "tbl-kodebuku-kecamatan",
         )
     )
     s = design["sampling"]
     out.append(
-        f"\nPopulasi {s['population_villages']} desa, margin galat {text.num(s['error_margin'])}, "
-        f"rumus {cell(s['formula'])}, alokasi {s['allocation']} dengan pembulatan "
+        f"\nPopulasi {cell(s['population_villages'])} desa, margin galat "
+        f"{cell(text.num(s['error_margin']))}, rumus {cell(s['formula'])}, alokasi "
+        f"{cell(s['allocation'])} dengan pembulatan "
         f"{cell(s['allocation_rounding'], code=True)}.\n"
     )
     out.append("\n## Penyimpangan dari teks tesis\n")
@@ -562,11 +570,13 @@ def method_parameters(manifest: dict[str, Any]) -> str:
 def _rule(cb: Codebook, spec: Any) -> str:
     rules = []
     if spec.pattern:
-        rules.append(f"pola `{spec.pattern}`")
+        rules.append(f"pola {md_code(spec.pattern)}")
     if spec.allowed is not None:
-        rules.append("salah satu dari " + ", ".join(map(str, spec.allowed)))
+        rules.append("salah satu dari " + ", ".join(md(a) for a in spec.allowed))
     if spec.allowed_from:
-        rules.append("salah satu dari " + ", ".join(cb.allowed_values(spec.allowed_from)))
+        rules.append(
+            "salah satu dari " + ", ".join(md(a) for a in cb.allowed_values(spec.allowed_from))
+        )
     if spec.min is not None:
         rules.append(f"≥ {spec.min:g}")
     hi = (
@@ -574,21 +584,23 @@ def _rule(cb: Codebook, spec: Any) -> str:
     )
     if hi is not None:
         rules.append(f"≤ {hi:g}")
-    return "; ".join(rules)
+    return Md("; ".join(rules))
 
 
 def data_dictionary(cb: Codebook) -> str:
     out = []
     for key, f in cb.files.items():
-        out.append(f"\n## `{f.path}`\n\n{cell(f.description_id)}\n")
-        facts = [f"kunci unik: {', '.join(f.key)}"]
+        out.append(f"\n## {md_code(f.path)}\n\n{cell(f.description_id)}\n")
+        facts = [f"kunci unik: {', '.join(md(k) for k in f.key)}"]
         if f.references:
-            facts.append("rujukan: " + ", ".join(f"{a} → {b}" for a, b in f.references.items()))
+            facts.append(
+                "rujukan: " + ", ".join(f"{md(a)} → {md(b)}" for a, b in f.references.items())
+            )
         if f.expected_rows:
-            facts.append(f"jumlah baris yang diharapkan: {f.expected_rows}")
+            facts.append(f"jumlah baris yang diharapkan: {md(f.expected_rows)}")
         out.append("; ".join(facts) + ".\n")
         rows = [
-            [cell(c, code=True), spec.type, cell(_rule(cb, spec))] for c, spec in f.columns.items()
+            [cell(c, code=True), cell(spec.type), _rule(cb, spec)] for c, spec in f.columns.items()
         ]
         for var in f.item_columns:
             for item in [i for i in cb.items if i.variable == var]:
@@ -617,7 +629,10 @@ def data_dictionary(cb: Codebook) -> str:
             )
         out.append(
             md_table(
-                ["kolom", "tipe", "aturan"], rows, f"Kolom berkas {f.path}", _label("kamus", key)
+                ["kolom", "tipe", "aturan"],
+                rows,
+                f"Kolom berkas {cell(f.path)}",
+                _label("kamus", key),
             )
         )
     return "\n".join(out)
@@ -652,30 +667,44 @@ def downloads(
     out = ["\n## Berkas untuk diunduh\n"]
     out.append(f"- Kodebuku: [`codebook.yaml`]({up}downloads/codebook.yaml)")
     for name in raw_files:
-        out.append(f"- Data mentah: [`{name}`]({up}downloads/raw/{name})")
+        link = _link(md_code(name), f"{up}downloads/raw/{name}")
+        out.append(f"- Data mentah: {link}")
     for name in held_back:
-        out.append(f"- Data mentah `{name}` tidak disalin ke situs: memuat kolom data pribadi.")
+        out.append(
+            f"- Data mentah {md_code(name)} tidak disalin ke situs: memuat kolom data pribadi."
+        )
     for p in sorted((run_dir / "derived").glob("*.csv")):
         sav = p.with_suffix(".sav")
-        spss = f" · SPSS berlabel: [`{sav.name}`]({up}derived/{sav.name})" if sav.is_file() else ""
-        out.append(f"- Data turunan: [`{p.name}`]({up}derived/{p.name}){spss}")
+        spss = _link(md_code(sav.name), f"{up}derived/{sav.name}") if sav.is_file() else ""
+        spss = f" · SPSS berlabel: {spss}" if spss else ""
+        link = _link(md_code(p.name), f"{up}derived/{p.name}")
+        out.append(f"- Data turunan: {link}{spss}")
     out.append("")
     tables = sorted((run_dir / "tables").glob("*.csv"))
     if tables:
         out.append("### Tabel (CSV)\n")
-        out += [f"- [{cell(captions.get(p.stem, p.stem))}]({up}tables/{p.name})" for p in tables]
+        out += [
+            f"- {_link(cell(captions.get(p.stem, p.stem)), up + 'tables/' + p.name)}"
+            for p in tables
+        ]
         out.append("")
     figs = sorted({p.stem for p in (run_dir / "figures").glob("*") if p.suffix in (".png", ".svg")})
     if figs:
         out.append("### Gambar (PNG, SVG)\n")
         for stem in figs:
             links = [
-                f"[{ext.upper()}]({up}figures/{stem}.{ext})"
+                _link(Md(ext.upper()), f"{up}figures/{stem}.{ext}")
                 for ext in ("png", "svg")
                 if (run_dir / "figures" / f"{stem}.{ext}").exists()
             ]
             out.append(f"- {cell(captions.get(stem, stem))}: " + ", ".join(links))
     return "\n".join(out) + "\n"
+
+
+def _link(text: Md, target: str) -> str:
+    """A Markdown link to a file of the site: the target percent-encoded (a file name from a
+    data folder cannot close the link or start a `javascript:` URL: it is a relative path)."""
+    return f"[{text}]({quote(target, safe='/.-_~')})"  # escaped: Md text, quoted target
 
 
 def notebook_captions(run_dir: Path) -> dict[str, str]:
@@ -704,7 +733,7 @@ def district_links(index: dict[str, Any]) -> str:
     for d in index.get("districts", []):
         link = f"../../{DISTRICTS_DIR}/{d['run_dir']}/site/index.html"
         if d.get("status") == "ok":
-            rows.append([cell(d["name"]), f"[laporan kabupaten]({link})", "berhasil"])
+            rows.append([cell(d["name"]), _link(Md("laporan kabupaten"), link), "berhasil"])
         else:
             failed.append(d)
             rows.append([cell(d["name"]), "", "gagal: " + cell(d.get("message") or "")])

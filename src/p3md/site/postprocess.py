@@ -32,7 +32,9 @@ _PRINTED = re.compile(r"^\s*(Tabel|Gambar|Table|Figure)\s+([A-Z]{0,2}\d+[a-z]?)\
 _CAPTION = re.compile(
     r"(<caption\b[^>]*>|<figcaption\b[^>]*>)(.*?)(</caption>|</figcaption>)", re.S
 )
-_SKIP_TAGS = ("code", "pre", "script", "style", "title", "textarea")
+# Table cells hold the run's data (kecamatan, labels, names): a name such as `@key` or
+# `[@key]` there is text, never a citation (the book's own text cites in paragraphs).
+_SKIP_TAGS = ("code", "pre", "script", "style", "title", "textarea", "td", "th")
 
 
 @dataclass

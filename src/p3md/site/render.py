@@ -17,8 +17,10 @@ from typing import Any
 import yaml
 
 from p3md.codebook import DESIGN_FILE, load_codebook, read_yaml
+from p3md.markup import md
 from p3md.pipeline.stages import book_chapters, default_registry
 from p3md.site import bench_figure, bench_page, offline, pages, readers, smalldocs_ui, thesis
+from p3md.site import downloads as site_downloads
 from p3md.site import pdf as book_pdf
 from p3md.site.bib import parse_bib
 from p3md.site.postprocess import (
@@ -230,7 +232,7 @@ def _thesis_parts(
     return thesis.generated_parts(run_dir, meta, published, params)
 
 
-def fit_book(run_dir: Path) -> None:
+def fit_book(run_dir: Path, markdown_title: bool = False) -> None:
     """Fit the staged ``_quarto.yml`` to what this run folder holds.
 
     The stages' chapters are generated from the registry (:func:`p3md.pipeline.stages.
@@ -256,7 +258,9 @@ def fit_book(run_dir: Path) -> None:
     if design is not None and design.is_file():
         district = (read_yaml(design) or {}).get("district")
         if district and book.get("title"):
-            book["title"] = re.sub(r"Kabupaten \w+$", district, str(book["title"]))
+            # Quarto reads the title as Markdown, smalldocs (and the PDF's title page) as text
+            name = md(district) if markdown_title else str(district)
+            book["title"] = re.sub(r"Kabupaten \w+$", lambda _: name, str(book["title"]))
     districts_dir = readers._first(manifest, "districts_dir", "parameters.districts_dir")
     index = Path(districts_dir) / pages.DISTRICTS_INDEX if districts_dir else None
     if index is not None and index.is_file():
@@ -377,7 +381,7 @@ def render_site(
     chosen = choose_renderer(renderer)
     stage(project_dir, run_dir)
     warnings = write_generated(project_dir, run_dir, chosen)
-    fit_book(run_dir)
+    fit_book(run_dir, markdown_title=chosen == "quarto")
     missing = [
         src
         for src, _ in book_pages(load_config(run_dir / "_quarto.yml"), run_dir)
@@ -398,6 +402,9 @@ def render_site(
     for name in OUTPUT_DIRS:
         if (run_dir / name).is_dir():
             shutil.copytree(run_dir / name, site / name, dirs_exist_ok=True)
+    # the copies readers download: no cell a spreadsheet would run (the run folder keeps the
+    # exact values the stages read)
+    site_downloads.neutralise_site(site)
     publish_notebooks(site, run_dir, _public_paths(project_dir, run_dir))
     order = [(Path(src).with_suffix(".html"), num) for src, num in book_pages(cfg, run_dir)]
     if chosen == "smalldocs":
