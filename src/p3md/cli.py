@@ -39,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     rep.add_argument("--no-site", action="store_true", help="do not render the site")
     rep.add_argument(
+        "--no-pdf",
+        action="store_true",
+        help="render the website only: no PDF (a PDF that cannot be made otherwise fails the run)",
+    )
+    rep.add_argument(
         "--derived",
         type=Path,
         help="where derived CSVs are copied on success (default data/derived)",
@@ -132,12 +137,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     from p3md.pipeline.atomic import RunLockedError
     from p3md.pipeline.districts import is_multi_district
     from p3md.pipeline.pairing import PairSyncError
-    from p3md.pipeline.runner import PipelineSafetyError, run_pipeline
+    from p3md.pipeline.runner import HTML_ONLY, PipelineSafetyError, run_pipeline
     from p3md.pipeline.stages import DISTRICT_STAGES
     from p3md.pipeline.system_errors import SystemFailure
     from p3md.safe_yaml import DataFileError
 
-    renderer = None if args.no_site else "auto"
+    renderer = None if args.no_site else (HTML_ONLY if args.no_pdf else "auto")
     multi = is_multi_district(params.data_dir)
     if args.only and multi:
         print(

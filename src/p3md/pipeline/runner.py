@@ -136,6 +136,28 @@ RENDER_PROJECT_FILES = (
 HTML_ONLY = "auto-html"
 
 
+#: Warnings of the site module that say a printed form of the book was not made.
+PRINT_WARNINGS = {"pdf:": "PDF", "docx:": "Word (DOCX)"}
+
+
+class OutputMissing(RuntimeError):
+    """The book's PDF (or Word copy) could not be made although the run was asked for it: the
+    run fails (exit != 0) and the last good report stays, so that no output is lost silently
+    and the next run tries again (issue 19)."""
+
+    def __init__(self, what: str, cause: str) -> None:
+        self.what, self.cause = what, cause
+        super().__init__(
+            f"the book's {what} could not be made: {cause}\n"
+            f"The website was rendered, but a report without its {what} is not swapped in. "
+            "Fix the cause named above, or ask for the website only: "
+            "`make report ARGS=--no-pdf` (`python -m p3md report --no-pdf`)."
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"output": self.what, "cause": self.cause}
+
+
 class PipelineSafetyError(RuntimeError):
     """The run would write where it must not (the data folder)."""
 
@@ -751,6 +773,8 @@ class _Run(GateSteps):
         write_manifest(self.staging, manifest)
         self.step = "rendering the site and the PDF"
         renderer_name, site_index = self._render()
+        if getattr(self, "print_failure", None) is not None:
+            return self._fail(self.print_failure)
         self.step = "writing the manifest"
         manifest = self._manifest(True, renderer_name)
         write_manifest(self.staging, manifest)
@@ -868,7 +892,21 @@ class _Run(GateSteps):
         self.pdf_problem = str(problems[0])[4:].strip().splitlines()[0] if problems else None
         name = getattr(result, "renderer", None) or getattr(render, "__name__", "custom")
         index = site_dir / "index.html"
+        if self.renderer == "auto" and index.exists():
+            self.print_failure = self._print_failure(result)
         return str(name), index if index.exists() else None
+
+    def _print_failure(self, result: Any) -> OutputMissing | None:
+        """A printed form the run asked for (``renderer="auto"``: the PDF, and the Word copy
+        when the site module makes one) that was not made, with its cause."""
+        for w in getattr(result, "warnings", []) or []:
+            for prefix, what in PRINT_WARNINGS.items():
+                if str(w).startswith(prefix):
+                    lines = str(w)[len(prefix) :].strip().splitlines()
+                    return OutputMissing(what, lines[0] if lines else "no reason given")
+        if self.pdf_record is None:
+            return OutputMissing("PDF", "the site module returned no PDF file")
+        return None
 
 
 def atomic_previous(out_dir: Path) -> dict[str, Any] | None:
