@@ -326,3 +326,36 @@ def test_pdf_reads_as_a_thesis(built):
     assert not printed, printed[:5]
     index = (built.run / "site" / "index.html").read_text(encoding="utf-8")
     assert f'href="{pdfs[0].name}" download' in index  # "Unduh PDF"
+
+
+def test_pdf_pages_are_print_grade(built):
+    """Issue 18: no overprinted text (a long table's rows drawn over each other at the foot of
+    a page, a word run into the next cell), nothing past the page edge or the margins (a
+    chapter box, a figure), at most 2 blank pages; the reconstruction notice is a box."""
+    pytest.importorskip("pdfplumber")
+    from pdf_support import MM, check_pdf
+
+    (pdf,) = sorted((built.run / "site").glob("*.pdf"))
+    # Quarto's book template (orange-book) hangs section numbers into its 32 mm margin by
+    # design; the pandoc path's margins are 25 mm
+    report = check_pdf(pdf, margin_mm=15 if built.renderer == "quarto" else 25)
+    assert not report.overprinted, report.summary()
+    assert not report.past_edge, report.summary()
+    assert not report.past_margin, report.summary()
+    assert len(report.blank) <= 2, report.summary()
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as doc:  # the notice's box holds its title (not the title page)
+        page = next(p for p in doc.pages[1:] if "kompendium ini adalah" in (p.extract_text() or ""))
+        words = [w for w in page.extract_words() if w["text"].startswith("rekonstruksi")]
+        boxed = [
+            (w, r)
+            for w in words
+            for r in page.rects + page.curves
+            if r["x0"] <= w["x0"]
+            and r["x1"] >= w["x1"]
+            and r["top"] <= w["top"]
+            and r["bottom"] >= w["bottom"]
+            and r["x1"] - r["x0"] > 50 * MM
+        ]
+        assert boxed, "the reconstruction notice is not drawn as a box"

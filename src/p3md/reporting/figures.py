@@ -79,7 +79,12 @@ def save_figure(fig: plt.Figure, label: str, out_dir: str | Path) -> SavedFigure
     return SavedFigure(fig, png)
 
 
-def _grid(n: int, ncols: int = 3, size: tuple[float, float] = (3.4, 2.8)):
+#: panels per row of a multi-panel figure: two fit the text width of a portrait A4 page and the
+#: site's main column without shrinking the labels below reading size (issue 18)
+PANEL_COLUMNS = 2
+
+
+def _grid(n: int, ncols: int = PANEL_COLUMNS, size: tuple[float, float] = (3.4, 2.5)):
     ncols = min(ncols, n)
     nrows = -(-n // ncols)
     fig, axes = plt.subplots(
@@ -99,7 +104,7 @@ def plot_categories_by_role(
     percent: str = "percent",
     titles: dict[str, str] | None = None,
     orders: dict[str, Sequence[str]] | None = None,
-    ncols: int = 3,
+    ncols: int = PANEL_COLUMNS,
 ) -> plt.Figure:
     """Bars of the percentage of facilitators per category, one panel per variable, hue = role.
 
@@ -132,8 +137,17 @@ def plot_categories_by_role(
         if ax.get_legend() is not None:
             ax.get_legend().remove()
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, title="Peran", loc="upper right", frameon=False)
-    fig.tight_layout(rect=(0, 0, 0.93, 1))
+    # one legend for every panel, above them in one row, inside the figure's width
+    fig.tight_layout(rect=(0, 0, 1, 0.93))
+    fig.legend(
+        handles,
+        labels,
+        title="Peran",
+        loc="upper center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncol=max(len(labels), 1),
+        frameon=False,
+    )
     return fig
 
 
@@ -149,7 +163,7 @@ def plot_scores_by_role(
     *,
     role: str = "role",
     titles: dict[str, str] | None = None,
-    ncols: int = 3,
+    ncols: int = PANEL_COLUMNS,
 ) -> plt.Figure:
     """Box plot with the individual points of each variable's total score, by role."""
     set_style()

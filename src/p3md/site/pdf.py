@@ -49,7 +49,11 @@ _DROP_CLASSES = (
     "anchorjs-link",
 )
 _DROP_TAGS = ("details", "script", "style", "nav", "button", "noscript", "form")
-BUILD_DIR = "_pdf"  # inside the run folder; removed after a successful build
+BUILD_DIR = "_pdf"
+#: the print rules and the tables/callouts filter shared with Quarto's PDF (see _quarto.yml)
+TEMPLATES = Path(__file__).parent / "templates"
+TYPST_HEAD = TEMPLATES / "typst-head.typ"
+TABLES_FILTER = TEMPLATES / "tables.lua"  # inside the run folder; removed after a successful build
 
 
 class PdfError(RuntimeError):
@@ -258,12 +262,11 @@ def preamble(cfg: dict[str, Any], words: dict[str, str]) -> str:
         "#show heading.where(level: 1): it => { v(1.5em); it; v(1em) }",
         # captions already carry the site's numbers ("Tabel 9.", "Tabel 5.1:"); no second one
         "#set figure(numbering: none)",
-        "#show figure: set block(breakable: true)",
         "#show figure.caption: set text(size: 9.5pt)",
         "#show figure.where(kind: table): set figure.caption(position: top)",
         "#show table: set text(size: 8pt)",
-        "#show table: set par(justify: false)",
-        "#set table(inset: (x: 3pt, y: 2.5pt))",
+        # the print rules both renderers share (tables, breaking, captions, blank pages)
+        TYPST_HEAD.read_text(encoding="utf-8"),
         "#show raw: set text(size: 8pt)",
         '#show link: set text(fill: rgb("#1a4f8b"))',
         '#set image(fit: "contain")',
@@ -334,7 +337,13 @@ def typst_pdf(
         title, body = _main_column(docs[page])
         body = _prepare(body, page, site, labels, assets)
         try:
-            markup = pypandoc.convert_text(body, "typst", format="html", extra_args=["--wrap=none"])
+            markup = pypandoc.convert_text(
+                body,
+                "typst",
+                format="html",
+                extra_args=["--wrap=none"],
+                filters=[str(TABLES_FILTER)],
+            )
         except (RuntimeError, OSError) as exc:
             raise PdfError(f"pandoc could not convert {page}: {exc}") from exc
         parts.append(_heading(title, number))

@@ -33,6 +33,10 @@ from p3md.site.postprocess import (
 
 #: files copied from the project into the render folder (besides pages/)
 PROJECT_FILES = ("_quarto.yml", "references.bib", "apa.csl")
+#: the print and Word templates (Typst rules, the tables filter, reference.docx, the site's
+#: CSS), staged into the render folder under this name; _quarto.yml refers to them there
+TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES_DIR = "_print"
 #: run outputs offered as downloads; copied into the site folder after rendering
 OUTPUT_DIRS = ("tables", "figures", "derived", "downloads")
 
@@ -114,6 +118,7 @@ def stage(project_dir: Path, run_dir: Path) -> None:
     """Copy the book's sources into the render folder (the run folder)."""
     for name in PROJECT_FILES:
         shutil.copy2(project_dir / name, run_dir / name)
+    shutil.copytree(TEMPLATES, run_dir / TEMPLATES_DIR, dirs_exist_ok=True)
     dest = run_dir / "pages"
     if dest.exists():
         shutil.rmtree(dest)
