@@ -305,3 +305,117 @@ def test_a_mapped_export_in_a_sub_folder_is_hashed_into_its_stages(monkeypatch, 
     text[1] = text[1] + " "  # the same answers, another file: the stage must look again
     export.write_text("\n".join(text) + "\n", encoding="utf-8")
     assert run()[0] == {"alpha": "skipped", "gamma": "ran"}
+
+
+# -- cells that cannot be read faithfully --------------------------------------------------------
+
+
+def _edit_cell(path: Path, row: int, column: str, value: str) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    header = lines[0].split(",")
+    cells = lines[row - 1].split(",")
+    cells[header.index(column)] = value
+    lines[row - 1] = ",".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_a_20_mb_cell_is_one_message_naming_file_column_and_row(cb, tmp_path):
+    folder = copy_raw(tmp_path)
+    _edit_cell(folder / "facilitators.csv", 4, "kecamatan", '"' + "A" * 20_000_000 + '"')
+    with pytest.raises(RawDataError) as err:
+        read_raw_file(folder, cb, "facilitators")
+    e = err.value
+    assert (e.file, e.column, e.rows) == ("facilitators.csv", "kecamatan", [4])
+    assert "longer than 131,072 characters" in e.rule and "quote" in e.fix
+    assert len(str(e)) < 1000  # the cell is not echoed
+    out = assert_clean(cli("check", "--data", str(folder), cwd=tmp_path))
+    assert "column 'kecamatan': row 4" in out
+
+
+def test_an_unclosed_quote_is_named_at_the_row_where_it_opens(cb, tmp_path):
+    folder = copy_raw(tmp_path)
+    _edit_cell(folder / "official_ratings.csv", 3, "official_position", '"Kepala Desa')
+    with pytest.raises(RawDataError) as err:
+        read_raw_file(folder, cb, "official_ratings")
+    # The quote swallows the rest of the file into one cell of row 3 (short file: no limit
+    # is reached, so the row is then too short or too long for the header).
+    assert err.value.file == "official_ratings.csv" and 3 in err.value.rows
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x07"])
+def test_control_characters_in_a_value_are_refused_not_dropped(cb, tmp_path, char):
+    folder = copy_raw(tmp_path)
+    _edit_cell(folder / "facilitators.csv", 5, "kecamatan", f"Way{char} Ratai")
+    with pytest.raises(RawDataError) as err:
+        read_raw_file(folder, cb, "facilitators")
+    e = err.value
+    assert (e.file, e.column, e.rows) == ("facilitators.csv", "kecamatan", [5])
+    assert e.values == ["Way? Ratai"] and f"0x{ord(char):02x}" in e.rule
+    assert char not in str(e)
+
+
+def test_a_nul_byte_in_a_header_or_an_xlsx_cell_is_refused(cb, tmp_path):
+    folder = copy_raw(tmp_path)
+    path = folder / "pilot.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("x1", "x\x001", 1), encoding="utf-8")
+    with pytest.raises(RawDataError, match="the header holds a control character") as err:
+        read_raw_file(folder, cb, "pilot")
+    assert err.value.rows == [1] and err.value.column == "x?1"
+
+
+# -- the machine: read-only and full disks ------------------------------------------------------
+
+
+def test_a_read_only_output_folder_is_one_message(monkeypatch, capsys, tmp_path):
+    import errno
+
+    from p3md import cli
+    from p3md.pipeline import atomic
+
+    target = tmp_path / "ro" / ".p3md-work"
+
+    def read_only(out_dir):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(target))
+
+    monkeypatch.setattr(atomic, "run_lock", read_only)
+    code = cli.main(["report", "--out", str(tmp_path / "ro" / "reports"), "--no-site"])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    assert err.startswith(
+        "error: the folder is on a read-only file system (Read-only file system) while "
+        f"preparing the output folder: writing {target}."
+    )
+    assert "--out (OUT=...)" in err
+
+
+@pytest.mark.parametrize(
+    ("previous", "written", "free", "expected"),
+    [
+        # The last good report is larger than what is free: ask for the difference.
+        (2_700_000, 400_000, 1_100_000, "free at least 1.6 MB more"),
+        # Free space is more than the last report (the run wrote more than it): no
+        # "needs 2.7 MB ... 3.1 MB are free" contradiction; it needed more than is free.
+        (2_700_000, 3_100_000, 3_100_000, "It needed more room than the 3.1 MB that are free"),
+    ],
+)
+def test_the_disk_full_message_has_numbers_that_agree(
+    monkeypatch, tmp_path, previous, written, free, expected
+):
+    import errno
+    from collections import namedtuple
+
+    from p3md.pipeline import system_errors
+
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "old.bin").write_bytes(b"x" * previous)
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(system_errors.shutil, "disk_usage", lambda p: usage(10**9, 0, free))
+    exc = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(out / "x.html"))
+    text = str(system_errors.system_failure(exc, "rendering the site", out, written))
+    assert expected in text and "The run had written" in text
+    assert "--out (OUT=...)" in text and f"The last good report in {out} is unchanged" in text
+    if "needs about" in text:  # never asks for less than is free
+        need = float(text.split("needs about ")[1].split(" MB")[0])
+        now = float(text.split("MB are free now")[0].rsplit(" ", 2)[-2])
+        assert need > now

@@ -26,7 +26,7 @@ from p3md.codebook import Codebook
 from p3md.io.errors import RawDataError
 from p3md.io.labels import answer_lookup, label_key
 from p3md.io.schema import FileSchema, column_options, column_text, option_text
-from p3md.io.table import Table
+from p3md.io.table import Table, refuse_control_characters
 
 SPSS_SUFFIXES = (".sav", ".zsav", ".dta")
 
@@ -140,6 +140,7 @@ def read_spss_table(path: Path, cb: Codebook, schema: FileSchema) -> Table:
             )
         columns.append(cells)
     cells_by_row = [list(r) for r in zip(*columns, strict=True)] if columns else []
+    refuse_control_characters(path.name, header, cells_by_row, rows)
     return Table(path.name, header, cells_by_row, rows)
 
 

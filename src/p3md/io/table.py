@@ -137,7 +137,51 @@ def table_from_rows(
             ),
             fix="export the file again in full, with one delimiter throughout",
         )
+    refuse_control_characters(name, header, cells, rows)
     return Table(name, header, cells, rows, decimal_comma)
+
+
+#: Characters no answer contains: NUL and the C0 controls other than tab, line feed and
+#: carriage return (a cell may hold a line break). They come from a binary file saved as CSV,
+#: a broken export or a hostile one; several tools drop them silently, so a value would
+#: change between this reader and a spreadsheet program.
+_CONTROL = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"}
+
+
+def refuse_control_characters(
+    name: str, header: list[str], cells: list[list[str]], rows: list[int]
+) -> None:
+    """A :class:`RawDataError` naming the file, column and rows of every cell (or header)
+    holding a NUL byte or another control character."""
+    for text in header:
+        if _CONTROL & set(text):
+            raise RawDataError(
+                name,
+                column=text.translate({ord(c): "?" for c in _CONTROL}),
+                rows=[1],
+                rule="the header holds a control character (such as a NUL byte)",
+                fix="retype the header in a spreadsheet program and export the file again",
+            )
+    for j, col in enumerate(header):
+        bad = [(n, r[j]) for n, r in zip(rows, cells, strict=True) if _CONTROL & set(r[j])]
+        if bad:
+            which = sorted({f"0x{ord(c):02x}" for _, v in bad for c in v if c in _CONTROL})
+            raise RawDataError(
+                name,
+                column=col,
+                rows=[n for n, _ in bad],
+                values=[v.translate({ord(c): "?" for c in _CONTROL}) for _, v in bad],
+                rule=f"the cell holds a control character ({', '.join(which)}; shown as ?), "
+                "which no answer contains (a NUL byte is dropped silently by some programs, so "
+                "the value would differ between them)",
+                fix="retype the cell in a spreadsheet program and export the file again",
+            )
+
+
+#: The longest cell a CSV may hold (Python's csv default, 128 KiB): a questionnaire answer is
+#: far shorter, and a longer "cell" is an unclosed quote swallowing the rest of the file or
+#: a file that is not a table.
+MAX_CELL = csv.field_size_limit()
 
 
 def read_csv_table(path: Path) -> Table:
@@ -146,9 +190,30 @@ def read_csv_table(path: Path) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[tuple[int, list[str]]] = []
     start = 1
-    for record in reader:
-        records.append((start, record))  # number of the line the record starts on
-        start = reader.line_num + 1
+    try:
+        for record in reader:
+            records.append((start, record))  # number of the line the record starts on
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        # The cell's column: the line up to the limit, read on its own, ends in that cell.
+        header = records[0][1] if records else []
+        line = text.split("\n", start)[start - 1] if start >= 1 else ""
+        head = next(csv.reader([line[:MAX_CELL]], delimiter=delimiter), [])
+        column = header[len(head) - 1] if 0 < len(head) <= len(header) else None
+        long_cell = "larger than field limit" in str(exc)
+        raise RawDataError(
+            path.name,
+            column=column,
+            rows=[start],
+            rule=(
+                f"a cell is longer than {MAX_CELL:,} characters (often a quote that is never "
+                "closed, so the rest of the file runs into one cell)"
+                if long_cell
+                else f"the line cannot be read as CSV ({exc})"
+            ),
+            fix="check the quotes on that row (a cell that starts with \" must end with \"), "
+            "or export the file again as CSV UTF-8",
+        ) from None
     return table_from_rows(path.name, records, decimal_comma=delimiter == ";")
 
 

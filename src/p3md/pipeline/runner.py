@@ -19,6 +19,7 @@ One run, in order:
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import shutil
 import sys
@@ -212,7 +213,15 @@ def run_pipeline(
     out_dir = Path(params.out_dir).resolve()
     data_dir = Path(params.data_dir).resolve()
     _assert_not_in_data(data_dir, out_dir, derived_dir)
-    with atomic.run_lock(out_dir):
+    try:
+        lock = atomic.run_lock(out_dir)
+        lock.__enter__()
+    except OSError as exc:  # the output folder's parent is read-only, full ...
+        if is_system_error(exc):
+            raise system_failure(exc, "preparing the output folder", out_dir) from None
+        raise
+    with contextlib.ExitStack() as stack:
+        stack.push(lock)
         for stale in atomic.cleanup_stale(out_dir):
             echo(f"Removed stale staging folder {stale.name} (its run died)")
         run: _Run | None = None

@@ -57,6 +57,43 @@ def megabytes(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB"
 
 
+def _room(out_dir: Path, written: int) -> str:
+    """How much room a run needs and how much is free, in numbers that agree.
+
+    A run writes the new report beside the last good one (which stays until the swap), so
+    it needs about as much room as that report. The space is measured after the unfinished
+    run was removed, so it includes what the run had written: when that is already more
+    than the estimate, the run needed more than is free now, and the message says so instead
+    of asking for less than is free (the old message: "needs about 2.7 MB free ... 3.1 MB
+    are free now")."""
+    previous = folder_size(out_dir)
+    where = out_dir.parent
+    try:
+        free: int | None = shutil.disk_usage(where).free
+    except OSError:
+        free = None
+    wrote = f"The run had written {megabytes(written)} when it stopped"
+    fix = " Free some space there, or write the report elsewhere with --out (OUT=...)."
+    if free is None:
+        return (
+            f"{wrote}; a run needs about {megabytes(max(previous, written))} free in {where} "
+            f"(as much as the last good report, which stays in place until the new one is "
+            f"complete).{fix}"
+        )
+    if previous > free:
+        return (
+            f"{wrote}. A run needs about {megabytes(previous)} free in {where}, as much as "
+            "the last good report, which stays in place until the new one is complete; "
+            f"{megabytes(free)} are free now (the unfinished run was removed): free at least "
+            f"{megabytes(previous - free)} more.{fix}"
+        )
+    return (
+        f"{wrote}. It needed more room than the {megabytes(free)} that are free in {where} "
+        f"now (the unfinished run was removed; the last good report takes "
+        f"{megabytes(previous)} and stays in place until the new one is complete).{fix}"
+    )
+
+
 def system_failure(
     exc: OSError,
     step: str,
@@ -76,21 +113,11 @@ def system_failure(
         writing = ""
     text = f"{what} ({exc.strerror}) while {step}{writing}."
     if exc.errno in SPACE_ERRNOS:
-        previous = folder_size(out_dir)
-        need = max(previous, staging_size)
-        where = out_dir.parent
-        try:
-            free = shutil.disk_usage(where).free
-        except OSError:
-            free = None
-        basis = (
-            "as much as the last good report, which stays in place until the new one is complete"
-            if previous >= staging_size
-            else "at least what this run had written when it stopped"
-        )
-        text += f"\nA run needs about {megabytes(need)} free in {where} ({basis})"
-        text += f"; {megabytes(free)} are free now." if free is not None else "."
-        text += " Free some space there, or write the report elsewhere with --out (OUT=...)."
+        text += "\n" + _room(out_dir, staging_size)
+    elif exc.errno == errno.EROFS:
+        text += "\nWrite the report to a folder you can write to with --out (OUT=...)."
+    elif exc.errno in (errno.EMFILE, errno.ENFILE):
+        text += "\nClose other programs, or raise the limit (ulimit -n), and run again."
     if out_dir.is_dir():
         text += f"\nThe last good report in {out_dir} is unchanged."
     return SystemFailure(text)
