@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from p3md.markup import md
 from p3md.reporting import text
 from p3md.reporting.conclusions import HypothesisResult, StudyNumbers, TestResult
 
@@ -260,9 +261,9 @@ def title_block(meta: Mapping[str, Any], lang: str = "id") -> str:
 
 
 def _md(value: Any) -> str:
-    """Plain text for a Markdown line: characters that would start markup escaped."""
-    s = re.sub(r"\s+", " ", str(value)).strip()
-    return re.sub(r"([\\`*_\[\]<>@$|#])", r"\\\1", s)
+    """Plain text for a Markdown line: the project's one Markdown escape (shortcodes, raw
+    HTML, entities, citations, maths; :func:`p3md.markup.md`)."""
+    return md(value)
 
 
 # ------------------------------------------------------------------------- abstract
