@@ -172,7 +172,7 @@ CODEBOOK_FIELDS = {
     "md_heading_fence": "deviations[0].what.id",
     "html_comment": "variables.Y.categories[2].label",
     "path_outside": "variables.X3.name_id",
-    "path_absolute": "meta.title",
+    "path_absolute": "meta.title_id (the study's title)",
 }
 
 
@@ -219,7 +219,8 @@ def _codebook_payloads(cb: dict) -> None:
     cb["deviations"][0]["what"]["id"] = _p("md_heading_fence")
     v["Y"]["categories"][2]["label"] = _p("html_comment")
     v["X3"]["name_id"] = _p("path_outside")
-    cb["meta"]["title"] = _p("path_absolute")
+    cb["meta"]["title_id"] = _p("path_absolute")
+    cb["meta"]["author"] = _p("img_onerror")  # a second field for one payload
 
 
 def build_districts(out: Path, base: Path) -> Path:

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import p3md
 from p3md.codebook import DESIGN_FILE, read_yaml
+from p3md.pipeline import atomic
 from p3md.pipeline.hashing import sha256_json, tree_hash
 from p3md.pipeline.runner import DISTRICTS_INDEX, HTML_ONLY, KEPT_DIRS, RunResult, run_pipeline
 
@@ -203,6 +204,17 @@ class MultiResult:
         }
 
 
+def sweep_stale(districts_dir: Path, slugs: Sequence[str], echo: Echo = print) -> list[Path]:
+    """Remove the staging folders of district runs whose process died (a lost Dask worker):
+    ``districts/.p3md-work/staging-<slug>-<pid>``; a live run's folder is left alone."""
+    removed: list[Path] = []
+    for slug in slugs:
+        for stale in atomic.cleanup_stale(Path(districts_dir) / slug):
+            echo(f"Removed the staging folder {stale.name} of a lost worker (district {slug})")
+            removed.append(stale)
+    return removed
+
+
 def run_districts(
     data_dir: Path,
     out_dir: Path,
@@ -279,6 +291,9 @@ def run_districts(
             echo(f"[{done}/{n} districts{tail}] {outcome.name} ... {what}")
             if outcome.status == "failed":
                 echo(f"    {outcome.message}")
+        # A worker that died mid-district left its staging folder; a retry on another worker
+        # removes it when it starts, but not when the district was not retried (or failed).
+        sweep_stale(districts_dir, [f.name for f in todo], echo)
     ordered = [outcomes[f.name] for f in folders]
     write_index(districts_dir, ordered)
     bad = [o for o in ordered if o.status == "failed"]

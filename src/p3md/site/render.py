@@ -347,7 +347,11 @@ def _render_quarto(
 
 
 def _public_paths(project_dir: Path, run_dir: Path) -> dict[str, str]:
-    """Machine paths in the run's notebooks -> what a reader of the project would write."""
+    """Machine paths in the run's notebooks -> what a reader of the project would write:
+    paths inside the project relative to it; the run folder (and every staging folder a stage
+    of it was executed in, also an earlier run's for a skipped stage) as the output folder's
+    name; the data folder and the run's other input paths outside the project relative to the
+    data folder's parent (``data``, ``data/design.yaml``, ``codebook.yaml``)."""
     manifest = readers.load_manifest(run_dir)
     out = readers._first(manifest, "out_dir", "parameters.out_dir") or "reports"
     out_path = Path(out)
@@ -359,7 +363,33 @@ def _public_paths(project_dir: Path, run_dir: Path) -> dict[str, str]:
         )
     except ValueError:
         out = out_path.name
-    return {str(run_dir): str(out), str(project_dir) + os.sep: ""}
+    found = {str(run_dir): str(out), str(project_dir) + os.sep: ""}
+    staging = re.compile(r"/[^\s\"'\\]*/\.p3md-work/staging-[^/\s\"'\\]+-\d+")
+    for nb in sorted((run_dir / "notebooks").glob("*.ipynb")):
+        for path in staging.findall(nb.read_text(encoding="utf-8", errors="replace")):
+            found[path] = str(out)
+    data = readers._first(manifest, "data_dir", "parameters.data_dir")
+    data_parent = Path(data).resolve().parent if data and Path(data).is_absolute() else None
+    for key in ("data_dir", "codebook_path", "published_path", "districts_dir"):
+        value = readers._first(manifest, key, f"parameters.{key}")
+        if not value or not Path(value).is_absolute():
+            continue
+        path = Path(value).resolve()
+        if _inside(path, project_dir) or _inside(path, run_dir):
+            continue
+        if data_parent is not None and _inside(path, data_parent):
+            found[str(value)] = path.relative_to(data_parent).as_posix()
+        else:
+            found[str(value)] = path.name
+    return found
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
 
 
 def render_site(

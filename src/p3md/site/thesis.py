@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from p3md.markup import md
+from p3md.markup import Md, md
 from p3md.reporting import text
 from p3md.reporting.conclusions import HypothesisResult, StudyNumbers, TestResult
 
@@ -204,20 +204,20 @@ def _decision(t: TestResult, lang: str) -> str:
 def hypothesis_sentence(h: HypothesisResult, lang: str = "id") -> str:
     """One clause per hypothesis for the abstract and the summary (no final full stop)."""
     if not h.decided:
-        return _w("undecided", lang, hid=h.id)
+        return _w("undecided", lang, hid=md(h.id))
     at = _w("at", lang, alpha=_alpha(h.alpha, lang))
     if h.tests[0].statistic == "rs":
         keys = text.join_list([t.key for t in h.kept], lang)
         if not h.rejected:
-            return _w("h1_summary_none", lang, hid=h.id, at=at, names=keys)
+            return _w("h1_summary_none", lang, hid=md(h.id), at=at, names=keys)
         rest = _w("h1_rest", lang, names=keys) if h.kept else ""
         tests = text.join_list(
             [f"{t.key} (rs = {text.num(t.value, 2, lang)})" for t in h.rejected], lang
         )
-        return _w("h1_summary_some", lang, hid=h.id, at=at, tests=tests, rest=rest)
+        return _w("h1_summary_some", lang, hid=md(h.id), at=at, tests=tests, rest=rest)
     if len(h.tests) == 1:
         t = h.tests[0]
-        return _w("diff_summary", lang, hid=h.id, decision=_decision(t, lang), at=at,
+        return _w("diff_summary", lang, hid=md(h.id), decision=_decision(t, lang), at=at,
                   tests=_stat(t, lang))
     decisions = {_decision(t, lang) for t in h.tests}
     decision = decisions.pop() if len(decisions) == 1 else ""
@@ -225,19 +225,22 @@ def hypothesis_sentence(h: HypothesisResult, lang: str = "id") -> str:
         f"{t.key}: {_stat(t, lang)}" + ("" if decision else f", {_decision(t, lang)}")
         for t in h.tests
     )
-    return _w("diff_summary", lang, hid=h.id, decision=decision, at=at, tests=tests).replace(
+    return _w("diff_summary", lang, hid=md(h.id), decision=decision, at=at, tests=tests).replace(
         ":  ", ": "
     )
 
 
 def _categories(numbers: StudyNumbers, lang: str) -> list[str]:
+    # Md: the values are escaped here, so text.join_list does not escape the clauses again
     return [
-        _w(
+        Md(
+            _w(
             "abstract_category",
             lang,
-            group=g,
-            category=numbers.category[g].lower(),
+            group=md(g),
+            category=md(numbers.category[g].lower()),
             median=text.num(numbers.median.get(g), 1, lang),
+            )
         )
         for g in numbers.groups
         if g in numbers.category
@@ -360,7 +363,7 @@ def conclusions(
                 _table(
                     headers,
                     _test_rows(h, lang),
-                    _w("table_caption", lang, hid=h.id, table=tables),
+                    _w("table_caption", lang, hid=md(h.id), table=tables),
                     f"tbl-kesimpulan-{h.id.lower()}" + ("" if lang == "id" else f"-{lang}"),
                 )
             )
