@@ -117,34 +117,3 @@ def test_cli_no_pdf_asks_for_the_website_only(monkeypatch, tmp_path):
     assert cli.main(["report", "--data", str(data), "--out", str(tmp_path / "r")]) == 0
     assert seen["renderer"] == "auto"
 
-
-def test_a_lost_workers_staging_folder_is_swept(tmp_path):
-    """Deliver 6: a district whose worker died leaves no staging folder once the run ends; a
-    live run's staging is left alone."""
-    import json
-    import os
-    import subprocess
-    import sys
-
-    import psutil
-
-    from p3md.pipeline import atomic
-    from p3md.pipeline.districts import sweep_stale
-
-    districts = tmp_path / "reports" / "districts"
-    (districts / "kab-a").mkdir(parents=True)
-    work = atomic.work_dir(districts / "kab-a")
-    dead = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.5)"])
-    started = psutil.Process(dead.pid).create_time()
-    dead.wait()
-    lost = work / f"staging-kab-a-{dead.pid}"
-    (lost / "notebooks").mkdir(parents=True)
-    (lost / atomic.OWNER_FILE).write_text(json.dumps({"pid": dead.pid, "started": started}))
-    me = psutil.Process()
-    live = work / f"staging-kab-b-{os.getpid()}"
-    live.mkdir()
-    (live / atomic.OWNER_FILE).write_text(json.dumps({"pid": me.pid, "started": me.create_time()}))
-    lines: list[str] = []
-    removed = sweep_stale(districts, ["kab-a", "kab-b"], lines.append)
-    assert removed == [lost] and not lost.exists() and live.is_dir()
-    assert lines == [f"Removed the staging folder {lost.name} of a lost worker (district kab-a)"]
