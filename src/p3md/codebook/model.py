@@ -184,6 +184,24 @@ class MissingData(_Strict):
     description_en: str | None = None
 
 
+class Analysis(_Strict):
+    """Which hypotheses the study tests, declared once (every field defaults from the variables).
+
+    - ``outcome``: the overall outcome, summarised per group (default: the composite
+      ``sum_of_indicators`` variable, else the last Y variable);
+    - ``correlations``: Spearman of every ``x`` with every ``y``, pooled and within each group
+      (default: all X with the outcome);
+    - ``group_differences``: outcomes compared across the groups (roles) (default: all Y);
+    - ``status_differences``: outcomes compared across village statuses within each group, on
+      the village ratings (default: all Y; ``[]`` skips the status analysis).
+    """
+
+    outcome: str | None = None
+    correlations: dict[str, list[str]] | None = None  # {x: [...], y: [...]}
+    group_differences: list[str] | None = None
+    status_differences: list[str] | None = None
+
+
 class Codebook(BaseModel):
     """The validated codebook, with look-ups used by every stage."""
 
@@ -212,6 +230,9 @@ class Codebook(BaseModel):
     personal_fields: list[str]
     files: dict[str, FileSpec]
     deviations: list[dict[str, Any]] = Field(default_factory=list)  # {where, what: {id, en}}
+    #: The roles (groups) in the tables' column order (default: as declared under ``roles:``).
+    role_order: list[str] | None = None
+    analysis: Analysis = Field(default_factory=Analysis)
 
     # -- validation across sections ---------------------------------------------------
     @model_validator(mode="after")
@@ -269,6 +290,12 @@ class Codebook(BaseModel):
                     )
         for var_id, var in self.variables.items():
             self._check_categories(var_id, var)
+        if self.role_order is not None and sorted(self.role_order) != sorted(self.roles):
+            raise ValueError(
+                f"role_order: {self.role_order} must list each role once "
+                f"(roles: {', '.join(self.roles)})"
+            )
+        self._check_analysis()
         if isinstance(self.interval_classes, int):
             if self.interval_classes < 2:
                 raise ValueError(
@@ -285,6 +312,25 @@ class Codebook(BaseModel):
                         "cut-offs as its classes"
                     )
         return self
+
+    def _check_analysis(self) -> None:
+        a = self.analysis
+        named = {"outcome": [a.outcome] if a.outcome else []}
+        named["correlations"] = [v for vs in (a.correlations or {}).values() for v in vs]
+        named["group_differences"] = a.group_differences or []
+        named["status_differences"] = a.status_differences or []
+        for key, names in named.items():
+            unknown = sorted(set(names) - set(self.variables))
+            if unknown:
+                raise ValueError(
+                    f"analysis.{key}: {unknown} are not declared under variables: "
+                    f"(declared: {', '.join(self.variables)})"
+                )
+        if a.correlations is not None and set(a.correlations) != {"x", "y"}:
+            raise ValueError(
+                "analysis.correlations: write {x: [characteristics], y: [outcomes]}, e.g. "
+                "{x: [X1, X2], y: [Y]}"
+            )
 
     def _check_categories(self, var_id: str, var: Variable) -> None:
         """The categories must partition the variable's theoretical score range exactly."""
@@ -494,9 +540,42 @@ class Codebook(BaseModel):
         return str(self.design.get("district", ""))
 
     @property
-    def role_order(self) -> list[str]:
-        """Roles (groups) in the codebook's order: the tables' column order."""
-        return list(self.roles)
+    def groups(self) -> list[str]:
+        """Roles (groups) in the tables' column order (``role_order``, else as declared)."""
+        return list(self.role_order or self.roles)
+
+    def variables_of(self, group: str) -> list[str]:
+        """Variables of group ``X`` or ``Y`` in codebook order."""
+        return [v for v, d in self.variables.items() if d.group == group]
+
+    @property
+    def outcome(self) -> str:
+        """The overall outcome (``analysis.outcome``, else the composite, else the last Y)."""
+        if self.analysis.outcome:
+            return self.analysis.outcome
+        ys = self.variables_of("Y")
+        composites = [v for v in ys if self.variables[v].scoring == "sum_of_indicators"]
+        return (composites or ys)[-1]
+
+    @property
+    def correlation_pairs(self) -> tuple[list[str], list[str]]:
+        """(x variables, y variables) of the Spearman hypotheses."""
+        c = self.analysis.correlations
+        if c is None:
+            return self.variables_of("X"), [self.outcome]
+        return list(c["x"]), list(c["y"])
+
+    @property
+    def group_outcomes(self) -> list[str]:
+        """Outcomes compared across the groups."""
+        chosen = self.analysis.group_differences
+        return self.variables_of("Y") if chosen is None else list(chosen)
+
+    @property
+    def status_outcomes(self) -> list[str]:
+        """Outcomes compared across village statuses (empty: no status analysis)."""
+        chosen = self.analysis.status_differences
+        return self.variables_of("Y") if chosen is None else list(chosen)
 
     @property
     def kecamatan(self) -> list[str]:

@@ -63,6 +63,28 @@ def _map_text(doc: str, fn) -> str:
     return "".join(fn(chunk) if is_text else chunk for is_text, chunk in _text_segments(doc))
 
 
+# A computed caption (``p3md.reporting.floats``): Quarto's div-float caption, marked.
+_DIV_FLOAT = re.compile(
+    r'(<div\b[^>]*\bid="tbl-[A-Za-z0-9_-]+"[^>]*>)(.*?)'
+    r'<p>\s*<span class="p3md-float-caption">(.*?)</span>\s*</p>',
+    re.S,
+)
+
+
+def div_float_captions(doc: str) -> str:
+    """smalldocs: a div float's marked caption paragraph becomes its table's ``<caption>``
+    (the shape smalldocs gives a cell's ``tbl-cap``), so numbering and the PDF treat it alike."""
+
+    def move(m: re.Match) -> str:
+        body = re.sub(
+            r"(<table\b[^>]*>)", lambda t: f"{t.group(1)}<caption>{m.group(3)}</caption>",
+            m.group(2), count=1,
+        )
+        return m.group(1) + body
+
+    return _DIV_FLOAT.sub(move, doc)
+
+
 def collect_floats(
     site: Path, pages: list[tuple[Path, str]]
 ) -> tuple[dict[str, Float], dict[Path, str]]:
@@ -76,7 +98,7 @@ def collect_floats(
         path = site / page
         if not path.exists():
             continue
-        doc = path.read_text(encoding="utf-8")
+        doc = div_float_captions(path.read_text(encoding="utf-8"))
         counters = {"tbl": 0, "fig": 0}
         matches = list(_FLOAT_ID.finditer(doc))
         pieces, last = [], 0

@@ -1,0 +1,47 @@
+"""A table whose caption is computed, as a numbered, cross-referenced float.
+
+Quarto reads a cell's ``#| label:``/``#| tbl-cap:`` from the cell's source, so a cell that loops
+over the codebook's variables cannot caption its tables there. Instead each table is shown as a
+Quarto *div float* in a Markdown output::
+
+    ::: {#tbl-kelas-x1}
+    <table>...</table>
+
+    [Sebaran ... (Tabel 13 tesis)]{.p3md-float-caption}
+    :::
+
+Quarto numbers it and resolves ``@tbl-kelas-x1`` like a cell float (the last paragraph of a
+float div is its caption); for the smalldocs renderer,
+:func:`p3md.site.postprocess.div_float_captions` turns the marked paragraph into the table's
+``<caption>``, the shape smalldocs gives a cell's ``tbl-cap``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from p3md.reporting.captions import validate_label
+
+CAPTION_CLASS = "p3md-float-caption"
+
+
+class TableFloat:
+    """A saved table (:class:`p3md.reporting.tables.TableDisplay`) with its caption, shown as
+    a Markdown float div."""
+
+    def __init__(self, display, caption: str) -> None:
+        self.display = display
+        self.label = validate_label(display.label, "tbl")
+        self.caption = caption
+
+    def _repr_markdown_(self) -> str:
+        body = self.display._repr_html_()
+        # A blank line would end the raw HTML block; the table needs none.
+        body = re.sub(r"\n\s*\n", "\n", body.strip())
+        caption = re.sub(r"([\\`*_\[\]<>#$@])", r"\\\1", self.caption)  # Markdown-literal
+        return (
+            f"::: {{#{self.label}}}\n{body}\n\n[{caption}]{{.{CAPTION_CLASS}}}\n:::\n"
+        )
+
+    def __repr__(self) -> str:
+        return f"{self.caption}\n{self.display!r}"
