@@ -17,13 +17,13 @@
 # # Sampel penelitian: rumus Slovin dan alokasi proporsional
 #
 # Bab ini menghitung ulang ukuran sampel desa dengan rumus Slovin (populasi desa dan batas
-# galat dari buku kode) dan membaginya secara proporsional ke kecamatan, lalu membandingkan hasilnya dengan
-# Tabel 8 tesis; sel terbitan yang berbeda dari hasil hitung ulang ditandai. Jumlah desa per
-# kecamatan diambil dari buku kode (Tabel 2), dan jumlah desa sampel dalam kerangka sampel
-# (`village_frame`) ditampilkan di sampingnya. Kerangka sampel adalah **data rekonstruksi**,
-# bukan data asli penelitian.
+# galat dari buku kode) dan membaginya secara proporsional ke kecamatan. Jumlah desa per
+# kecamatan diambil dari rancangan buku kode, dan jumlah desa sampel dalam kerangka sampel
+# (`village_frame`) ditampilkan di sampingnya. Bila lapisan reproduksi aktif (`published.yaml`)
+# dan rancangannya adalah rancangan yang dicetak sumber, hasil hitung ulang dibandingkan dengan
+# tabel terbitan dan sel yang berbeda ditandai.
 #
-# Perbandingan hasil hitung ulang dengan Tabel 8 tesis disajikan pada @tbl-sampel-kecamatan.
+# Sebaran sampel per kecamatan disajikan pada @tbl-sampel-kecamatan.
 
 # %% tags=["parameters"]
 # Parameter tahap. `make report` menyuntikkan nilainya; nilai di bawah adalah bawaan saat
@@ -32,7 +32,7 @@ data_dir = "data/raw"  # folder data mentah (hanya dibaca, tidak pernah ditulis)
 out_dir = None  # folder hasil; None: dijalankan manual, tulis ke scratch/ (bukan reports/)
 codebook_path = "data/codebook.yaml"  # buku kode: butir, skala, batas kategori, rancangan
 published_path = "data/published.yaml"  # angka terbitan tesis dan artikel, apa adanya
-seed = 20230616  # benih acak (rekonstruksi data; tahap ini tidak mengambil sampel acak)
+seed = 20230616  # benih acak (untuk pembangkit data; tahap ini tidak mengambil sampel acak)
 alpha_validity = 0.05  # taraf nyata uji validitas butir (dua sisi; r tabel dengan df n - 2)
 alpha_correlation = 0.10  # taraf nyata korelasi Rank Spearman (tesis: 0,1)
 alpha_difference = 0.05  # taraf nyata uji beda Kruskal-Wallis / Mann-Whitney / Wioi
@@ -48,16 +48,20 @@ districts_dir = ""  # folder hasil per kabupaten (hanya sintesis antar-kabupaten
 from IPython.display import Markdown, display
 
 from p3md.codebook import load_codebook
+from p3md.codebook.provenance import data_notice, kind_words
 from p3md.io.readers import read_raw_file
 from p3md.paths import resolve, stage_folders
-from p3md.reporting import save_table, text, views
+from p3md.reporting import text, views
+from p3md.reporting import study_text as st
+from p3md.reporting.floats import show_table
 from p3md.stats import published as pub
 from p3md.stats import sampling
 
 cb = load_codebook(resolve(codebook_path), data_dir=resolve(data_dir))  # design.yaml kabupaten bila ada
 run = stage_folders("sampling", out_dir)  # out_dir None: baca reports/, tulis ke scratch/
 out = run.write
-display(Markdown(text.reconstruction_notice(lang)))
+layer = st.load_layer(resolve(published_path))  # angka terbitan (lapisan reproduksi) bila ada
+display(Markdown(data_notice(resolve(data_dir), lang)))
 if run.by_hand:
     display(Markdown(text.hand_run_notice(run, lang)))
 
@@ -73,28 +77,33 @@ n = sampling.slovin_n(N, e, design["sampling"]["sample_rounding"])
 display(Markdown(text.slovin_sentence(N, e, n_exact, n, lang)))
 
 # %% [markdown]
-# ## Alokasi per kecamatan dan perbandingan dengan Tabel 8
+# ## Alokasi per kecamatan
 
 # %%
 frame = read_raw_file(resolve(data_dir), cb, "village_frame")
-# Tabel 8 adalah tabel Kabupaten Pesawaran: dibandingkan hanya bila rancangan kabupaten ini
-# adalah rancangan tesis (design.compare_published, bawaan buku kode: ya).
-compare = bool(design.get("compare_published", True))
-published = pub.load_published(resolve(published_path))
-table8 = pub.table8_frame(published) if compare else None
-st = sampling.sampling_table(design, table8, include_total=True)
-st["sampled_in_frame"] = views.sampled_per_stratum(frame, st["kecamatan"])
-printed_totals = (pub.value(published, "t8_jumlah_villages"), pub.value(published, "t8_jumlah_respondents")) if compare else None
-table, flags = views.sampling_view(st, printed_totals)
+# The printed sample table is compared only when the run's design is the one it prints: the
+# reproduction layer is on and the design names the same kecamatan (a district's design.yaml
+# may also switch it off with compare_published: false).
+printed = pub.table8_frame(layer) if layer and "values" in layer else None
+compare = (printed is not None and bool(design.get("compare_published", True))
+           and set(printed["kecamatan"]) == set(cb.kecamatan))
+table8 = printed if compare else None
+rows = sampling.sampling_table(design, table8, include_total=True)
+rows["sampled_in_frame"] = views.sampled_per_stratum(frame, rows["kecamatan"])
+printed_totals = (pub.value(layer, "t8_jumlah_villages"), pub.value(layer, "t8_jumlah_respondents")) if compare else None
+# The design's own printed table (published.yaml, tables: design) is named when compared.
+design_table = st.thesis_number("design", cb, layer) if compare else None
+table, flags = views.sampling_view(rows, printed_totals, f"Jumlah desa (Tabel {design_table})" if design_table else "Jumlah desa")
 
 # %%
-#| label: tbl-sampel-kecamatan
-#| tbl-cap: "Sebaran sampel desa per kecamatan (hitung ulang; untuk data tesis dibandingkan dengan angka terbitan, sel berbeda ditandai) (Tabel 8 tesis)"
-save_table(
-    table, "tbl-sampel-kecamatan", out_dir=out, lang=lang, flags=flags, decimals=2,
-    note=("Sampel (sisa terbesar): alokasi aturan buku kode (metode Hamilton). Sel bertanda † / "
-          "berwarna: angka Tabel 8 yang berbeda dari hitung ulang. Desa sampel dalam data: "
-          "data rekonstruksi."),
+caption = (st.caption("sample", cb, "tbl-sampel-kecamatan", None, lang)
+           + ("; dibandingkan dengan angka terbitan, sel berbeda ditandai" + st.thesis_ref("tbl-sampel-kecamatan", cb, layer, lang) if compare else ""))
+show_table(
+    table, "tbl-sampel-kecamatan", caption, out_dir=out, lang=lang, flags=flags, decimals=2,
+    note=" ".join(filter(None, [
+        "Sampel (sisa terbesar): alokasi aturan buku kode (metode Hamilton).",
+        "Sel bertanda † / berwarna: angka terbitan yang berbeda dari hitung ulang." if compare else None,
+        f"Desa sampel dalam data: {kind_words(resolve(data_dir), lang)}."])),
 )
 
 # %%

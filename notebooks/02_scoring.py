@@ -16,14 +16,14 @@
 # %% [markdown]
 # # Penskoran jawaban dan sebaran modus
 #
-# Bab ini membaca semua berkas data mentah survei Pesawaran, mengubah jawaban menjadi skor
-# butir 1-3 menurut buku kode (pita untuk jawaban berupa hitungan dan jarak, skor terbalik
-# untuk butir negatif), menggabungkan penilaian beberapa perangkat desa menjadi satu skor
-# per pendamping (median per butir, dibulatkan setengah ke atas), lalu menjumlahkan skor
-# total dan kategorinya. Tabel turunan ditulis ke folder `derived/` dan dipakai oleh bab-bab
-# berikutnya. Semua data di sini adalah **data rekonstruksi**, bukan jawaban kuesioner asli.
+# Bab ini membaca semua berkas data mentah survei, mengubah jawaban menjadi skor butir menurut
+# buku kode (kode pilihan skala, pita untuk jawaban berupa hitungan dan jarak, skor terbalik
+# (min + maks) - kode untuk butir negatif), menggabungkan penilaian beberapa penilai di desa
+# menjadi satu skor per responden (median per butir, dibulatkan setengah ke atas), lalu
+# menjumlahkan skor total dan kategorinya. Tabel turunan ditulis ke folder `derived/` dan
+# dipakai oleh bab-bab berikutnya.
 #
-# Jumlah pendamping dan penilaian ada pada @tbl-skoring-peran-kecamatan dan @tbl-skoring-penilai, sebaran modus butir pada @tbl-skoring-modus-x dan @tbl-skoring-modus-y, dan kategori skor total pada @tbl-skoring-kategori.
+# Jumlah responden dan penilaian ada pada @tbl-skoring-peran-kecamatan dan @tbl-skoring-penilai, sebaran modus butir pada @tbl-skoring-modus-x dan @tbl-skoring-modus-y, dan kategori skor total pada @tbl-skoring-kategori.
 
 # %% tags=["parameters"]
 # Parameter tahap. `make report` menyuntikkan nilainya; nilai di bawah adalah bawaan saat
@@ -32,7 +32,7 @@ data_dir = "data/raw"  # folder data mentah (hanya dibaca, tidak pernah ditulis)
 out_dir = None  # folder hasil; None: dijalankan manual, tulis ke scratch/ (bukan reports/)
 codebook_path = "data/codebook.yaml"  # buku kode: butir, skala, batas kategori, rancangan
 published_path = "data/published.yaml"  # angka terbitan tesis dan artikel, apa adanya
-seed = 20230616  # benih acak (rekonstruksi data; tahap ini tidak mengambil sampel acak)
+seed = 20230616  # benih acak (untuk pembangkit data; tahap ini tidak mengambil sampel acak)
 alpha_validity = 0.05  # taraf nyata uji validitas butir (dua sisi; r tabel dengan df n - 2)
 alpha_correlation = 0.10  # taraf nyata korelasi Rank Spearman (tesis: 0,1)
 alpha_difference = 0.05  # taraf nyata uji beda Kruskal-Wallis / Mann-Whitney / Wioi
@@ -51,15 +51,20 @@ from p3md.codebook import load_codebook
 from p3md.io.readers import read_raw_dir
 from p3md.pipeline.stages import WIOI_FILES
 from p3md.paths import resolve, stage_folders
-from p3md.reporting import save_table, text, views
+from p3md.codebook.provenance import data_notice
+from p3md.reporting import text, views
+from p3md.reporting import study_text as st
+from p3md.reporting.floats import show_table
 from p3md.scoring import score_study
 
 cb = load_codebook(resolve(codebook_path), data_dir=resolve(data_dir))  # design.yaml kabupaten bila ada
 run = stage_folders("scoring", out_dir)  # out_dir None: baca reports/, tulis ke scratch/
 out = run.write
-display(Markdown(text.reconstruction_notice(lang)))
+display(Markdown(data_notice(resolve(data_dir), lang)))
 if run.by_hand:
     display(Markdown(text.hand_run_notice(run, lang)))
+words = st.study(cb, lang)
+official = cb.raters.get("official", "").split(" (")[0].lower()
 
 # %%
 raw = read_raw_dir(resolve(data_dir), cb, optional=WIOI_FILES)  # folder kabupaten: tanpa Wioi
@@ -68,41 +73,34 @@ written = scored.write(out / "derived", cb)
 display(Markdown(text.files_written_sentence([p.name for p in written], "derived/", lang)))
 
 # %%
-#| label: tbl-skoring-peran-kecamatan
-#| tbl-cap: "Jumlah pendamping menurut peran dan kecamatan"
 fac = scored.facilitators_scored
-save_table(views.counts_by(fac, "kecamatan", "role", row_name="Kecamatan"),
-           "tbl-skoring-peran-kecamatan", out_dir=out, lang=lang)
+show_table(views.counts_by(fac, "kecamatan", "role", row_name="Kecamatan"), "tbl-skoring-peran-kecamatan",
+           f"Jumlah {words['respondents']} menurut {words['group_word']} dan kecamatan", out_dir=out, lang=lang)
 
 # %%
-#| label: tbl-skoring-penilai
-#| tbl-cap: "Jumlah penilaian perangkat desa per pendamping menurut peran"
-save_table(views.counts_by(fac, "n_ratings", "role", row_name="Jumlah penilaian per pendamping"),
-           "tbl-skoring-penilai", out_dir=out, lang=lang,
-           note="Skor butir Y1 dan Y2 seorang pendamping adalah median penilaian perangkat desa, dibulatkan setengah ke atas.")
+rated = [v for v, d in cb.variables.items() if d.rater == "official"]
+show_table(views.counts_by(fac, "n_ratings", "role", row_name=f"Jumlah penilaian per {words['respondents']}"), "tbl-skoring-penilai",
+           f"Jumlah penilaian {official} per {words['respondents']} menurut {words['group_word']}", out_dir=out, lang=lang,
+           note=f"Skor butir {st.join(rated, lang)} seorang {words['respondents']} adalah median penilaian {official}, dibulatkan setengah ke atas.")
 
 # %% [markdown]
 # ## Sebaran modus butir
 #
-# Untuk setiap butir dan peran, tabel berikut menghitung berapa pendamping yang modus
-# (untuk penilaian perangkat desa) atau skornya (untuk laporan diri dan penilaian Tenaga
-# Ahli) bernilai 3, 2 atau 1, seperti "sebaran modus" dalam tesis.
+# Untuk setiap butir dan kelompok, tabel berikut menghitung berapa responden yang modus
+# (untuk penilaian beberapa penilai di desa) atau skornya (untuk laporan diri dan penilai
+# tunggal) jatuh pada setiap pilihan jawaban, seperti "sebaran modus" dalam tesis.
 
 # %%
-#| label: tbl-skoring-modus-x
-#| tbl-cap: "Sebaran modus butir karakteristik Pendamping Desa (X) menurut peran"
-save_table(views.modes_table(scored.modes, cb, "X"), "tbl-skoring-modus-x", out_dir=out, lang=lang, decimals=1)
-
-# %%
-#| label: tbl-skoring-modus-y
-#| tbl-cap: "Sebaran modus butir tingkat kinerja Pendamping Desa (Y) menurut peran"
-save_table(views.modes_table(scored.modes, cb, "Y"), "tbl-skoring-modus-y", out_dir=out, lang=lang, decimals=1)
+for part in ("X", "Y"):
+    show_table(views.modes_table(scored.modes, cb, part), f"tbl-skoring-modus-{part.lower()}",
+               st.caption("modes_group", cb, f"tbl-skoring-modus-{part.lower()}", None, lang, part=st.say(f"part_{part}", lang)),
+               out_dir=out, lang=lang, decimals=1)
 
 # %% [markdown]
 # ## Kategori skor total
 
 # %%
-#| label: tbl-skoring-kategori
-#| tbl-cap: "Kategori skor total setiap variabel menurut peran"
-save_table(views.category_counts(fac, cb), "tbl-skoring-kategori", out_dir=out, lang=lang,
-           note="Batas kategori menurut buku kode (Tabel 6 dan 7 tesis; batas Y adalah jumlah batas keempat indikator).")
+composites = [f"batas {v} adalah jumlah batas indikator {st.join(d.indicators, lang)}" for v, d in cb.variables.items() if d.indicators]
+show_table(views.category_counts(fac, cb, cb.groups), "tbl-skoring-kategori",
+           f"Kategori skor total setiap variabel menurut {words['group_word']}", out_dir=out, lang=lang,
+           note="Batas kategori menurut buku kode" + (f" ({'; '.join(composites)})." if composites else "."))

@@ -17,11 +17,10 @@
 # # Uji instrumen: validitas dan reliabilitas
 #
 # Bab ini mengulang uji coba instrumen pada responden uji coba: validitas butir dengan korelasi
-# butir-total Pearson ("r hitung", butir termasuk dalam total, seperti SPSS dalam tesis) dan
-# korelasi butir-sisa terkoreksi sebagai pembanding, dibandingkan dengan r tabel dua sisi
-# pada df = n - 2 (Tabel 9 dan 10), serta reliabilitas Alpha Cronbach dengan selang
-# kepercayaan 95% dan ambang dari parameter (Tabel 11). Data uji coba adalah **data
-# rekonstruksi**, bukan jawaban responden asli.
+# butir-total Pearson ("r hitung", butir termasuk dalam total, seperti SPSS) dan korelasi
+# butir-sisa terkoreksi sebagai pembanding, dibandingkan dengan r tabel dua sisi pada
+# df = n - 2, serta reliabilitas Alpha Cronbach dengan selang kepercayaan 95% dan ambang dari
+# parameter. Skala yang diuji adalah variabel buku kode dengan `in_instrument_test: true`.
 #
 # Validitas butir disajikan pada @tbl-validitas-x dan @tbl-validitas-y, statistik butir-total ala SPSS pada @tbl-butir-total, reliabilitas pada @tbl-reliabilitas.
 
@@ -32,7 +31,7 @@ data_dir = "data/raw"  # folder data mentah (hanya dibaca, tidak pernah ditulis)
 out_dir = None  # folder hasil; None: dijalankan manual, tulis ke scratch/ (bukan reports/)
 codebook_path = "data/codebook.yaml"  # buku kode: butir, skala, batas kategori, rancangan
 published_path = "data/published.yaml"  # angka terbitan tesis dan artikel, apa adanya
-seed = 20230616  # benih acak (rekonstruksi data; tahap ini tidak mengambil sampel acak)
+seed = 20230616  # benih acak (untuk pembangkit data; tahap ini tidak mengambil sampel acak)
 alpha_validity = 0.05  # taraf nyata uji validitas butir (dua sisi; r tabel dengan df n - 2)
 alpha_correlation = 0.10  # taraf nyata korelasi Rank Spearman (tesis: 0,1)
 alpha_difference = 0.05  # taraf nyata uji beda Kruskal-Wallis / Mann-Whitney / Wioi
@@ -49,14 +48,18 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from p3md.codebook import load_codebook
+from p3md.codebook.provenance import data_notice
 from p3md.paths import resolve, stage_folders
 from p3md.reporting import save_table, text, views
+from p3md.reporting import study_text as st
+from p3md.reporting.floats import show_table
 from p3md.stats import instrument
 
 cb = load_codebook(resolve(codebook_path), data_dir=resolve(data_dir))  # design.yaml kabupaten bila ada
 run = stage_folders("instrument", out_dir)  # out_dir None: baca reports/, tulis ke scratch/
 out = run.write
-display(Markdown(text.reconstruction_notice(lang)))
+layer = st.load_layer(resolve(published_path))  # angka terbitan (lapisan reproduksi) bila ada
+display(Markdown(data_notice(resolve(data_dir), lang)))
 display(Markdown(text.parameters_sentence(
     {"alpha_validity": alpha_validity, "reliability_threshold": reliability_threshold}, lang)))
 if run.by_hand:
@@ -64,26 +67,30 @@ if run.by_hand:
 
 # %%
 pilot = pd.read_csv(run.read / "derived" / "pilot_scored.csv")
-x_vars = [v for v, d in cb.variables.items() if d.group == "X" and d.in_instrument_test]
-y_vars = ["Y"]
+tested = [v for v, d in cb.variables.items() if d.in_instrument_test]
+# An indicator of a tested composite is tested within the composite (its items numbered across).
+inside = {i for v in tested for i in (cb.variables[v].indicators or [])}
+x_vars = [v for v in tested if cb.variables[v].group == "X" and v not in inside]
+y_vars = [v for v in tested if cb.variables[v].group == "Y" and v not in inside]
 names = views.variable_labels(cb)
 items = {v: views.instrument_columns(pilot, v) for v in [*x_vars, *y_vars]}
 validity = {v: instrument.item_validity(m, alpha_validity, max_missing_share=max_missing_share) for v, m in items.items()}
 reliab = {v: instrument.reliability(m, reliability_threshold, max_missing_share=max_missing_share) for v, m in items.items()}
+left_out = st.left_out_note(pilot, [c for m in items.values() for c in m.columns], max_missing_share, lang)
 
 # %%
-#| label: tbl-validitas-x
-#| tbl-cap: "Hasil uji validitas karakteristik Pendamping Desa (X) (Tabel 9 tesis)"
 val_x = views.validity_frame({v: validity[v] for v in x_vars})
-save_table(views.validity_view(val_x, names), "tbl-validitas-x", out_dir=out, lang=lang,
-           note="r hitung: korelasi butir-total (butir termasuk); r terkoreksi: korelasi butir-sisa. Keputusan: r hitung > r tabel.")
+show_table(views.validity_view(val_x, names), "tbl-validitas-x",
+           st.caption("validity", cb, "tbl-validitas-x", layer, lang, part=st.say("part_X", lang)), out_dir=out, lang=lang,
+           note="r hitung: korelasi butir-total (butir termasuk); r terkoreksi: korelasi butir-sisa. Keputusan: r hitung > r tabel. " + left_out)
 
 # %%
-#| label: tbl-validitas-y
-#| tbl-cap: "Hasil uji validitas tingkat kinerja Pendamping Desa (Y) (Tabel 10 tesis)"
 val_y = views.validity_frame({v: validity[v] for v in y_vars})
-save_table(views.validity_view(val_y, names), "tbl-validitas-y", out_dir=out, lang=lang,
-           note="Butir 1-29 diberi nomor seperti Tabel 10; butir khusus peran (PLD/PDP) pada nomor yang sama digabung dalam satu kolom.")
+numbered = " ".join(f"Butir 1-{items[v].shape[1]} {v} diberi nomor urut melintasi indikatornya ({st.join(cb.variables[v].indicators, lang)}); butir khusus kelompok pada nomor yang sama digabung dalam satu kolom."
+                    for v in y_vars if cb.variables[v].indicators)
+show_table(views.validity_view(val_y, names), "tbl-validitas-y",
+           st.caption("validity", cb, "tbl-validitas-y", layer, lang, part=st.say("part_Y", lang)), out_dir=out, lang=lang,
+           note=" ".join(filter(None, [numbered, left_out])))
 
 # %%
 display(Markdown(text.validity_sentence(pd.concat([val_x, val_y]), lang)))
@@ -98,12 +105,11 @@ save_table(views.item_total_view(item_total, pd.concat([val_x, val_y]), names), 
                 "dan Alpha Cronbach tanpa butir itu. Tampilan dibulatkan 3 desimal; unduhan CSV memuat presisi penuh.")
 
 # %%
-#| label: tbl-reliabilitas
-#| tbl-cap: "Hasil uji reliabilitas variabel karakteristik Pendamping Desa dan tingkat kinerja Pendamping Desa (Tabel 11 tesis)"
 rel = views.reliability_frame(reliab)
-save_table(views.reliability_view(rel, names), "tbl-reliabilitas", out_dir=out, lang=lang,
+show_table(views.reliability_view(rel, names), "tbl-reliabilitas",
+           st.caption("reliability", cb, "tbl-reliabilitas", layer, lang), out_dir=out, lang=lang,
            note="Alpha Cronbach (penghapusan listwise, seperti SPSS) dan Alpha berdasarkan butir terstandar (\"Based on Standardized Items\" SPSS); "
-                "selang kepercayaan 95% menurut Feldt, tanpa pembulatan (unduhan CSV memuat presisi penuh).")
+                "selang kepercayaan 95% menurut Feldt, tanpa pembulatan (unduhan CSV memuat presisi penuh). " + left_out)
 
 # %%
 display(Markdown(text.reliability_sentence(rel, lang)))

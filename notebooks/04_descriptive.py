@@ -14,18 +14,16 @@
 # ---
 
 # %% [markdown]
-# # Deskripsi karakteristik dan tingkat kinerja Pendamping Desa
+# # Deskripsi variabel karakteristik dan hasil
 #
-# Bab ini menggolongkan skor total setiap variabel ke dalam kategori menurut **batas kategori
-# buku kode** (batas yang dicetak tesis pada definisi operasional), untuk seluruh pendamping dan
-# per peran (PDP, PLD): jumlah, persentase, median dan modus, seperti Tabel 13-28 tesis. Batas
-# ini adalah penggolongan utama laporan: bab penskoran, bab ini, kalimat hasil dan kesimpulan
-# memakainya. Sebagai pembanding, setiap tabel juga memuat kelas interval sama lebar
-# I = (skor tertinggi - skor terendah) / jumlah kelas (rentang teoretis atau teramati, parameter
-# proses) dengan jumlah pendamping per kelas. Tabel 21, 22, 24 dan 25 menampilkan sebaran modus
-# per sub indikator. Skor berasal dari **data rekonstruksi**, bukan data asli penelitian.
-#
-# Sebaran kelas setiap variabel dimulai dari @tbl-kelas-x1 hingga @tbl-kelas-y; sebarannya menurut peran digambarkan pada @fig-sebaran-x-peran dan @fig-sebaran-y-peran.
+# Bab ini menggolongkan skor total setiap variabel yang dinyatakan buku kode ke dalam kategori
+# menurut **batas kategori buku kode**, untuk seluruh responden dan per kelompok: jumlah,
+# persentase, median dan modus. Batas ini adalah penggolongan utama laporan. Sebagai
+# pembanding, setiap tabel juga memuat kelas interval sama lebar I = (skor tertinggi - skor
+# terendah) / jumlah kelas (rentang teoretis atau teramati, parameter proses), kecuali bila
+# buku kode menyatakan `interval_classes: categories`. Untuk variabel yang dinilai beberapa penilai
+# di desa, sebaran modus per butir ditampilkan per kelompok. Tabel disusun dengan perulangan
+# atas variabel buku kode, sehingga nomor dan judulnya mengikuti studi yang dijalankan.
 
 # %% tags=["parameters"]
 # Parameter tahap. `make report` menyuntikkan nilainya; nilai di bawah adalah bawaan saat
@@ -51,14 +49,18 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from p3md.codebook import load_codebook
+from p3md.codebook.provenance import data_notice
 from p3md.paths import resolve, stage_folders
-from p3md.reporting import figures, save_figure, save_table, text, views
+from p3md.reporting import figures, save_figure, text, views
+from p3md.reporting import study_text as st
+from p3md.reporting.floats import label_for, show_table
 from p3md.stats import intervals
 
 cb = load_codebook(resolve(codebook_path), data_dir=resolve(data_dir))  # design.yaml kabupaten bila ada
 run = stage_folders("descriptive", out_dir)  # out_dir None: baca reports/, tulis ke scratch/
 out = run.write
-display(Markdown(text.reconstruction_notice(lang)))
+layer = st.load_layer(resolve(published_path))  # angka terbitan (lapisan reproduksi) bila ada
+display(Markdown(data_notice(resolve(data_dir), lang)))
 display(Markdown(text.parameters_sentence(
     {"interval_classes": cb.interval_classes, "class_range": class_range}, lang)))
 if run.by_hand:
@@ -68,120 +70,79 @@ if run.by_hand:
 fac = pd.read_csv(run.read / "derived" / "facilitators_scored.csv")
 modes = pd.read_csv(run.read / "derived" / "modes.csv")
 names = views.variable_labels(cb)
-groups = {"Gabungan": fac, **{r: fac[fac["role"] == r] for r in views.ROLE_ORDER}}
+groups = {"Gabungan": fac, **{r: fac[fac["role"] == r] for r in cb.groups}}
 dists, equal, summaries = {}, {}, {}  # dists: the codebook's bands (primary); equal: interval classes (comparison)
 for var, spec in cb.variables.items():
-    classes = intervals.classes_for(fac[var], spec.score_range, class_range, cb.interval_classes)
     labels = views.category_labels_low_to_high(cb, var)
-    dists[var] = {g: intervals.class_distribution(d[var], views.band_classes(cb, var), labels, max_missing_share=max_missing_share) for g, d in groups.items()}
-    equal[var] = {g: intervals.class_distribution(d[var], classes, labels, max_missing_share=max_missing_share) for g, d in groups.items()}
+    # One table is one analysis: the share of empty answers is judged on all respondents.
+    share = {g: max_missing_share if g == "Gabungan" else 1.0 for g in groups}
+    dists[var] = {g: intervals.class_distribution(d[var], views.band_classes(cb, var), labels, max_missing_share=share[g]) for g, d in groups.items()}
+    if cb.interval_classes != "categories":  # equal-width classes beside the codebook's bands
+        classes = intervals.classes_for(fac[var], spec.score_range, class_range, cb.interval_classes)
+        equal[var] = {g: intervals.class_distribution(d[var], classes, labels, max_missing_share=share[g]) for g, d in groups.items()}
     summaries[var] = {g: intervals.score_summary(d[var]) for g, d in groups.items()}
-NOTE = text.banding_note(class_range, cb.interval_classes, lang)
+NOTE = text.banding_note(class_range, cb.interval_classes, lang) if cb.interval_classes != "categories" else text.percent_note(lang)
+
+
+def class_note(var):
+    """The note of a variable's class table: the class rule, the variable's own remarks, and
+    the rows left out for missing answers."""
+    spec = cb.variables[var]
+    parts = [NOTE]
+    if spec.indicators:
+        parts.append(f"Batas kategori {var} adalah jumlah batas indikator {st.join(spec.indicators, lang)} (buku kode).")
+    elif spec.deviation:
+        parts.append(f"Lihat catatan buku kode untuk {var}.")
+    parts.append(st.left_out_note(fac, [var], max_missing_share, lang))
+    return " ".join(parts)
+
+
+def show_classes(var):
+    label = label_for("tbl-kelas", var)
+    show_table(views.class_view(dists[var], summaries[var], ("Gabungan", *cb.groups), comparison=equal.get(var)), label,
+               st.class_caption(cb, var, label, layer, lang), out_dir=out, lang=lang, note=class_note(var), decimals=1)
+
+
+# %% [markdown]
+# ## Karakteristik (X)
 
 # %%
-#| label: tbl-kelas-x1
-#| tbl-cap: "Hasil pengukuran variabel tingkat pendidikan formal PLD dan PDP di Kabupaten Pesawaran (Tabel 13 tesis)"
-save_table(views.class_view(dists["X1"], summaries["X1"], comparison=equal["X1"]), "tbl-kelas-x1", out_dir=out, lang=lang, note=NOTE, decimals=1)
-
-# %%
-#| label: tbl-kelas-x2
-#| tbl-cap: "Sebaran variabel tingkat pendidikan non formal PDP dan PLD di Kabupaten Pesawaran (Tabel 14 tesis)"
-save_table(views.class_view(dists["X2"], summaries["X2"], comparison=equal["X2"]), "tbl-kelas-x2", out_dir=out, lang=lang, note=NOTE, decimals=1)
-
-# %%
-#| label: tbl-kelas-x3
-#| tbl-cap: "Sebaran tingkat motivasi kerja PDP dan PLD di Kabupaten Pesawaran (Tabel 15 tesis)"
-save_table(views.class_view(dists["X3"], summaries["X3"], comparison=equal["X3"]), "tbl-kelas-x3", out_dir=out, lang=lang, note=NOTE, decimals=1)
-
-# %%
-#| label: tbl-kelas-x4
-#| tbl-cap: "Sebaran variabel tingkat disiplin kerja PDP dan PLD di Kabupaten Pesawaran (Tabel 16 tesis)"
-save_table(views.class_view(dists["X4"], summaries["X4"], comparison=equal["X4"]), "tbl-kelas-x4", out_dir=out, lang=lang, note=NOTE, decimals=1)
-
-# %%
-#| label: tbl-kelas-x5
-#| tbl-cap: "Banyaknya desa dampingan PDP dan PLD di Kabupaten Pesawaran (Tabel 17 tesis)"
-save_table(views.class_view(dists["X5"], summaries["X5"], comparison=equal["X5"]), "tbl-kelas-x5", out_dir=out, lang=lang, note=NOTE, decimals=1)
-
-# %%
-#| label: tbl-kelas-x6
-#| tbl-cap: "Jarak desa dampingan PDP dan PLD di Kabupaten Pesawaran (Tabel 18 tesis)"
-save_table(views.class_view(dists["X6"], summaries["X6"], comparison=equal["X6"]), "tbl-kelas-x6", out_dir=out, lang=lang, decimals=1,
-           note=NOTE + " Arah pita jarak berbeda menurut peran (lihat buku kode, X6).")
-
-# %%
-#| label: tbl-kelas-x7
-#| tbl-cap: "Sebaran variabel tingkat hubungan interpersonal PDP dan PLD di Kabupaten Pesawaran (Tabel 19 tesis)"
-save_table(views.class_view(dists["X7"], summaries["X7"], comparison=equal["X7"]), "tbl-kelas-x7", out_dir=out, lang=lang, note=NOTE, decimals=1)
+x_vars = cb.variables_of("X")
+for var in x_vars:
+    show_classes(var)
 
 # %%
 #| label: fig-sebaran-x-peran
-#| fig-cap: "Sebaran kategori karakteristik Pendamping Desa (X1-X7) menurut peran"
-x_vars = [v for v, d in cb.variables.items() if d.group == "X"]
-long_x = views.long_distribution({v: dists[v] for v in x_vars}, names)
+#| fig-cap: "Sebaran kategori variabel karakteristik (X) menurut kelompok"
+long_x = views.long_distribution({v: dists[v] for v in x_vars}, names, roles=cb.groups)
 fig = figures.plot_categories_by_role(long_x, orders={names[v]: views.category_labels_low_to_high(cb, v) for v in x_vars})
 save_figure(fig, "fig-sebaran-x-peran", out)
 
 # %% [markdown]
-# ## Tingkat kinerja
+# ## Hasil (Y)
 
 # %%
-#| label: tbl-kelas-y1
-#| tbl-cap: "Sebaran tingkat kinerja pendampingan PDP dan PLD di Kabupaten Pesawaran (Tabel 20 tesis)"
-save_table(views.class_view(dists["Y1"], summaries["Y1"], comparison=equal["Y1"]), "tbl-kelas-y1", out_dir=out, lang=lang, note=NOTE, decimals=1)
+y_vars = cb.variables_of("Y")
+for var in y_vars:
+    show_classes(var)
+    if cb.variables[var].rater == "official":  # several raters per respondent: modal answers
+        for role in cb.groups:
+            label = label_for("tbl-modus", var, role)
+            show_table(views.modes_view(modes, cb, var, role), label,
+                       st.caption("modes", cb, label, layer, lang, name=st.name(cb, var, lang), var=var, group=role),
+                       out_dir=out, lang=lang, decimals=1, note=text.percent_note(lang))
 
 # %%
-#| label: tbl-modus-y1-pdp
-#| tbl-cap: "Sebaran modus tingkat kinerja pendampingan PDP di Kabupaten Pesawaran berdasarkan sub indikator penilaian (Tabel 21 tesis)"
-save_table(views.modes_view(modes, cb, "Y1", "PDP"), "tbl-modus-y1-pdp", out_dir=out, lang=lang, decimals=1, note=text.percent_note(lang))
-
-# %%
-#| label: tbl-modus-y1-pld
-#| tbl-cap: "Sebaran modus tingkat kinerja pendampingan PLD di Kabupaten Pesawaran berdasarkan sub indikator penilaian (Tabel 22 tesis)"
-save_table(views.modes_view(modes, cb, "Y1", "PLD"), "tbl-modus-y1-pld", out_dir=out, lang=lang, decimals=1, note=text.percent_note(lang))
-
-# %%
-#| label: tbl-kelas-y2
-#| tbl-cap: "Sebaran tingkat kinerja supervisi PDP dan PLD di Kabupaten Pesawaran (Tabel 23 tesis)"
-save_table(views.class_view(dists["Y2"], summaries["Y2"], comparison=equal["Y2"]), "tbl-kelas-y2", out_dir=out, lang=lang, note=NOTE, decimals=1)
-
-# %%
-#| label: tbl-modus-y2-pdp
-#| tbl-cap: "Sebaran modus tingkat kinerja supervisi PDP di Kabupaten Pesawaran berdasarkan sub indikator penilaian (Tabel 24 tesis)"
-save_table(views.modes_view(modes, cb, "Y2", "PDP"), "tbl-modus-y2-pdp", out_dir=out, lang=lang, decimals=1, note=text.percent_note(lang))
-
-# %%
-#| label: tbl-modus-y2-pld
-#| tbl-cap: "Sebaran modus tingkat kinerja supervisi PLD di Kabupaten Pesawaran berdasarkan sub indikator penilaian (Tabel 25 tesis)"
-save_table(views.modes_view(modes, cb, "Y2", "PLD"), "tbl-modus-y2-pld", out_dir=out, lang=lang, decimals=1, note=text.percent_note(lang))
-
-# %%
-#| label: tbl-kelas-y3
-#| tbl-cap: "Sebaran tingkat kinerja koordinasi PDP dan PLD di Kabupaten Pesawaran (Tabel 26 tesis)"
-save_table(views.class_view(dists["Y3"], summaries["Y3"], comparison=equal["Y3"]), "tbl-kelas-y3", out_dir=out, lang=lang, note=NOTE, decimals=1)
-
-# %%
-#| label: tbl-kelas-y4
-#| tbl-cap: "Sebaran tingkat kinerja administrasi PDP dan PLD di Kabupaten Pesawaran (Tabel 27 tesis)"
-save_table(views.class_view(dists["Y4"], summaries["Y4"], comparison=equal["Y4"]), "tbl-kelas-y4", out_dir=out, lang=lang, note=NOTE, decimals=1)
-
-# %%
-#| label: tbl-kelas-y
-#| tbl-cap: "Sebaran tingkat kinerja PDP dan PLD (Tabel 28 tesis)"
-save_table(views.class_view(dists["Y"], summaries["Y"], comparison=equal["Y"]), "tbl-kelas-y", out_dir=out, lang=lang, decimals=1,
-           note=NOTE + " Batas kategori Y adalah jumlah batas keempat indikator (buku kode).")
-
-# %%
+outcome = cb.outcome
 display(Markdown(" ".join(
-    text.category_sentence(f"Tingkat kinerja {r}" if lang == "id" else f"Performance of {r}",
-                           views.median_class_label(dists["Y"][r]),
-                           median=float(summaries["Y"][r]["median"].iloc[0]), lang=lang)
-    for r in views.ROLE_ORDER
+    text.category_sentence(f"{cb.variables[outcome].name_id} {r}" if lang == "id" else f"{cb.variables[outcome].name_en}, {r}",
+                           views.median_class_label(dists[outcome][r]),
+                           median=float(summaries[outcome][r]["median"].iloc[0]), lang=lang)
+    for r in cb.groups
 )))
 
 # %%
 #| label: fig-sebaran-y-peran
-#| fig-cap: "Sebaran skor kinerja Pendamping Desa (Y1-Y4 dan Y) menurut peran"
-y_vars = [v for v, d in cb.variables.items() if d.group == "Y"]
+#| fig-cap: "Sebaran skor variabel hasil (Y) menurut kelompok"
 fig = figures.plot_scores_by_role(fac, y_vars, titles=names)
 save_figure(fig, "fig-sebaran-y-peran", out)

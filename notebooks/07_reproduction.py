@@ -33,7 +33,7 @@ data_dir = "data/raw"  # folder data mentah (hanya dibaca, tidak pernah ditulis)
 out_dir = None  # folder hasil; None: dijalankan manual, tulis ke scratch/ (bukan reports/)
 codebook_path = "data/codebook.yaml"  # buku kode: butir, skala, batas kategori, rancangan
 published_path = "data/published.yaml"  # angka terbitan tesis dan artikel, apa adanya
-seed = 20230616  # benih acak (rekonstruksi data; tahap ini tidak mengambil sampel acak)
+seed = 20230616  # benih acak (untuk pembangkit data; tahap ini tidak mengambil sampel acak)
 alpha_validity = 0.05  # taraf nyata uji validitas butir (dua sisi; r tabel dengan df n - 2)
 alpha_correlation = 0.10  # taraf nyata korelasi Rank Spearman (tesis: 0,1)
 alpha_difference = 0.05  # taraf nyata uji beda Kruskal-Wallis / Mann-Whitney / Wioi
@@ -48,13 +48,14 @@ districts_dir = ""  # folder hasil per kabupaten (hanya sintesis antar-kabupaten
 # %%
 from IPython.display import Markdown, display
 
+from p3md.codebook.provenance import data_notice
 from p3md.paths import resolve, stage_folders
 from p3md.reporting import collect, save_table, text, views
 from p3md.stats import published as pub
 
 run = stage_folders("reproduction", out_dir)  # out_dir None: baca reports/, tulis ke scratch/
 out = run.write
-display(Markdown(text.reconstruction_notice(lang)))
+display(Markdown(data_notice(resolve(data_dir), lang)))  # data_kind: provenance.yaml
 if run.by_hand:
     display(Markdown(text.hand_run_notice(run, lang)))
 published = pub.load_published(resolve(published_path))

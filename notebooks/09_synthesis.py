@@ -38,7 +38,7 @@ data_dir = "data/raw"  # folder data mentah (hanya dibaca, tidak pernah ditulis)
 out_dir = None  # folder hasil; None: dijalankan manual, tulis ke scratch/ (bukan reports/)
 codebook_path = "data/codebook.yaml"  # buku kode: butir, skala, batas kategori, rancangan
 published_path = "data/published.yaml"  # angka terbitan tesis dan artikel, apa adanya
-seed = 20230616  # benih acak (rekonstruksi data; tahap ini tidak mengambil sampel acak)
+seed = 20230616  # benih acak (untuk pembangkit data; tahap ini tidak mengambil sampel acak)
 alpha_validity = 0.05  # taraf nyata uji validitas butir (dua sisi; r tabel dengan df n - 2)
 alpha_correlation = 0.10  # taraf nyata korelasi Rank Spearman (tesis: 0,1)
 alpha_difference = 0.05  # taraf nyata uji beda; juga 1 - tingkat kepercayaan IK gabungan
@@ -55,6 +55,7 @@ from IPython.display import Markdown, display
 
 from p3md.codebook import load_codebook
 from p3md.io.district_runs import read_district_scores
+from p3md.codebook.provenance import data_notice
 from p3md.paths import resolve, stage_folders
 from p3md.reporting import meta_figures, meta_views, save_figure, save_table, text
 from p3md.stats import league, meta
@@ -62,7 +63,7 @@ from p3md.stats import league, meta
 cb = load_codebook(resolve(codebook_path))
 run = stage_folders("synthesis", out_dir)  # out_dir None: dijalankan manual, tulis ke scratch/
 out = run.write
-display(Markdown(text.reconstruction_notice(lang)))
+display(Markdown(data_notice(resolve(data_dir), lang)))  # data_kind: provenance.yaml
 if run.by_hand:
     display(Markdown(text.hand_run_notice(run, lang)))
 

@@ -35,6 +35,14 @@ NOTICES: dict[str, dict[str, str]] = {
 }
 
 
+#: The data's kind in a table note ("Desa sampel dalam data: ...").
+KIND_WORDS: dict[str, dict[str, str]] = {
+    "reconstruction": {"id": "data rekonstruksi", "en": "reconstructed data"},
+    "synthetic": {"id": "data sintetis", "en": "synthetic data"},
+    "real": {"id": "data penelitian", "en": "the study's data"},
+}
+
+
 class ProvenanceError(ValueError):
     """``provenance.yaml`` is unreadable or declares an unknown kind."""
 
@@ -82,3 +90,8 @@ def data_notice(data_dir: str | Path, lang: str = "id") -> str:
     if kind == "synthetic":
         return NOTICES["synthetic"][lang]
     return ""
+
+
+def kind_words(data_dir: str | Path, lang: str = "id") -> str:
+    """The folder's kind of data in words (``data rekonstruksi``, ``data sintetis``...)."""
+    return KIND_WORDS[data_kind(data_dir)][lang]

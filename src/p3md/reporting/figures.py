@@ -26,7 +26,8 @@ import seaborn as sns  # noqa: E402
 
 from p3md.reporting.captions import validate_label  # noqa: E402
 
-ROLE_PALETTE = {"PLD": "#1b9e77", "PDP": "#d95f02"}
+#: Colours of the groups (roles), given in sorted order of the groups present (ColorBrewer Dark2).
+GROUP_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d")
 PHASE_LABELS = {"pre": "Pre-test", "post": "Post-test"}
 DPI = 150
 
@@ -125,13 +126,13 @@ def plot_categories_by_role(
             hue=role,
             order=order,
             ax=ax,
-            palette=ROLE_PALETTE,
+            palette=_palette(_roles_present(dist[role])),
             hue_order=_roles_present(sub[role]),
             errorbar=None,  # one percentage per bar: nothing to bootstrap
         )
         ax.set_title((titles or {}).get(var, var), fontsize=10)
         ax.set_xlabel("Kategori")
-        ax.set_ylabel("Persentase pendamping (%)")
+        ax.set_ylabel("Persentase responden (%)")
         ax.set_ylim(0, 100)
         ax.tick_params(axis="x", labelrotation=15, labelsize=8)
         if ax.get_legend() is not None:
@@ -142,7 +143,7 @@ def plot_categories_by_role(
     fig.legend(
         handles,
         labels,
-        title="Peran",
+        title="Kelompok",
         loc="upper center",
         bbox_to_anchor=(0.5, 1.0),
         ncol=max(len(labels), 1),
@@ -152,9 +153,13 @@ def plot_categories_by_role(
 
 
 def _roles_present(roles: pd.Series) -> list[str]:
-    """The palette's roles that occur in ``roles``, in the palette's order (stable colours)."""
-    present = set(roles)
-    return [r for r in ROLE_PALETTE if r in present]
+    """The groups that occur in ``roles``, sorted (stable colours, see :func:`_palette`)."""
+    return sorted({str(r) for r in roles.dropna()})
+
+
+def _palette(roles: Sequence[str]) -> dict[str, str]:
+    """Group -> colour, by the group's place among the sorted groups."""
+    return {r: GROUP_COLOURS[i % len(GROUP_COLOURS)] for i, r in enumerate(sorted(roles))}
 
 
 def plot_scores_by_role(
@@ -177,7 +182,7 @@ def plot_scores_by_role(
             order=roles,
             hue=role,
             hue_order=roles,
-            palette=ROLE_PALETTE,
+            palette=_palette(roles),
             ax=ax,
             width=0.5,
             fliersize=0,
@@ -187,7 +192,7 @@ def plot_scores_by_role(
             data=scores, x=role, y=var, order=roles, color="0.25", size=3, jitter=0.15, ax=ax
         )
         ax.set_title((titles or {}).get(var, var), fontsize=10)
-        ax.set_xlabel("Peran")
+        ax.set_xlabel("Kelompok")
         ax.set_ylabel("Skor total")
     fig.tight_layout()
     return fig
@@ -200,9 +205,9 @@ def plot_scores_by_status(
     status: str = "status",
     role: str = "role",
     status_order: Sequence[str] | None = None,
-    ylabel: str = "Skor tingkat kinerja (Y)",
+    ylabel: str = "Skor total",
 ) -> plt.Figure:
-    """Box plot of a score by village status, side by side for PDP and PLD."""
+    """Box plot of a score by village status, side by side for each group."""
     set_style()
     roles = _roles_present(data[role])
     order = list(status_order) if status_order else list(dict.fromkeys(data[status]))
@@ -215,13 +220,13 @@ def plot_scores_by_status(
         hue=role,
         order=order,
         hue_order=roles,
-        palette=ROLE_PALETTE,
+        palette=_palette(roles),
         ax=ax,
         fliersize=2,
     )
-    ax.set_xlabel("Status desa (Indeks Desa Membangun)")
+    ax.set_xlabel("Status desa")
     ax.set_ylabel(ylabel)
-    ax.legend(title="Peran", frameon=False)
+    ax.legend(title="Kelompok", frameon=False)
     fig.tight_layout()
     return fig
 

@@ -39,9 +39,23 @@ class TableFloat:
         # A blank line would end the raw HTML block; the table needs none.
         body = re.sub(r"\n\s*\n", "\n", body.strip())
         caption = re.sub(r"([\\`*_\[\]<>#$@])", r"\\\1", self.caption)  # Markdown-literal
-        return (
-            f"::: {{#{self.label}}}\n{body}\n\n[{caption}]{{.{CAPTION_CLASS}}}\n:::\n"
-        )
+        return f"::: {{#{self.label}}}\n{body}\n\n[{caption}]{{.{CAPTION_CLASS}}}\n:::\n"
 
     def __repr__(self) -> str:
         return f"{self.caption}\n{self.display!r}"
+
+
+def show_table(df, label: str, caption: str, **save_args) -> None:
+    """Save the table (:func:`p3md.reporting.save_table`, caption recorded in its sidecar) and
+    display it as a float with ``caption`` (returns nothing, so a cell shows it once)."""
+    from IPython.display import display
+
+    from p3md.reporting.tables import save_table
+
+    display(TableFloat(save_table(df, label, caption=caption, **save_args), caption))
+
+
+def label_for(prefix: str, *parts: str) -> str:
+    """A Quarto label from a prefix and codebook names (``tbl-kelas``, ``X1``: ``tbl-kelas-x1``)."""
+    words = [re.sub(r"[^a-z0-9]+", "-", str(p).lower()).strip("-") for p in parts]
+    return validate_label("-".join([prefix, *[w for w in words if w]]))

@@ -11,6 +11,7 @@ codebook, the name the thesis gives it (:func:`thesis_ref`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -68,6 +69,7 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "thesis_ref": {"id": " (Tabel {n} tesis)", "en": " (thesis Table {n})"},
     "and": {"id": "dan", "en": "and"},
+    "outcomes": {"id": "variabel hasil {codes}", "en": "the outcomes {codes}"},
     "left_out": {
         "id": "{n} dari {total} baris tidak diikutkan karena ada jawaban kosong ({where}; "
         "penghapusan listwise per analisis, seperti SPSS; batas {share}).",
@@ -111,25 +113,52 @@ def study(cb: Codebook, lang: str = "id") -> dict[str, str]:
     }
 
 
-def thesis_ref(
-    label: str, cb: Codebook, published: Mapping[str, Any] | None, lang: str = "id"
-) -> str:
-    """`` (Tabel N tesis)`` for a table the thesis prints, else ``""``.
-
-    Shown only with the reproduction layer on (``published`` given) and when every variable
-    the thesis's table is about has the same name in the run's codebook.
-    """
+def _thesis_entry(
+    label: str, cb: Codebook, published: Mapping[str, Any] | None
+) -> Mapping[str, Any] | None:
+    """``published.yaml``'s ``tables:`` entry of ``label`` when the reproduction layer is on
+    and every variable it names has, in the run's codebook, the name the thesis gives it."""
     if not published:
-        return ""
+        return None
     for entry in published.get("tables", []):
         if entry.get("label") != label:
             continue
         for var, printed in (entry.get("variables") or {}).items():
             spec = cb.variables.get(var)
             if spec is None or spec.name_id != printed:
-                return ""
-        return say("thesis_ref", lang, n=entry["table"])
-    return ""
+                return None
+        return entry
+    return None
+
+
+def thesis_number(label: str, cb: Codebook, published: Mapping[str, Any] | None) -> int | None:
+    """The thesis's number of table ``label`` (see :func:`_thesis_entry`), else ``None``."""
+    entry = _thesis_entry(label, cb, published)
+    return int(entry["table"]) if entry and "table" in entry else None
+
+
+def thesis_note(label: str, cb: Codebook, published: Mapping[str, Any] | None) -> str | None:
+    """The thesis-specific remark on table ``label`` (``tables: [{note: ...}]``), if any."""
+    entry = _thesis_entry(label, cb, published)
+    return entry.get("note") if entry else None
+
+
+def thesis_ref(
+    label: str, cb: Codebook, published: Mapping[str, Any] | None, lang: str = "id"
+) -> str:
+    """`` (Tabel N tesis)`` for a table the thesis prints (see :func:`thesis_number`)."""
+    n = thesis_number(label, cb, published)
+    return "" if n is None else say("thesis_ref", lang, n=n)
+
+
+def load_layer(published_path: str | Path) -> dict[str, Any] | None:
+    """The reproduction layer: the run's ``published.yaml``, or ``None`` when it has none."""
+    path = Path(published_path)
+    if not path.is_file():
+        return None
+    from p3md.stats.published import load_published
+
+    return load_published(path)
 
 
 def caption(
@@ -151,7 +180,11 @@ def class_caption(
 
 
 def outcomes_phrase(cb: Codebook, outcomes: Iterable[str], lang: str = "id") -> str:
-    """``kinerja pendampingan (Y1), ... dan tingkat kinerja (Y)``."""
+    """``kinerja pendampingan (Y1) dan kinerja supervisi (Y2)``; from three on, the codes
+    (``variabel hasil Y1, Y2, Y3 dan Y``), so a caption stays one line."""
+    outcomes = list(outcomes)
+    if len(outcomes) > 2:
+        return say("outcomes", lang, codes=join(outcomes, lang))
     return join([f"{name(cb, v, lang)} ({v})" for v in outcomes], lang)
 
 

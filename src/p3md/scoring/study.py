@@ -180,8 +180,9 @@ def score_pilot(pilot: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
         slots: dict[int, np.ndarray] = {}
         for role in cb.roles:
             m = role_arr == role
-            for item in cb.items_for(var, role):
-                pos = getattr(item, key)
+            for k, item in enumerate(cb.items_for(var, role), start=1):
+                # A composite numbers its items across indicators (``y_position``, else in order).
+                pos = getattr(item, key) or k
                 col = slots.setdefault(pos, np.full(len(pilot), np.nan))
                 col[m] = scores[f"s_{item.id}"].to_numpy()[m]
         for pos in sorted(slots):

@@ -723,6 +723,15 @@ def notebook_captions(run_dir: Path) -> dict[str, str]:
             cap = opts.get("tbl-cap") or opts.get("fig-cap")
             if label and cap:
                 caps[label] = cap.strip().strip("\"'")
+    # A table captioned in code (a loop over the codebook's variables) has its caption in its
+    # JSON sidecar only (p3md.reporting.floats).
+    for sidecar in sorted((run_dir / "tables").glob("tbl-*.json")):
+        try:
+            meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        if isinstance(meta, dict) and meta.get("caption"):
+            caps.setdefault(sidecar.stem, str(meta["caption"]))
     return caps
 
 

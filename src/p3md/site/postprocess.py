@@ -77,8 +77,10 @@ def div_float_captions(doc: str) -> str:
 
     def move(m: re.Match) -> str:
         body = re.sub(
-            r"(<table\b[^>]*>)", lambda t: f"{t.group(1)}<caption>{m.group(3)}</caption>",
-            m.group(2), count=1,
+            r"(<table\b[^>]*>)",
+            lambda t: f"{t.group(1)}<caption>{m.group(3)}</caption>",
+            m.group(2),
+            count=1,
         )
         return m.group(1) + body
 

@@ -152,7 +152,11 @@ def copy_inputs(
     # ("Alamat Rumah") or any unknown column (free text) keeps the whole file off the site.
     known = {c.lower() for spec in cb.files.values() for c in spec.columns}
     known |= {c.lower() for spec in cb.files.values() for c in cb.columns_for(spec.item_columns)}
-    known |= {f"q{i:02d}" for i in range(1, int(cb.wioi["questions"]) + 1)}
+    from p3md.io.schema import question_columns
+
+    for key, spec in cb.files.items():
+        if spec.question_columns is not None:  # numbered questions (the Wioi test's q01...)
+            known |= {c.lower() for c in question_columns(cb, key)}
     copied, held = [], []
     data_dir = _data_dir(project_dir, manifest)
     for path in sorted(data_dir.glob("*")) if data_dir.is_dir() else []:

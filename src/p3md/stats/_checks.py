@@ -48,7 +48,9 @@ def drop_incomplete(
         raise StatsInputError(
             f"{what}: {n_bad} of {n} rows ({n_bad / n:.0%}) have missing answers (columns "
             f"{cols}); the documented rule drops incomplete rows only up to "
-            f"{max_missing_share:.0%}. Fix the data or raise max_missing_share explicitly."
+            f"{max_missing_share:.0%}. Fix the data, or raise the limit for this run with "
+            f"`--set max_missing_share={min(0.99, round(n_bad / n + 0.005, 2))}` (make report "
+            "ARGS=...) or for the study in the codebook (missing_data.max_missing_share)."
         )
     return data.loc[~incomplete]
 

@@ -138,8 +138,11 @@ def spearman_table(
     args = (alpha, max_missing_share, p_method)
     rows = [_spearman_one(df, x, y_col, ALL_GROUPS, *args) for x in x_cols]
     if by is not None:
+        # One analysis: the share of incomplete rows is judged on all its rows (the pooled
+        # rows above), so a group is not refused for one empty answer among its few members.
+        within = (alpha, 1.0, p_method)
         for g, sub in df.groupby(by, sort=True, observed=True):
-            rows += [_spearman_one(sub, x, y_col, g, *args) for x in x_cols]
+            rows += [_spearman_one(sub, x, y_col, g, *within) for x in x_cols]
     return pd.DataFrame(rows)
 
 

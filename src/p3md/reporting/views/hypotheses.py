@@ -174,6 +174,7 @@ def status_category_view(
     for r in roles:
         for s in statuses:
             sub = village[(village["role"] == r) & (village["status"] == s)]
+            sub = sub[sub[col].notna()]  # a rating with an empty answer has no category
             if sub.empty:
                 continue
             row = {"Peran": r, "Status desa": s, "n": len(sub)}
@@ -192,7 +193,7 @@ def status_pooled_view(kw: pd.DataFrame, sp: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "Uji": "Kruskal-Wallis Y menurut status desa",
+                "Uji": f"Kruskal-Wallis {k['outcome']} menurut status desa",
                 "Kode": f"kruskal|{k['outcome']}|status",
                 "n": int(k["n"]),
                 "Statistik": k["H"],
@@ -203,7 +204,7 @@ def status_pooled_view(kw: pd.DataFrame, sp: pd.DataFrame) -> pd.DataFrame:
                 "Keputusan": k["decision"],
             },
             {
-                "Uji": "Spearman peringkat status desa dengan Y",
+                "Uji": f"Spearman peringkat status desa dengan {s['y']}",
                 "Kode": f"spearman|{s['x']}|{s['y']}|all",
                 "n": int(s["n"]),
                 "Statistik": s["rho"],
@@ -223,6 +224,7 @@ def test_families(
     kw_status: dict[str, pd.DataFrame],
     alpha_correlation: float,
     alpha_difference: float,
+    families: tuple[str, str] = ("Korelasi", "Uji beda"),
 ) -> list[pd.DataFrame]:
     """The families of p values adjusted together: pooled Spearman (X1-X7 ~ Y); differences
     (role on Y1-Y4, Y; status within each role on Y1-Y4, Y)."""
@@ -232,7 +234,7 @@ def test_families(
             "test": [f"Spearman {x} ~ {y}" for x, y in zip(pooled["x"], pooled["y"], strict=True)],
             "p": pooled["p"].to_numpy(),
             "p_method": pooled["p_method"].to_numpy(),
-            "family": "Korelasi (Tabel 29)",
+            "family": families[0],
             "alpha": alpha_correlation,
         }
     )
@@ -255,7 +257,5 @@ def test_families(
                 }
             )
         )
-    diff = pd.concat(parts, ignore_index=True).assign(
-        family="Uji beda (Tabel 30-34)", alpha=alpha_difference
-    )
+    diff = pd.concat(parts, ignore_index=True).assign(family=families[1], alpha=alpha_difference)
     return [corr.reset_index(drop=True), diff.reset_index(drop=True)]

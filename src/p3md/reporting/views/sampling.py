@@ -8,7 +8,9 @@ from p3md.reporting.views.common import empty_flags
 
 
 def sampling_view(
-    st: pd.DataFrame, printed_totals: tuple[float, float] | None = None
+    st: pd.DataFrame,
+    printed_totals: tuple[float, float] | None = None,
+    villages_column: str = "Jumlah desa",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Table 8 with the recomputation beside the printed values.
 
@@ -18,7 +20,7 @@ def sampling_view(
     """
     cols = {
         "kecamatan": "Kecamatan",
-        "villages": "Jumlah desa (Tabel 2)",
+        "villages": villages_column,
         "published_villages": "Jumlah desa (Tabel 8)",
         "exact_share": "Bagian proporsional N_i/N·n",
         "allocated": "Sampel (sisa terbesar)",
