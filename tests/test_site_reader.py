@@ -276,3 +276,36 @@ def test_pdf_from_quarto(tmp_path):
     assert_toc_chapters_and_sections(reader)
     site_pages = list((run / "site").rglob("*.html"))
     assert site_pages and not any("cdn.jsdelivr" in p.read_text() for p in site_pages)
+
+
+def test_word_copy_has_native_tables_captions_and_thesis_page_setup(built):
+    """Issue 18, Deliver 7: the book as .docx beside the PDF, read back with python-docx."""
+    docx = pytest.importorskip("docx")
+    from docx.shared import Cm
+
+    run, result = built
+    assert result.docx is not None and result.docx.name.endswith(".docx")
+    doc = docx.Document(str(result.docx))
+    # native Word tables (not pictures of tables) that survive the round trip, with their cells
+    assert len(doc.tables) >= 3
+    assert all(len(t.rows) >= 1 and t.rows[0].cells for t in doc.tables)
+    texts = [p.text for p in doc.paragraphs]
+    assert any(re.match(r"Tabel \d+(\.\d+)?[.:]", t) for t in texts)  # captions keep numbers
+    chapters = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert any(re.match(r"1 Pendahuluan", h) for h in chapters)  # numbered chapters
+    assert any(re.match(r"F Summary in English", h) for h in chapters)  # lettered appendices
+    for code in ("kode_penanda_p3md", "hitung(42)", "Tampilkan kode"):
+        assert not any(code in t for t in texts), code
+    # the reference document's thesis page set-up: A4, margins 4-3-3-3 cm, Times New Roman
+    # 12 pt with 1.5 line spacing
+    section = doc.sections[0]
+    assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
+    margins = (section.left_margin, section.top_margin, section.right_margin, section.bottom_margin)
+    assert [round(m.cm, 1) for m in margins] == [4.0, 3.0, 3.0, 3.0]
+    body = doc.styles["Body Text"]
+    assert doc.styles["Normal"].font.name == "Times New Roman"
+    assert body.font.size.pt == 12 and body.paragraph_format.line_spacing == 1.5
+    assert Cm(0) < section.page_width
+    # linked beside the PDF on every page
+    index = (run / "site" / "index.html").read_text(encoding="utf-8")
+    assert f'href="{result.docx.name}" download' in index and "Unduh DOCX" in index

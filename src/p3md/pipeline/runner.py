@@ -736,6 +736,7 @@ class _Run(GateSteps):
             extra={
                 "site": {"key": getattr(self, "site_key", None), "renderer": renderer},
                 "pdf": getattr(self, "pdf_record", None),
+                "docx": getattr(self, "docx_record", None),
                 "only": sorted(self.selected) if len(self.selected) < len(self.stages) else None,
                 "forced": self.force,
             },
@@ -815,6 +816,9 @@ class _Run(GateSteps):
             self.echo(f"PDF:  {_rel(self.out_dir / pdf['path'])} ({pdf.get('engine')})")
         elif getattr(self, "pdf_problem", None):
             self.echo(f"PDF:  not made: {self.pdf_problem}")
+        docx = getattr(self, "docx_record", None)
+        if docx and docx.get("path"):
+            self.echo(f"Word: {_rel(self.out_dir / docx['path'])}")
 
     def _pdf_record(self, result: Any, site_dir: Path) -> dict[str, Any] | None:
         """The manifest's entry for the book's PDF: path in the run folder, SHA-256, engine."""
@@ -826,6 +830,18 @@ class _Run(GateSteps):
             "sha256": sha256_file(Path(pdf)),
             "engine": getattr(result, "pdf_engine", None),
             "seconds": round(float(getattr(result, "pdf_seconds", 0.0)), 3),
+        }
+
+    def _docx_record(self, result: Any, site_dir: Path) -> dict[str, Any] | None:
+        """The manifest's entry for the book's Word copy: path in the run folder, SHA-256."""
+        docx = getattr(result, "docx", None)
+        if docx is None or not Path(docx).is_file():
+            return None
+        return {
+            "path": f"site/{Path(docx).relative_to(site_dir).as_posix()}",
+            "sha256": sha256_file(Path(docx)),
+            "engine": "pandoc-docx",
+            "seconds": round(float(getattr(result, "docx_seconds", 0.0)), 3),
         }
 
     def _site_key(self, run_dir: Path) -> str:
@@ -872,6 +888,7 @@ class _Run(GateSteps):
                     shutil.copy2(src, dst)
             self.echo("site ... skipped (unchanged)")
             self.pdf_record = (self.previous or {}).get("pdf")
+            self.docx_record = (self.previous or {}).get("docx")
             return prev_site.get("renderer"), self.staging / "site" / "index.html"
         pdf = render != HTML_ONLY
         if render in ("auto", HTML_ONLY):
@@ -897,6 +914,7 @@ class _Run(GateSteps):
             pass
         result = render(self.project_root, site_dir, **kwargs)
         self.pdf_record = self._pdf_record(result, site_dir)
+        self.docx_record = self._docx_record(result, site_dir)
         problems = [w for w in getattr(result, "warnings", []) or [] if str(w).startswith("pdf:")]
         self.pdf_problem = str(problems[0])[4:].strip().splitlines()[0] if problems else None
         name = getattr(result, "renderer", None) or getattr(render, "__name__", "custom")

@@ -300,22 +300,32 @@ def add_notebook_links(site: Path) -> int:
     return count
 
 
-#: the PDF's entry at the top of every page's sidebar (report text: Indonesian)
+#: the PDF's and the Word copy's entries at the top of every page's sidebar (report text)
 PDF_LINK = (
-    '<p class="p3md-pdf-link small px-3 my-2"><a href="{href}" download>'
-    '<i class="bi bi-file-earmark-pdf" aria-hidden="true"></i> Unduh PDF</a></p>'
+    '<a href="{href}" download><i class="bi bi-file-earmark-pdf" aria-hidden="true"></i> '
+    "Unduh PDF</a>"
+)
+DOCX_LINK = (
+    '<a href="{href}" download><i class="bi bi-file-earmark-word" aria-hidden="true"></i> '
+    "Unduh DOCX</a>"
 )
 _SIDEBAR_MENU = re.compile(r'<div class="sidebar-menu-container">')
 
 
-def add_pdf_link(site: Path, pdf: Path) -> int:
-    """Link the book's PDF ("Unduh PDF") at the top of the sidebar of every page."""
+def add_pdf_link(site: Path, pdf: Path | None, docx: Path | None = None) -> int:
+    """Link the book's PDF ("Unduh PDF") and Word copy ("Unduh DOCX") at the top of the
+    sidebar of every page."""
     count = 0
     for path, rel in _book_pages(site):
         doc = path.read_text(encoding="utf-8")
         if 'class="p3md-pdf-link' in doc:
             continue
-        line = PDF_LINK.format(href=html.escape(_rel(pdf.relative_to(site), rel)))
+        links = [
+            template.format(href=html.escape(_rel(f.relative_to(site), rel)))
+            for template, f in ((PDF_LINK, pdf), (DOCX_LINK, docx))
+            if f is not None
+        ]
+        line = f'<p class="p3md-pdf-link small px-3 my-2">{" · ".join(links)}</p>'
         new, n = _SIDEBAR_MENU.subn(lambda m, line=line: m.group(0) + line, doc, count=1)
         if n:
             path.write_text(new, encoding="utf-8")

@@ -20,6 +20,7 @@ from p3md.codebook import DESIGN_FILE, load_codebook, read_yaml
 from p3md.markup import md
 from p3md.pipeline.stages import book_chapters, default_registry
 from p3md.site import bench_figure, bench_page, offline, pages, readers, smalldocs_ui, thesis
+from p3md.site import docx as book_docx
 from p3md.site import downloads as site_downloads
 from p3md.site import pdf as book_pdf
 from p3md.site.bib import parse_bib
@@ -50,6 +51,8 @@ class RenderResult:
     pdf: Path | None = None  # the book as one PDF, inside site_dir
     pdf_engine: str | None = None  # "quarto-typst" or "pandoc-typst"
     pdf_seconds: float = 0.0
+    docx: Path | None = None  # the book as a Word document, inside site_dir
+    docx_seconds: float = 0.0
 
 
 def choose_renderer(prefer: str | None = None) -> str:
@@ -455,19 +458,25 @@ def render_site(
         warnings += offline.make_offline(site, run_dir)
     add_download_links(site)
     add_notebook_links(site)
-    made = None
+    made = word = None
     if pdf:
         words = smalldocs_ui.translations(cfg, str(cfg.get("lang") or "en"))
+        try:  # the Word copy from the same pages, before the sidebar gets the links
+            word = book_docx.build_docx(site, run_dir, cfg, order)
+        except book_docx.DocxError as exc:
+            warnings.append(f"docx: {exc}")
         try:
             made = book_pdf.build_pdf(chosen, site, run_dir, cfg, order, words, quarto_file)
         except book_pdf.PdfError as exc:
             warnings.append(f"pdf: {exc}")
-        else:
-            add_pdf_link(site, made.path)
+        if made is not None or word is not None:
+            add_pdf_link(site, made.path if made else None, word.path if word else None)
     if wanted_site is not None and wanted_site != site.resolve():
         shutil.copytree(site, wanted_site, dirs_exist_ok=True)
         site = wanted_site
     result = RenderResult(chosen, site, time.perf_counter() - t0, warnings)
+    if word is not None:
+        result.docx, result.docx_seconds = site / word.path.name, word.seconds
     if made is not None:
         result.pdf, result.pdf_engine, result.pdf_seconds = (
             site / made.path.name,

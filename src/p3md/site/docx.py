@@ -1,0 +1,130 @@
+"""The book as a Word document for supervisors (issue 18, Deliver 7): ``<site>/<name>.docx``.
+
+Made with pandoc (the binary of ``pypandoc-binary``, from PyPI with ``make setup``) from the
+same pages as the site shows them, under either renderer, exactly as :mod:`p3md.site.pdf`'s
+pandoc path reads them: each page's main column, without code, download links and site-only
+blocks. One pandoc call writes the whole book, so Word gets native tables (pandoc's docx
+writer), the floats' captions with the site's numbers ("Tabel 6.1: ..."), numbered chapter
+headings ("6 Deskripsi ..."; appendices "A ..."), the figures as pictures, and the thesis page
+set-up of ``templates/reference.docx`` (A4, Times New Roman 12, 1.5 line spacing, margins
+4-3-3-3 cm, checked by a test). ``templates/tables.lua`` moves each table's note under it.
+Quarto's own ``docx`` format would need a second Quarto render of the book (about a minute
+here); pandoc from the rendered pages takes seconds and gives the two renderers one Word copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from p3md.site import pdf as book_pdf
+
+REFERENCE_DOCX = book_pdf.TEMPLATES / "reference.docx"
+# the PDF's build folder: _prepare writes the pages' embedded images there ("/_pdf/assets/")
+BUILD_DIR = book_pdf.BUILD_DIR
+
+
+class DocxError(RuntimeError):
+    """The Word copy could not be made (the site itself is fine)."""
+
+
+@dataclass
+class DocxResult:
+    path: Path
+    seconds: float
+
+    def sha256(self) -> str:
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+
+
+def docx_name(cfg: dict[str, Any]) -> str:
+    """The Word copy's file name: the PDF's, with ``.docx``."""
+    return Path(book_pdf.pdf_name(cfg)).with_suffix(".docx").name
+
+
+def _title_args(cfg: dict[str, Any]) -> list[str]:
+    """The title page from the book's metadata (pandoc's Title, Subtitle and Author styles)."""
+    book = cfg.get("book") or {}
+    authors = book.get("author") or []
+    authors = [authors] if isinstance(authors, str) else [str(a) for a in authors]
+    args = [f"--metadata=title:{book.get('title', '')}"]
+    if book.get("subtitle"):
+        args.append(f"--metadata=subtitle:{book['subtitle']}")
+    args += [f"--metadata=author:{a}" for a in authors]
+    return args
+
+
+def _notice(cfg: dict[str, Any]) -> str:
+    footer = (((cfg.get("book") or {}).get("page-footer") or {}).get("center")) or ""
+    return f"<p><strong>{html.escape(footer)}</strong></p>\n" if footer else ""
+
+
+def build_docx(
+    site: Path, run_dir: Path, cfg: dict[str, Any], pages: list[tuple[Path, str]]
+) -> DocxResult:
+    """Write ``<site>/<name>.docx`` from the rendered pages ((html path, number) in book order).
+
+    Raises :class:`DocxError`.
+    """
+    t0 = time.perf_counter()
+    try:
+        import pypandoc
+    except ImportError as exc:  # pragma: no cover - in the lock
+        raise DocxError(f"the Word copy needs pypandoc-binary ({exc}); run `make setup`") from exc
+    build = run_dir / BUILD_DIR
+    assets = build / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    docs = {p: (site / p).read_text(encoding="utf-8") for p, _ in pages if (site / p).is_file()}
+    labels = {
+        m.group(1)
+        for doc in docs.values()
+        for m in re.finditer(r'\sid="((?:tbl|fig)-[A-Za-z0-9_-]+)"', doc)
+        if not m.group(1).endswith("-caption")
+    }
+    parts = [_notice(cfg)]
+    for page, number in pages:
+        if page not in docs:
+            continue
+        title, body = book_pdf._main_column(docs[page])
+        body = book_pdf._prepare(body, page, site, labels, assets)
+        # images: _prepare writes paths from the run folder's root ("/figures/x.png")
+        body = re.sub(r'(<img\b[^>]*?\bsrc=")/', r"\1", body)
+        heading = f"{number} {title}" if number else title
+        parts.append(f"<h1>{html.escape(heading)}</h1>\n{body}\n")
+    out = build / docx_name(cfg)
+    try:
+        pypandoc.convert_text(
+            "\n".join(parts),
+            "docx",
+            format="html",
+            outputfile=str(out),
+            extra_args=[
+                f"--reference-doc={REFERENCE_DOCX}",
+                f"--resource-path={run_dir}",
+                "--toc",
+                "--toc-depth=2",
+                *_title_args(cfg),
+                f"--metadata=lang:{cfg.get('lang') or 'id'}",
+                f"--metadata=toc-title:{_toc_title(cfg)}",
+            ],
+            filters=[str(book_pdf.TABLES_FILTER)],
+        )
+    except (RuntimeError, OSError) as exc:
+        raise DocxError(f"pandoc could not write the Word copy: {exc}") from exc
+    dest = site / out.name
+    shutil.move(out, dest)
+    shutil.rmtree(build, ignore_errors=True)
+    return DocxResult(dest, time.perf_counter() - t0)
+
+
+def _toc_title(cfg: dict[str, Any]) -> str:
+    from p3md.site import smalldocs_ui
+
+    words = smalldocs_ui.translations(cfg, str(cfg.get("lang") or "en"))
+    return words.get("toc-title-document", "Contents")
