@@ -55,6 +55,7 @@ from p3md.paths import resolve, stage_folders
 from p3md.reporting import figures, save_figure, save_table, text, views
 from p3md.scoring.wioi import score_wioi_satisfaction, score_wioi_tests
 from p3md.stats import prepost, pvalues
+from p3md.words import word
 
 cb = load_codebook(resolve(codebook_path), data_dir=resolve(data_dir))  # design.yaml kabupaten bila ada
 run = stage_folders("wioi", out_dir)  # out_dir None: baca reports/, tulis ke scratch/
@@ -128,7 +129,7 @@ save_table(views.satisfaction_view(sat), "tbl-wioi-kepuasan", out_dir=out, lang=
 # %%
 display(Markdown(text.decision_sentence(
     "kepuasan sebelum dan sesudah pendampingan" if lang == "id" else "in satisfaction before and after",
-    float(sat["p"].iloc[0]), alpha_difference, statistic=str(sat["test"].iloc[0]), kind="perbedaan",
+    float(sat["p"].iloc[0]), alpha_difference, statistic=word(sat["test"].iloc[0], lang), kind="perbedaan",
     method=pvalues.method_label(sat["p_method"].iloc[0], lang), lang=lang)))
 
 # %%

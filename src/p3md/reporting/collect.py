@@ -142,21 +142,24 @@ def conclusion_inputs(out_dir: str | Path) -> dict[str, Any]:
     pooled = _try(out_dir, "tbl-kw-status-gabungan")
     kruskal: dict[str, pd.DataFrame] = {}
     if pooled is not None:
+        from p3md.reporting.views.hypotheses import STAT_KIND
+
+        # The pooled status table (stage 05): Kruskal-Wallis of the outcome across the village
+        # status, and Spearman of the status rank (``status_rank``, the notebook's column) with it.
         for _, r in pooled.iterrows():
-            kind, *parts = str(r["Kode"]).split("|")
             sig = str(r["Keputusan"]) in ("Berbeda nyata", "Berhubungan nyata")
-            if kind == "spearman":
+            if r[STAT_KIND] == "rs":
                 rows.append(
                     {
-                        "x": parts[0],
-                        "y": parts[1],
-                        "group": parts[2],
+                        "x": "status_rank",
+                        "y": str(r["Kode"]),
+                        "group": "all",
                         "rho": float(r["Statistik"]),
                         "significant": sig,
                     }
                 )
-            elif kind == "kruskal":
-                kruskal[parts[1]] = pd.DataFrame([{"outcome": parts[0], "significant": sig}])
+            elif r[STAT_KIND] == "H":
+                kruskal["status"] = pd.DataFrame([{"outcome": str(r["Kode"]), "significant": sig}])
     if rows:
         kwargs["spearman"] = pd.DataFrame(rows)
     role = _try(out_dir, "tbl-beda-peran")

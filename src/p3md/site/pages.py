@@ -22,6 +22,7 @@ from p3md.markup import Md, md, md_code
 from p3md.reporting import text
 from p3md.site import readers
 from p3md.stats import sampling
+from p3md.words import word
 
 GENERATED = "_generated"
 #: A multi-district run folder: the districts' run folders and their index (written by
@@ -362,7 +363,7 @@ def reproducibility(manifest: dict[str, Any], renderer: str) -> str:
         out.append(
             md_table(
                 ["tahap", "detik", "status"],
-                [[cell(n), cell(s), cell(t)] for n, s, t in stages],
+                [[cell(n), cell(_seconds(s)), cell(word(t))] for n, s, t in stages],
                 "Waktu setiap tahap proses",
                 "tbl-repro-waktu",
             )
@@ -398,6 +399,14 @@ def _json_block(value: Any) -> str:
     return f"{fence}json\n{text}\n{fence}\n"
 
 
+def _seconds(value: str) -> str:
+    """Seconds as the manifest reader gives them ("3.21") with a decimal comma."""
+    try:
+        return text.num(float(value), 2)
+    except ValueError:
+        return value
+
+
 def _grouped(digest: Any, size: int = 16) -> str:
     """A hex digest in groups of ``size`` characters, so that it can wrap in a table cell (as
     key fingerprints are printed); the manifest keeps it in one piece."""
@@ -410,15 +419,20 @@ def _plain(v: Any) -> str:
 
 
 # ------------------------------------------------------------------------- codebook (metode)
+def _dec(value: float) -> str:
+    """A band limit with a decimal comma (``5,6``), whole numbers without decimals."""
+    return f"{value:g}".replace(".", ",")
+
+
 def _bands_text(bands: list[Any]) -> str:
     parts, lo = [], None
     for b in bands:
         upto = b.upto if hasattr(b, "upto") else b["upto"]
         score = b.score if hasattr(b, "score") else b["score"]
         if upto is None:
-            parts.append(f"> {lo:g} → {score}" if lo is not None else f"semua → {score}")
+            parts.append(f"> {_dec(lo)} → {score}" if lo is not None else f"semua → {score}")
         else:
-            parts.append(f"≤ {upto:g} → {score}")
+            parts.append(f"≤ {_dec(upto)} → {score}")
         lo = upto
     return "; ".join(parts)
 
@@ -451,7 +465,7 @@ def codebook_tables(cb: Codebook) -> str:
             [
                 f"{cell(v.name_id)} ({cell(vid, code=True)})",
                 cell(v.source),
-                cell(cb.raters.get(v.rater, v.rater)),
+                cell(cb.raters.get(v.rater) or word(v.rater)),
                 cell(n_text),
                 f"{lo}–{hi}",
                 cell(cats),
@@ -523,8 +537,8 @@ def codebook_tables(cb: Codebook) -> str:
     out.append(
         f"\nPopulasi {cell(s['population_villages'])} desa, margin galat "
         f"{cell(text.num(s['error_margin']))}, rumus {cell(s['formula'])}, alokasi "
-        f"{cell(s['allocation'])} dengan pembulatan "
-        f"{cell(s['allocation_rounding'], code=True)}.\n"
+        f"{cell(word(s['allocation']))} dengan pembulatan "
+        f"{cell(word(s['allocation_rounding']))}.\n"
     )
     out.append("\n## Penyimpangan dari teks tesis\n")
     out.append(

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from p3md.words import word
 from p3md.codebook import Codebook
 from p3md.stats.grim import (
     grim_candidates,
@@ -55,6 +56,10 @@ WORDS: dict[str, dict[str, str]] = {
     "t8_vs_t2": {"id": "Desa T8 vs T2: {name}", "en": "T8 vs T2 villages: {name}"},
     "allocation": {"id": "Alokasi T8 ({rule}): {name}", "en": "T8 allocation ({rule}): {name}"},
     "allocation_total": {"id": "jumlah", "en": "total"},
+    "allocation_source": {
+        "id": "Tesis, Tabel 8; alokasi proporsional (desa kecamatan / desa kabupaten × sampel)",
+        "en": "Thesis, Tabel 8; proportional allocation (kecamatan villages / villages × sample)",
+    },
     "allocation_sum": {
         "id": "jumlah bagian yang dialokasikan = {n}",
         "en": "sum of allocated parts = {n}",
@@ -157,6 +162,11 @@ def _id_num(x: float, decimals: int = 0) -> str:
     return s.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
+def _n(x: float, decimals: int, lang: str) -> str:
+    """A number of the computation text in the report's language (``0,594`` / ``0.594``)."""
+    return _id_num(x, decimals) if lang == "id" else f"{x:,.{decimals}f}"
+
+
 def _row(
     check: str, source: str, computation: str, printed: Any, recomputed: Any, ok: bool
 ) -> dict:
@@ -202,7 +212,7 @@ def _table_sums(
         printed = int(wide.loc[col_total_row, c])
         rows.append(
             _row(
-                _w("column_sum", lang, table=table, name=c),
+                _w("column_sum", lang, table=table, name=c.replace("_", " ")),
                 source,
                 " + ".join(str(int(v)) for v in body[c]) + f" = {_id_num(total)}",
                 _id_num(printed),
@@ -299,8 +309,8 @@ def _table8_checks(published: Published, cb: Codebook, lang: str) -> list[dict]:
             printed = int(t8.loc[name, "respondents"])
             rows.append(
                 _row(
-                    _w("allocation", lang, rule=rule, name=name),
-                    "Tesis, Tabel 8; rumus n_i = (N_i/N) n",
+                    _w("allocation", lang, rule=word(rule, lang), name=name),
+                    _w("allocation_source", lang),
                     f"{int(sizes[name])}/{int(N)} x {n} = {_id_num(exact, 3)} -> {int(alloc[name])}",  # noqa: E501
                     printed,
                     int(alloc[name]),
@@ -309,7 +319,7 @@ def _table8_checks(published: Published, cb: Codebook, lang: str) -> list[dict]:
             )
         rows.append(
             _row(
-                _w("allocation", lang, rule=rule, name=_w("allocation_total", lang)),
+                _w("allocation", lang, rule=word(rule, lang), name=_w("allocation_total", lang)),
                 "Tesis, Tabel 8",
                 _w("allocation_sum", lang, n=int(alloc.sum())),
                 value(published, "t8_jumlah_respondents"),
@@ -376,11 +386,12 @@ def _instrument_checks(published: Published, cb: Codebook, lang: str) -> list[di
     for id_ in ("t9_r_table", "t10_r_table", "txt_r_critical"):
         rows.append(
             _row(
-                _w("critical_r", lang, n=n_pilot, id=id_),
+                _w("critical_r", lang, n=n_pilot, id=record(published, id_)["source"]),
                 record(published, id_)["source"],
-                f"t = t_0.975({n_pilot - 2}); r = t / sqrt({n_pilot - 2} + t^2) = {r_crit:.4f}",
+                f"t = t_{_n(0.975, 3, lang)}({n_pilot - 2}); r = t / sqrt({n_pilot - 2} + t^2) = "
+                f"{_n(r_crit, 4, lang)}",
                 record(published, id_)["printed"],
-                f"{r_crit:.3f}",
+                _n(r_crit, 3, lang),
                 round(r_crit, 3) == value(published, id_),
             )
         )
@@ -391,7 +402,7 @@ def _instrument_checks(published: Published, cb: Codebook, lang: str) -> list[di
         _row(
             _w("range_low", lang),
             "Tesis, Bab III C.1.a; Tabel 10",
-            f"min r hitung = {rs.min():.3f} ({record(published, low)['description']})",
+            f"min r hitung = {_n(rs.min(), 3, lang)} ({record(published, low)['description']})",
             record(published, "txt_r_range_min")["printed"],
             _id_num(rs.min(), 3),
             rs.min() == value(published, "txt_r_range_min"),
@@ -401,7 +412,7 @@ def _instrument_checks(published: Published, cb: Codebook, lang: str) -> list[di
         _row(
             _w("range_high", lang),
             "Tesis, Bab III C.1.a; Tabel 10",
-            f"max r hitung = {rs.max():.3f} ({record(published, rs.idxmax())['description']})",
+            f"max r hitung = {_n(rs.max(), 3, lang)} ({record(published, rs.idxmax())['description']})",
             record(published, "txt_r_range_max")["printed"],
             _id_num(rs.max(), 3),
             rs.max() == value(published, "txt_r_range_max"),
@@ -575,7 +586,7 @@ def _wioi_checks(published: Published, lang: str) -> list[dict]:
 def _cross_reference_rows(published: Published, lang: str) -> list[dict]:
     return [
         _row(
-            _w("cross_reference", lang, id=x["id"]),
+            _w("cross_reference", lang, id=f"{x.get('says', x['id'])} ({x.get('source', '')})"),
             x["source"],
             x["reason"][lang],
             x["says"],

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from p3md import PROJECT_ROOT
+from p3md.words import word
 from p3md.codebook import read_yaml
 from p3md.stats.errors import StatsInputError
 
@@ -253,7 +254,7 @@ def describe_check(
         if level is not None
         else ""
     )
-    return template.format(at=at, **{k: v for k, v in check.items() if k != "kind"})
+    return template.format(at=at, **{k: word(v, lang) for k, v in check.items() if k != "kind"})
 
 
 def shown_value(value: Any, lang: str = "id") -> Any:

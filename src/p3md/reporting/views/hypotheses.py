@@ -186,6 +186,11 @@ def status_category_view(
     return pd.DataFrame(rows)
 
 
+#: The statistic column of the pooled status table: its kind ("H" Kruskal-Wallis, "rs"
+#: Spearman), read back by :func:`p3md.reporting.collect.conclusion_inputs`.
+STAT_KIND = "Jenis statistik"
+
+
 def status_pooled_view(kw: pd.DataFrame, sp: pd.DataFrame) -> pd.DataFrame:
     """Pooled Kruskal-Wallis across statuses and Spearman of status rank with Y (one row each)."""
     k = kw.iloc[0]
@@ -194,8 +199,9 @@ def status_pooled_view(kw: pd.DataFrame, sp: pd.DataFrame) -> pd.DataFrame:
         [
             {
                 "Uji": f"Kruskal-Wallis {k['outcome']} menurut status desa",
-                "Kode": f"kruskal|{k['outcome']}|status",
+                "Kode": str(k["outcome"]),
                 "n": int(k["n"]),
+                STAT_KIND: "H",
                 "Statistik": k["H"],
                 "df": int(k["df"]),
                 "p": k["p"],
@@ -205,8 +211,9 @@ def status_pooled_view(kw: pd.DataFrame, sp: pd.DataFrame) -> pd.DataFrame:
             },
             {
                 "Uji": f"Spearman peringkat status desa dengan {s['y']}",
-                "Kode": f"spearman|{s['x']}|{s['y']}|all",
+                "Kode": str(s["y"]),
                 "n": int(s["n"]),
+                STAT_KIND: "rs",
                 "Statistik": s["rho"],
                 "df": None,
                 "p": s["p"],

@@ -22,7 +22,7 @@ def sampling_view(
         "kecamatan": "Kecamatan",
         "villages": villages_column,
         "published_villages": "Jumlah desa (Tabel 8)",
-        "exact_share": "Bagian proporsional N_i/N·n",
+        "exact_share": "Bagian proporsional (desa kecamatan / desa kabupaten × sampel)",
         "allocated": "Sampel (sisa terbesar)",
         "allocated_round": "Sampel (dibulatkan)",
         "published_respondents": "Jumlah responden (Tabel 8)",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from p3md.words import word
 from p3md.reporting.views.common import methods, rename
 from p3md.stats.pvalues import method_label
 
@@ -153,7 +154,7 @@ def aspect_view(results: dict[str, pd.DataFrame], cb) -> pd.DataFrame:
 def satisfaction_view(sat: pd.DataFrame) -> pd.DataFrame:
     s = sat.iloc[0]
     row = {
-        "Uji": s["test"],
+        "Uji": word(s["test"]),
         "n sebelum": int(s["n_before"]),
         "n sesudah": int(s["n_after"]),
         "Puas sebelum (%)": 100 * s["prop_before"],
