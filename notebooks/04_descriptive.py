@@ -114,6 +114,7 @@ for var in x_vars:
 # %%
 #| label: fig-sebaran-x-peran
 #| fig-cap: "Sebaran kategori variabel karakteristik (X) menurut kelompok"
+#| fig-alt: "Diagram batang berdampingan, satu panel per variabel karakteristik: persentase responden setiap kelompok pada setiap kategori, dari terendah ke tertinggi, menurut batas kategori buku kode"
 long_x = views.long_distribution({v: dists[v] for v in x_vars}, names, roles=cb.groups)
 fig = figures.plot_categories_by_role(long_x, orders={names[v]: views.category_labels_low_to_high(cb, v) for v in x_vars})
 save_figure(fig, "fig-sebaran-x-peran", out)
@@ -144,5 +145,6 @@ display(Markdown(" ".join(
 # %%
 #| label: fig-sebaran-y-peran
 #| fig-cap: "Sebaran skor variabel hasil (Y) menurut kelompok"
+#| fig-alt: "Diagram kotak dengan satu titik per responden, satu panel per variabel hasil: skor total setiap kelompok berdampingan"
 fig = figures.plot_scores_by_role(fac, y_vars, titles=names)
 save_figure(fig, "fig-sebaran-y-peran", out)

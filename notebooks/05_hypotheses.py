@@ -168,6 +168,7 @@ if status_outcomes:
 # %%
 #| label: fig-kinerja-status
 #| fig-cap: "Skor total variabel hasil utama menurut status desa dan kelompok"
+#| fig-alt: "Diagram kotak skor total variabel hasil utama menurut status desa, dari yang paling tertinggal ke yang paling mandiri, terpisah untuk setiap kelompok"
 save_figure(figures.plot_scores_by_status(village, outcome, status_order=statuses, ylabel=outcome_words), "fig-kinerja-status", out)
 
 # %% [markdown]

@@ -135,4 +135,5 @@ display(Markdown(text.decision_sentence(
 # %%
 #| label: fig-wioi-berpasangan
 #| fig-cap: "Skor pre-test dan post-test setiap peserta pelatihan Desa Wioi"
+#| fig-alt: "Satu garis per peserta yang menghubungkan skor pre-test dengan skor post-test"
 save_figure(figures.plot_paired_lines(wide.reset_index()), "fig-wioi-berpasangan", out)

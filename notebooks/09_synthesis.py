@@ -103,6 +103,7 @@ save_table(meta_views.role_districts_view(effects, weights, alpha_difference), "
 # %%
 #| label: fig-forest-beda-peran
 #| fig-cap: "Forest plot beda tingkat kinerja PLD dan PDP per kabupaten (r rank-biserial) dan efek gabungannya"
+#| fig-alt: "Forest plot: r rank-biserial beda kinerja PLD dan PDP per kabupaten dengan selang kepercayaan 95%, dan belah ketupat efek gabungan di bawah"
 role_rows = meta_views.district_ci(effects[effects["effect"] == meta.ROLE_EFFECT], alpha_difference).merge(
     weights, on=["district", "effect"])
 save_figure(meta_figures.plot_forest(role_rows, summary.set_index("effect").loc[meta.ROLE_EFFECT],
@@ -121,6 +122,7 @@ save_table(meta_views.spearman_districts_view(effects, x_vars), "tbl-sintesis-sp
 # %%
 #| label: fig-forest-spearman
 #| fig-cap: "Forest plot korelasi Rank Spearman X1-X7 dengan tingkat kinerja (Y) per kabupaten"
+#| fig-alt: "Panel forest plot, satu per karakteristik X1 sampai X7: korelasi Spearman per kabupaten dengan selang kepercayaan dan efek gabungan"
 pooled_x = [x for x in x_vars if (summary.set_index("effect").loc[x, "k"] >= 2)]
 x_rows = meta_views.district_ci(effects[effects["effect"].isin(pooled_x)], alpha_difference).merge(
     weights, on=["district", "effect"])
@@ -142,6 +144,7 @@ display(Markdown(text.league_sentence(ranking, p0, top, "95", lang)))
 # %%
 #| label: fig-funnel-baik
 #| fig-cap: "Funnel plot persentase pendamping berkinerja Baik menurut jumlah pendamping per kabupaten"
+#| fig-alt: "Funnel plot: persentase pendamping berkinerja Baik tiap kabupaten terhadap jumlah pendamping, dengan batas kendali 95% dan 99,8% di sekitar rata-rata"
 save_figure(meta_figures.plot_funnel(ranking, league.funnel_curves(p0, int(ranking["n"].max() * 1.1)), p0, top=top, lang=lang),
             "fig-funnel-baik", out)
 

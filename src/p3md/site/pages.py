@@ -325,10 +325,16 @@ def reproducibility(manifest: dict[str, Any], renderer: str) -> str:
     inputs = readers.manifest_inputs(manifest)
     if inputs:
         out.append("## Data masukan {.unnumbered}\n")
+        # The size column only when the manifest records sizes (an empty column says nothing).
+        sized = any(str(z).strip() for _, _, z in inputs)
         out.append(
             md_table(
-                ["berkas", "SHA-256 (per 16 karakter)", "bita"],
-                [[cell(p, code=True), cell(_grouped(s), code=True), cell(z)] for p, s, z in inputs],
+                ["berkas", "SHA-256 (per 16 karakter)"] + (["bita"] if sized else []),
+                [
+                    [cell(p, code=True), cell(_grouped(s), code=True)]
+                    + ([cell(text.num(int(z), 0) if str(z).isdigit() else z)] if sized else [])
+                    for p, s, z in inputs
+                ],
                 "Sidik SHA-256 berkas masukan",
                 "tbl-repro-masukan",
             )
