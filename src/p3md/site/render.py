@@ -221,8 +221,6 @@ def write_generated(project_dir: Path, run_dir: Path, renderer: str) -> list[str
     parts.update(_thesis_parts(project_dir, run_dir, manifest, cb))
     for name, text in parts.items():
         (gen / name).write_text(text, encoding="utf-8")
-    chapters = [src for src, _ in book_pages(load_config(run_dir / "_quarto.yml"), run_dir)]
-    thesis.write_lists(run_dir, chapters, pages.GENERATED)
     pages.validation_csv(suites, run_dir / pages.VALIDATION_CSV)
     if held:
         warnings.append(f"raw files with personal columns not published: {', '.join(held)}")
@@ -424,6 +422,9 @@ def render_site(
     stage(project_dir, run_dir)
     warnings = write_generated(project_dir, run_dir, chosen)
     fit_book(run_dir, markdown_title=chosen == "quarto")
+    # The lists of tables and figures read the book as fitted (the stages' chapters included).
+    chapters = [src for src, _ in book_pages(load_config(run_dir / "_quarto.yml"), run_dir)]
+    thesis.write_lists(run_dir, chapters, pages.GENERATED)
     missing = [
         src
         for src, _ in book_pages(load_config(run_dir / "_quarto.yml"), run_dir)

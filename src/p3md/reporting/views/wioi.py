@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from p3md.reporting.formatting import format_number
 from p3md.words import word
 from p3md.reporting.views.common import methods, rename
 from p3md.stats.pvalues import method_label
@@ -115,14 +116,14 @@ def ngain_view(per: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
     s = summary.iloc[0]
     rows.append(
         {
-            "Kelas N-gain": f"<g> kelas = {s['g_class']:.3f} ({s['g_class_label']})",
+            "Kelas N-gain": f"<g> kelas = {format_number(s['g_class'], 3)} ({s['g_class_label']})",
             "Jumlah peserta": int(s["n"]),
             "%": None,
         }
     )
     rows.append(
         {
-            "Kelas N-gain": f"rata-rata g individu = {s['g_mean_individual']:.3f} "
+            "Kelas N-gain": f"rata-rata g individu = {format_number(s['g_mean_individual'], 3)} "
             f"({s['g_mean_individual_label']})",
             "Jumlah peserta": int(s["n"] - s["n_excluded"]),
             "%": None,
