@@ -161,6 +161,21 @@ def test_lists_follow_book_order_and_skip_site_only_blocks(tmp_path):
         "cells": [
             {"cell_type": "code", "source": "#| label: tbl-a\n#| tbl-cap: \"Tabel A\"\nx"},
             {"cell_type": "code", "source": ["#| label: fig-b\n", "#| fig-cap: Gambar B\n"]},
+            {  # a table with a computed caption, shown as a div float (reporting.floats)
+                "cell_type": "code",
+                "source": "show_table(...)",
+                "outputs": [
+                    {
+                        "output_type": "display_data",
+                        "data": {
+                            "text/markdown": [
+                                "::: {#tbl-e}\n<table></table>\n\n",
+                                "[Tabel E \\(Tabel 13 tesis\\)]{.p3md-float-caption}\n:::\n",
+                            ]
+                        },
+                    }
+                ],
+            },
         ]
     }
     (tmp_path / "notebooks").mkdir()
@@ -175,7 +190,8 @@ def test_lists_follow_book_order_and_skip_site_only_blocks(tmp_path):
     )
     (tmp_path / "p.qmd").write_text("# P\n\n{{< include /_generated/part.qmd >}}\n", "utf-8")
     floats = thesis.book_floats(["notebooks/01.ipynb", "p.qmd", "missing.qmd"], tmp_path)
-    assert floats == [("tbl-a", "Tabel A"), ("fig-b", "Gambar B"), ("tbl-c", "Tabel C"),
+    assert floats == [("tbl-a", "Tabel A"), ("fig-b", "Gambar B"),
+                      ("tbl-e", "Tabel E (Tabel 13 tesis)"), ("tbl-c", "Tabel C"),
                       ("fig-d", "Gambar D")]
     page = thesis.lists(floats)
     assert page.index("Daftar Tabel") < page.index("- @tbl-a. Tabel A") < page.index("@tbl-c")

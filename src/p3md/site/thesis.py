@@ -430,7 +430,29 @@ def _drop_html_only(body: str) -> str:
     return "\n".join(out)
 
 
+#: A table shown as a div float in a Markdown output (:mod:`p3md.reporting.floats`).
+_DIV_FLOAT = re.compile(
+    r"^:::\s*\{#(?P<label>(?:tbl|fig)-[\w-]+)\}.*?^\[(?P<cap>.*?)\]\{\.p3md-float-caption\}",
+    re.M | re.S,
+)
+
+
+def _output_floats(cell: Mapping[str, Any]) -> list[tuple[str, str]]:
+    out = []
+    for o in cell.get("outputs", []) or []:
+        md_text = (o.get("data") or {}).get("text/markdown")
+        if md_text is None:
+            continue
+        md_text = "".join(md_text) if isinstance(md_text, list) else str(md_text)
+        for m in _DIV_FLOAT.finditer(md_text):
+            # the caption is Markdown-escaped in the float; the list escapes it again
+            out.append((m.group("label"), re.sub(r"\\(.)", r"\1", m.group("cap"))))
+    return out
+
+
 def _notebook_floats(path: Path) -> list[tuple[str, str]]:
+    """A notebook's floats in order: cells captioned by ``#|`` options, and tables shown as
+    div floats with a computed caption in a cell's output."""
     try:
         cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
     except (OSError, json.JSONDecodeError):
@@ -444,6 +466,7 @@ def _notebook_floats(path: Path) -> list[tuple[str, str]]:
         cap = opts.get("tbl-cap") or opts.get("fig-cap")
         if label.startswith(("tbl-", "fig-")) and cap:
             out.append((label, cap.strip().strip("\"'")))
+        out += _output_floats(c)
     return out
 
 
