@@ -135,9 +135,17 @@ def _row(text: str, start: str) -> str:
 def test_absent_bench_says_how_to_measure(tmp_path):
     assert load_bench(tmp_path) is None
     text = bench_part(None)
-    assert "Belum ada pengukuran" in text and "make bench" in text
+    assert "belum dibuat untuk laporan ini" in text and "make bench" in text
     assert "`bench.json`" in text
     assert "@tbl-" not in text and "@fig-" not in text  # nothing to refer to
+
+
+
+def test_absent_bench_shows_this_runs_stage_times():
+    text = bench_part(None, stages=[("sampling", "1.63", "ran"), ("scoring", "4.39", "skipped")])
+    assert "| sampling | 1,63 | dijalankan |" in text  # decimal comma, status in words
+    assert "| scoring | 4,39 | tidak berubah (dilewati) |" in text
+    assert "6,0 detik" in text
 
 
 def test_unreadable_bench_is_reported(tmp_path):
@@ -293,7 +301,7 @@ def test_rendered_page_with_measurements(bench, tmp_path):
 def test_rendered_page_without_measurements(tmp_path):
     site = _render(tmp_path, None)
     html = (site / "pages" / "kinerja-komputasi.html").read_text(encoding="utf-8")
-    assert "Belum ada pengukuran" in html and "make bench" in html
+    assert "belum dibuat untuk laporan ini" in html and "make bench" in html
     repro = (site / "pages" / "reproduksibilitas.html").read_text(encoding="utf-8")
     assert 'href="kinerja-komputasi.html"' in repro
     summary = (site / "pages" / "summary-en.html").read_text(encoding="utf-8")

@@ -20,6 +20,7 @@ from typing import Any
 from p3md.bench.verdicts import EDIT_STAGE, NLOGN_EXPONENT
 from p3md.bench.verdicts import verdicts as compute_verdicts
 from p3md.site.pages import cell, md_table
+from p3md.words import word
 
 BENCH_FILE = "bench.json"
 FIGURE_LABEL = "fig-kinerja-skala"
@@ -503,22 +504,51 @@ def _scale(bench: dict[str, Any], figure: bool) -> str:
 
 
 # ------------------------------------------------------------------------- the part
-def absent_part() -> str:
-    return (
-        "::: {.callout-note}\n## Belum ada pengukuran\n\n"
-        "Belum ada pengukuran kinerja untuk laporan ini: folder laporan tidak memuat "
-        "`bench.json`. Untuk mengukur, jalankan dari akar repositori:\n\n"
+def absent_part(stages: list[tuple[str, str, str]] | None = None) -> str:
+    """No ``bench.json``: what the appendix measures and how to fill it, and meanwhile this
+    run's own stage times (``stages`` from the manifest, :func:`p3md.site.readers.manifest_stages`),
+    so the appendix is never an empty page."""
+    out = [
+        "::: {.callout-note}\n## Pengukuran `make bench` belum dibuat untuk laporan ini\n\n"
+        "Lampiran ini melaporkan pengukuran kinerja komputasi yang dibuat terpisah dengan "
+        "`make bench`; folder laporan ini belum memuat hasilnya (`bench.json`). Untuk mengisinya, "
+        "jalankan dari akar repositori:\n\n"
         "```bash\nmake bench                  # ukuran lengkap, tiga ulangan\n"
         'make bench ARGS="--quick"   # satu ulangan, lebih cepat\n```\n\n'
         "Perintah itu menulis `reports/bench.json` lalu membuat ulang situs, sehingga "
         "hasilnya tampil di halaman ini.\n:::\n"
-    )
+    ]
+    timed = []
+    for name, seconds, status in stages or []:
+        try:
+            timed.append((name, float(seconds), status))
+        except ValueError:
+            continue
+    if timed:
+        total = sum(t for _, t, _ in timed)
+        out.append(
+            "Sementara itu, waktu tahap-tahap **proses yang membuat laporan ini** (dari "
+            f"`manifest.json`; jumlah {num(total, 1)} detik waktu tahap, tanpa gerbang dan "
+            "situs; tahap yang tidak berubah diambil dari proses sebelumnya):\n"
+        )
+        out.append(
+            md_table(
+                ["tahap", "detik", "status"],
+                [[cell(n), num(t, 2), cell(word(st))] for n, t, st in timed],
+            )
+        )
+    return "\n".join(out)
 
 
-def bench_part(bench: dict[str, Any] | None, figure: bool = False) -> str:
-    """Markdown of the page part; ``figure`` = the scale figure was saved for this run."""
+def bench_part(
+    bench: dict[str, Any] | None,
+    figure: bool = False,
+    stages: list[tuple[str, str, str]] | None = None,
+) -> str:
+    """Markdown of the page part; ``figure`` = the scale figure was saved for this run;
+    ``stages`` = this run's stage times, shown when there is no measurement."""
     if bench is None:
-        return absent_part()
+        return absent_part(stages)
     if "error" in bench and "machine" not in bench:
         return (
             "::: {.callout-warning}\n`bench.json` tidak dapat dibaca "

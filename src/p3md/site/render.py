@@ -216,7 +216,9 @@ def write_generated(project_dir: Path, run_dir: Path, renderer: str) -> list[str
         "metode-parameter.qmd": pages.method_parameters(manifest),
         "kamus-data.qmd": pages.data_dictionary(cb) + pages.downloads(run_dir, raw, held, captions),
         "varian-label.qmd": pages.label_variants(cb),
-        "kinerja-komputasi.qmd": bench_page.bench_part(bench, figure),
+        "kinerja-komputasi.qmd": bench_page.bench_part(
+            bench, figure, readers.manifest_stages(manifest)
+        ),
     }
     parts.update(_thesis_parts(project_dir, run_dir, manifest, cb))
     for name, text in parts.items():
