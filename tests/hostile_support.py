@@ -112,7 +112,10 @@ def browse(sites: list[Path], profile: Path, shots: dict[str, Path] | None = Non
                         page = context.new_page()
                         page.on(
                             "dialog",
-                            lambda d, k=key: (visit.dialogs.append(f"{k}: {d.message}"), d.dismiss()),
+                            lambda d, k=key: (
+                                visit.dialogs.append(f"{k}: {d.message}"),
+                                d.dismiss(),
+                            ),
                         )
                         page.goto(base + rel, wait_until="load")
                         page.wait_for_timeout(150)  # let onload/ontoggle/onerror handlers run

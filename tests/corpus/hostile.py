@@ -53,7 +53,7 @@ XSS = [
     ("iframe_js", '<iframe src="javascript:alert(9005)"></iframe>'),
     ("a_js_href", '<a href="javascript:alert(9006)">klik</a>'),
     ("md_js_link", "[klik](javascript:alert(9007))"),
-    ("attr_break", "\" onmouseover=\"alert(9008)\" x=\""),
+    ("attr_break", '" onmouseover="alert(9008)" x="'),
     ("details_ontoggle", "<details open ontoggle=alert(9009)>"),
     ("style_close", "</style><script>alert(9010)</script>"),
     ("textarea_close", "</textarea></title><img src=x onerror=alert(9011)>"),
@@ -148,9 +148,13 @@ def placements() -> Iterator[Payload]:
         yield Payload(name, _p(name), f"design.yaml {field}")
     for name, field in CODEBOOK_FIELDS.items():
         yield Payload(name, _p(name), f"codebook {field}")
+    for name, field in MAPPING_FIELDS.items():
+        yield Payload(name, _p(name), f"form export + mapping.yaml: {field}")
 
 
-#: design.yaml free-text fields (besides the kecamatan names).
+#: design.yaml free-text fields (besides the kecamatan names). The site does not show the
+#: province and the survey period (so they are checked for safety, not for literal text).
+NOT_SHOWN = {"iframe_js", "a_js_href"}
 DESIGN_FIELDS = {
     "body_onload": "district",
     "iframe_js": "province",
@@ -167,13 +171,56 @@ CODEBOOK_FIELDS = {
     "typst_label": "items[0].text (a question text)",
     "md_citation": "variables.X2.name_id",
     "md_math": "variables.Y2.name_id",
-    "md_link_image": "roles.PLD.name_id",
+    "md_link_image": "roles.PLD.name_id and variables.X5.name_id",
     "md_emphasis_code": "files.village_frame.description_id",
     "md_heading_fence": "deviations[0].what.id",
     "html_comment": "variables.Y.categories[2].label",
     "path_outside": "variables.X3.name_id",
     "path_absolute": "meta.title_id (the study's title)",
 }
+
+
+#: A Google Forms export of official_ratings with its mapping.yaml.
+MAPPING_FIELDS = {
+    "img_onerror": "the export's file name (mapping.yaml source:)",
+    "md_shortcode": "a question header (mapping.yaml header:)",
+    "formula_hyperlink": "an answer label (mapping.yaml answers:, the export's cells)",
+}
+
+
+def _hostile_export(data: Path) -> None:
+    """official_ratings as a Google Forms export + mapping.yaml (the `map` command's own
+    output), then a payload as its file name, as one question's header and as one answer."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1]))
+    from corpus import formats as fm
+
+    export = fm.to_road(data, "google-forms", "official_ratings")
+    doc = yaml.safe_load((data / "mapping.yaml").read_text(encoding="utf-8"))
+    section = doc["files"]["official_ratings"]
+    entry = next(c for c in section["columns"] if c.get("column") == "pd01")
+    old_header, new_header = entry["header"], _p("md_shortcode")
+    old_answer = next(a for a, code in entry["answers"].items() if code == 3)
+    new_answer = _p("formula_hyperlink")
+    rows = list(csv.reader(io.StringIO(export.read_text(encoding="utf-8"), newline="")))
+    j = rows[0].index(old_header)
+    rows[0][j] = new_header
+    for r in rows[1:]:
+        r[j] = new_answer if r[j] == old_answer else r[j]
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    renamed = data / f"{_p('img_onerror')} penilaian.csv"
+    renamed.write_text(buf.getvalue(), encoding="utf-8")
+    export.unlink()
+    entry["header"] = new_header
+    entry["answers"] = {
+        (new_answer if a == old_answer else a): code for a, code in entry["answers"].items()
+    }
+    section["source"] = renamed.name
+    (data / "mapping.yaml").write_text(
+        yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
 
 
 def build_single(out: Path) -> tuple[Path, Path]:
@@ -198,6 +245,7 @@ def build_single(out: Path) -> tuple[Path, Path]:
     mapping = dict(zip(old, new, strict=True))
     for f in ("village_frame.csv", "facilitators.csv"):
         _rewrite_csv(data / f, "kecamatan", mapping)
+    _hostile_export(data)
     _codebook_payloads(cb)
     codebook = out / "codebook.yaml"
     codebook.write_text(yaml.safe_dump(cb, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -215,6 +263,7 @@ def _codebook_payloads(cb: dict) -> None:
     v["X2"]["name_id"] = _p("md_citation")
     v["Y2"]["name_id"] = _p("md_math")
     cb["roles"]["PLD"]["name_id"] = _p("md_link_image")
+    v["X5"]["name_id"] = _p("md_link_image")
     cb["files"]["village_frame"]["description_id"] = _p("md_emphasis_code")
     cb["deviations"][0]["what"]["id"] = _p("md_heading_fence")
     v["Y"]["categories"][2]["label"] = _p("html_comment")
