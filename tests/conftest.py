@@ -1,4 +1,10 @@
-"""Shared fixtures: one real run of the whole study, built once per test session."""
+"""Shared fixtures: one real run of the whole study, built once per test session.
+
+Every test that uses that run (the ``pipeline_run`` fixture) is marked ``e2e`` here, so
+``make test-fast`` (``-m "not e2e and not browser"``) never pays for a whole pipeline run, and
+``make test`` pays for exactly one: tests that only read a run's results share it instead of
+running their own.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,14 @@ from pathlib import Path
 import pytest
 
 from p3md import PROJECT_ROOT
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark ``e2e`` every test that uses the session's pipeline run, directly or through
+    another fixture (its marker then cannot be forgotten)."""
+    for item in items:
+        if "pipeline_run" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(scope="session")
@@ -52,3 +66,18 @@ def districts_data(tmp_path_factory):
     out = Path(tmp_path_factory.mktemp("districts")) / "data"
     generate_districts(out, n=3)
     return out
+
+
+@pytest.fixture(scope="session")
+def kernel_server():
+    """One fork server of stage kernels for the session's small runs (the runner starts one per
+    run otherwise, and its imports cost more than a fixture notebook); ``None`` where kernels
+    are not forked (not Linux, ``P3MD_KERNEL_START=spawn``)."""
+    from p3md.pipeline.kernels import ForkServer, fork_supported
+
+    if not fork_supported():
+        yield None
+        return
+    server = ForkServer(["pathlib", "pandas"])
+    yield server
+    server.close()

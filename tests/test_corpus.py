@@ -1,14 +1,14 @@
 """The broken-input corpus (``tests/corpus/cases.py``) against the real pipeline.
 
-One good report is built first (module fixture ``good_report``) into a temporary ``reports/``
-and its whole tree is hashed. Every rejecting case then runs ``run_pipeline`` on its mutated
-copy of ``data/raw`` into that *same* folder and must:
+Every rejecting case runs twice:
 
-1. fail (``RunResult.success`` false, exit code non-zero) before any notebook starts;
-2. name the file, the column (where one applies) and the spreadsheet rows (where rows apply),
-   both in the structured failure and in the message the CLI prints;
-3. leave the mutated data folder byte-identical (SHA-256 before/after) and ``data/raw`` too;
-4. leave the previously rendered site, tables, notebooks and manifest byte-identical.
+- through ``p3md check``'s API (the runner's reader and every input gate, no run), which must
+  fail naming the file, the column (where one applies) and the spreadsheet rows (where rows
+  apply), and leave the mutated data folder and ``data/raw`` byte-identical (SHA-256);
+- (``e2e``) through ``run_pipeline`` into the folder of the session's real run
+  (``pipeline_run``), which must fail before any notebook starts, name file, column and rows
+  both in the structured failure and in the message the CLI prints, and leave the data and
+  that report (site, tables, notebooks, manifest) byte-identical.
 
 Accepting cases run ``p3md check``'s API (reader + every input gate) and scoring, and compare
 the frames with the clean data where the case says the damage is normalised away.
@@ -23,9 +23,10 @@ Speed (2 cores, one GX import per process):
   are validated once per module, and each case pays only for the file it damaged. Suites of
   dependent files (foreign keys, the looked-up ``_role``) carry the parent's values in their
   kwargs/frame, so a change upstream is a cache miss.
-- The good report uses the runner's own stage cache across sessions: the last good report is
-  kept in pytest's cache dir and copied into the temporary folder first, so an unchanged
-  project re-renders only the site; a cold cache runs every notebook (several minutes).
+- The rejecting runs use ``P3MD_KERNEL_START=spawn``: no notebook runs, so the runner has no
+  reason to start its fork server of stage kernels beside the gates (its imports cost more
+  than the case itself).
+- ``make test-fast`` runs the check only; the runs share the session's one real run.
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,39 +130,26 @@ def gate_memo():
 class GoodReport:
     out: Path
     digest: dict[str, str]
-    seconds: float
 
 
 @pytest.fixture(scope="module")
-def good_report(request, tmp_path_factory, gate_memo) -> GoodReport:
-    """One complete, successful real run into a temporary ``reports/`` (see module docstring).
+def good_report(tmp_path_factory) -> GoodReport:
+    """A previous report in a temporary ``reports/`` (see the module docstring), hashed."""
+    from fixtures.fake_run import make_fake_run
 
-    With a cold cache its input gates fill ``gate_memo`` with the clean files' results."""
-    from p3md.pipeline.runner import run_pipeline
+    root = tmp_path_factory.mktemp("corpus-out")
+    out = make_fake_run(root / "reports", root / "fake-data")
+    (out / "site").mkdir()
+    (out / "site" / "index.html").write_text("<html><body>the last good site</body></html>")
+    return GoodReport(out, digest(out))
 
-    out = tmp_path_factory.mktemp("corpus-out") / "reports"
-    warm: Path | None = None
-    try:
-        warm = Path(request.config.cache.mkdir("p3md-corpus-report")) / "reports"
-    except Exception:  # cache provider disabled (-p no:cacheprovider)
-        warm = None
-    if warm is not None and (warm / "manifest.json").is_file():
-        shutil.copytree(warm, out)
-    t0 = time.perf_counter()
-    log: list[str] = []
-    result = run_pipeline(
-        make_params(out_dir=out), renderer="auto", derived_dir=None, echo=log.append
-    )
-    seconds = time.perf_counter() - t0
-    assert result.success, result.message + "\n" + "\n".join(log)
-    assert (out / "site" / "index.html").is_file(), "the good report has no rendered site"
-    assert list((out / "tables").glob("*.csv")), "the good report has no tables"
-    assert all(s.status in ("ran", "skipped") for s in result.stages), log
-    if warm is not None:
-        shutil.rmtree(warm, ignore_errors=True)
-        shutil.copytree(out, warm)
-    assert digest(RAW) == RAW_DIGEST
-    return GoodReport(out, digest(out), seconds)
+
+@pytest.fixture(scope="module")
+def real_report(pipeline_run) -> GoodReport:
+    """The session's real run (``e2e``), hashed."""
+    out = pipeline_run.out_dir
+    assert (out / "site" / "index.html").is_file(), "the real report has no rendered site"
+    return GoodReport(out, digest(out))
 
 
 def prepare(case: Case, tmp_path: Path) -> Path:
@@ -230,23 +217,44 @@ def assert_names_file_column_rows(case: Case, failure: Exception | None, message
     assert "Rule:" in para and "Fix:" in para, para
 
 
-# -- rejecting cases, in-process through the runner -------------------------------------------
+# -- rejecting cases: by the input gates, and by a run against the last good report ---------
 
 
 @pytest.mark.parametrize("case", REJECT, ids=str)
-def test_broken_input_is_rejected(case, good_report, gate_memo, tmp_path, monkeypatch):
+def test_broken_input_is_rejected_by_the_input_gates(case, gate_memo, tmp_path):
+    """``p3md check``'s API: the runner's reader and every input gate, without a run."""
+    from p3md.pipeline.check import check_data_dir
+
+    data = prepare(case, tmp_path)
+    data_before = digest(data)
+    report = check_data_dir(data, DEFAULT_CODEBOOK)
+    assert digest(data) == data_before, f"{case.name}: the data folder was modified"
+    assert digest(RAW) == RAW_DIGEST, f"{case.name}: data/raw was modified"
+    prefix = f"KNOWN BUG (src): {case.bug}\n" if case.bug else ""
+    assert report.failure is not None, f"{prefix}{case.name}: the input gates passed it"
+    assert_names_file_column_rows(case, report.failure, str(report.failure))
+
+
+@pytest.mark.parametrize("case", REJECT, ids=str)
+def test_broken_input_is_rejected_by_the_run(
+    case, real_report, gate_memo, tmp_path, monkeypatch
+):
+    """The whole run on the broken copy, into the folder of the session's real run (``e2e``):
+    the stages the damage does not reach are unchanged since that run and skipped."""
     from p3md.pipeline import runner
     from p3md.pipeline.execute import StageError
+    from p3md.pipeline.kernels import START_METHOD_ENV
 
     def guard(stage, notebook, *args, **kwargs):
         raise StageError(stage, GUARD, f"input gates passed; {Path(notebook).name} would run", None)
 
     monkeypatch.setattr(runner, "execute_stage", guard)
+    monkeypatch.setenv(START_METHOD_ENV, "spawn")  # no notebook runs: no kernel server
     data = prepare(case, tmp_path)
     data_before = digest(data)
     log: list[str] = []
     result = runner.run_pipeline(
-        make_params(data_dir=data, out_dir=good_report.out),
+        make_params(data_dir=data, out_dir=real_report.out),
         renderer="auto",
         derived_dir=None,
         echo=log.append,
@@ -254,10 +262,10 @@ def test_broken_input_is_rejected(case, good_report, gate_memo, tmp_path, monkey
     # Nothing it must not touch was touched (checked first: the most important property).
     assert digest(data) == data_before, f"{case.name}: the data folder was modified"
     assert digest(RAW) == RAW_DIGEST, f"{case.name}: data/raw was modified"
-    assert digest(good_report.out) == good_report.digest, (
+    assert digest(real_report.out) == real_report.digest, (
         f"{case.name}: the previous report (site/tables) was modified"
     )
-    assert not atomic.staging_dirs(good_report.out), "staging folder left behind"
+    assert not atomic.staging_dirs(real_report.out), "staging folder left behind"
     # It failed, before any notebook ran, with a message naming file, column and rows.
     assert not result.success and result.exit_code != 0, f"{case.name}: the run succeeded"
     assert not any(" ran in " in line for line in log), log
@@ -351,18 +359,18 @@ def test_cli_check_reader_rejection_exit_1(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["missing_file", "sampled_flag_2"])
-def test_cli_report_rejection_exit_1_keeps_report(name, good_report, tmp_path):
+def test_cli_report_rejection_exit_1_keeps_report(name, real_report, tmp_path):
     case = by_name(name)
     data = prepare(case, tmp_path)
     before = digest(data)
-    proc = cli("report", "--data", str(data), "--out", str(good_report.out), "--no-derived")
+    proc = cli("report", "--data", str(data), "--out", str(real_report.out), "--no-derived")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     _assert_cli_message(case, proc.stderr)
     assert "is unchanged" in proc.stderr
     assert " ran in " not in proc.stdout
     assert digest(data) == before and digest(RAW) == RAW_DIGEST
-    assert digest(good_report.out) == good_report.digest
-    assert not atomic.staging_dirs(good_report.out)
+    assert digest(real_report.out) == real_report.digest
+    assert not atomic.staging_dirs(real_report.out)
 
 
 def test_cli_missing_data_folder_exit_2(good_report, tmp_path):

@@ -35,7 +35,7 @@ def _stable_package_hash(monkeypatch):
 
 
 @pytest.fixture
-def project(tmp_path):
+def project(tmp_path, kernel_server):
     nb = copy_notebooks(tmp_path / "notebooks")
     frames = write_data(tmp_path / "data")
     out = tmp_path / "site-root" / "reports"
@@ -49,6 +49,7 @@ def project(tmp_path):
         "out": out,
         "params": params,
         "frames": frames,
+        "kernel_server": kernel_server,
     }
 
 
@@ -61,6 +62,7 @@ def run(project, stages=None, lines=None, **kw):
         reader=csv_reader,
         project_root=project["root"],
         echo=echo,
+        kernel_server=kw.pop("kernel_server", project["kernel_server"]),
         **kw,
     )
 

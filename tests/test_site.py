@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from fixtures import fake_run
+from fixtures.fake_run import make_fake_run
 from p3md import PROJECT_ROOT
 from p3md.pipeline.stages import book_chapters, default_registry
-from p3md.site import choose_renderer, demo, readers, render_site
+from p3md.site import choose_renderer, readers, render_site
 from p3md.site import pages as P
 from p3md.site.bib import cite_names, format_entry, parse_bib
-from p3md.site.demo import make_fake_run
 from p3md.site.postprocess import add_download_links, resolve_references
 from p3md.site.render import book_pages, fit_book, smalldocs_config, stage, write_generated
 
@@ -46,10 +47,10 @@ def test_quarto_config_is_a_real_quarto_book():
     book = book_chapters(cfg["book"], registry.stages, registry)
     generated = [src for src, _ in book_pages({"book": book}, PROJECT_ROOT)]
     notebooks = [c for c in generated if c.startswith("notebooks/")]
-    # The demo (one folder) has the one-folder run's stages, the synthesis is multi-district.
+    # The fake run (one folder) has the one-folder run's stages, the synthesis is multi-district.
     assert notebooks.index("notebooks/09_synthesis.ipynb") == 5
     notebooks.remove("notebooks/09_synthesis.ipynb")
-    assert notebooks == [f"notebooks/{s}.ipynb" for s, _ in demo.STAGES]
+    assert notebooks == [f"notebooks/{s}.ipynb" for s, _ in fake_run.STAGES]
     assert generated.index("notebooks/01_sampling.ipynb") == generated.index("pages/metode.qmd") + 1
     for src in chapters + [a for a in cfg["book"]["appendices"]]:
         if src.startswith("pages/") or src == "index.qmd":
@@ -416,11 +417,11 @@ def test_gate_reader_reads_the_pipeline_gate_files(tmp_path):
 def test_runner_call_convention(tmp_path):
     """The runner calls render_site(project, <staging>/site, run_dir=<staging>)."""
     run = make_fake_run(tmp_path / "run", tmp_path / "data")
-    result = render_site(PROJECT_ROOT, run / "site", run_dir=run, renderer="smalldocs")
+    result = render_site(PROJECT_ROOT, run / "site", run_dir=run, renderer="smalldocs", pdf=False)
     assert result.site_dir == (run / "site").resolve()
     assert (run / "site" / "index.html").exists()
     elsewhere = tmp_path / "copy"
-    result = render_site(PROJECT_ROOT, elsewhere, run_dir=run, renderer="smalldocs")
+    result = render_site(PROJECT_ROOT, elsewhere, run_dir=run, renderer="smalldocs", pdf=False)
     assert result.site_dir == elsewhere.resolve() and (elsewhere / "index.html").exists()
 
 

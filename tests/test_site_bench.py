@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
+from fixtures.fake_run import make_fake_run
 from p3md import PROJECT_ROOT
 from p3md.bench.verdicts import growth_exponent, summarize, verdicts
 from p3md.site import render_site
 from p3md.site.bench_figure import scale_points, write_scale_figure
 from p3md.site.bench_page import FIGURE_LABEL, bench_part, load_bench, num
-from p3md.site.demo import make_fake_run
 
 STAGES = ("sampling", "scoring", "instrument", "reproduction")
 
@@ -273,7 +273,7 @@ def _render(root: Path, bench: dict[str, Any] | None) -> Path:
     run = make_fake_run(root / "run", root / "data")
     if bench is not None:
         (run / "bench.json").write_text(json.dumps(bench))
-    render_site(PROJECT_ROOT, run, renderer="smalldocs")
+    render_site(PROJECT_ROOT, run, renderer="smalldocs", pdf=False)  # the page, not the PDF
     return run / "site"
 
 

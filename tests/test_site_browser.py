@@ -32,9 +32,9 @@ from urllib.parse import urldefrag, urlparse
 
 import pytest
 
+from fixtures.fake_run import make_fake_run
 from p3md import PROJECT_ROOT
 from p3md.site import render_site
-from p3md.site.demo import make_fake_run
 from p3md.site.render import book_pages, load_config
 
 pytestmark = pytest.mark.browser

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from fixtures.fake_run import make_fake_run
 from p3md import PROJECT_ROOT
 from p3md.site import offline, render_site, smalldocs_ui
 from p3md.site import pdf as book_pdf
-from p3md.site.demo import make_fake_run
 from p3md.site.postprocess import add_notebook_links, add_pdf_link, publish_notebooks
 
 pypdf = pytest.importorskip("pypdf")
