@@ -16,6 +16,10 @@ OUT         ?= reports
 ARGS        ?=
 TEMPLATE    ?= isian-p3md.xlsx
 N           ?=
+# Test workers (pytest-xdist): one per core of the 2-core machine the times are measured on.
+# Groups keep a module's tests on one worker and the one shared pipeline run on one worker.
+JOBS        ?= 2
+PYTEST_JOBS := $(if $(filter-out 0 1,$(JOBS)),-n $(JOBS) --dist loadgroup)
 
 .PHONY: help setup report test test-fast bench lab data data-districts template lock browser-deps clean
 .DEFAULT_GOAL := help
@@ -38,11 +42,11 @@ setup: $(STAMP)  ## Build the virtual environment and register the Jupyter kerne
 report: $(STAMP)  ## Rerun the whole study and render the site (DATA=dir for other data, ARGS=--force)
 	@$(BIN)/python -m p3md report --data $(DATA) --out $(OUT) $(ARGS)
 
-test: $(STAMP) browser-deps  ## Run the test suite
-	@$(BIN)/python -m pytest $(ARGS)
+test: $(STAMP) browser-deps  ## Run the test suite (JOBS=1: in one process)
+	@$(BIN)/python -m pytest $(PYTEST_JOBS) $(ARGS)
 
-test-fast: $(STAMP)  ## Run the tests that do not run the whole pipeline
-	@$(BIN)/python -m pytest -m "not e2e and not browser" $(ARGS)
+test-fast: $(STAMP)  ## Run the tests that need no whole pipeline run and no browser
+	@$(BIN)/python -m pytest $(PYTEST_JOBS) -m "not e2e and not browser" $(ARGS)
 
 bench: $(STAMP)  ## Measure cold, no-op, edit, naive, scaled runs and set-up; reports/bench.json + its page
 	@$(BIN)/python -m p3md.bench --setup $(ARGS)

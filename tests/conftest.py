@@ -15,12 +15,24 @@ import pytest
 from p3md import PROJECT_ROOT
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Mark ``e2e`` every test that uses the session's pipeline run, directly or through
-    another fixture (its marker then cannot be forgotten)."""
+    another fixture (its marker then cannot be forgotten).
+
+    For ``make test``'s two workers (pytest-xdist, ``--dist loadgroup``) every test gets an
+    ``xdist_group``: the tests of the one pipeline run (and the browser's, which ask for it at
+    run time) share one worker, so the run is built once; every other test goes with its
+    module, so a module's fixtures are built once.
+    """
     for item in items:
-        if "pipeline_run" in getattr(item, "fixturenames", ()):
+        shares_run = "pipeline_run" in getattr(item, "fixturenames", ())
+        if shares_run:
             item.add_marker(pytest.mark.e2e)
+        if shares_run or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("pipeline-run"))
+        else:
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
 
 
 @pytest.fixture(scope="session")
