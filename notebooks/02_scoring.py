@@ -94,7 +94,7 @@ show_table(views.counts_by(fac, "n_ratings", "role", row_name=f"Jumlah penilaian
 for part in ("X", "Y"):
     show_table(views.modes_table(scored.modes, cb, part), f"tbl-skoring-modus-{part.lower()}",
                st.caption("modes_group", cb, f"tbl-skoring-modus-{part.lower()}", None, lang, part=st.say(f"part_{part}", lang)),
-               out_dir=out, lang=lang, decimals=1)
+               out_dir=out, lang=lang, decimals=1, note=text.percent_note(lang))
 
 # %% [markdown]
 # ## Kategori skor total

@@ -152,7 +152,8 @@ for r, kw in kw_status.items():
 # %%
 if status_outcomes:
     show_table(views.status_category_view(village, cb, outcome, statuses, groups), "tbl-sebaran-status",
-               st.caption("status_categories", cb, "tbl-sebaran-status", layer, lang, name=outcome_words), out_dir=out, lang=lang)
+               st.caption("status_categories", cb, "tbl-sebaran-status", layer, lang, name=outcome_words), out_dir=out, lang=lang,
+               decimals=1, note=text.percent_note(lang))
 
 # %%
 if status_outcomes:

@@ -110,21 +110,22 @@ display(Markdown(text.decision_sentence(
 per = prepost.normalized_gain(pre, post, 100, cb.wioi["ngain_classes"])
 summary = prepost.ngain_summary(pre, post, 100, cb.wioi["ngain_classes"])
 save_table(views.ngain_view(per, summary), "tbl-wioi-ngain", out_dir=out, lang=lang,
-           note="g = (post - pre) / (100 - pre); kelas Hake (1998): tinggi ≥ 0,7, sedang ≥ 0,3.")
+           decimals={"%": 1}, note="g = (post - pre) / (100 - pre); kelas Hake (1998): tinggi ≥ 0,7, sedang ≥ 0,3. " + text.percent_note(lang))
 
 # %%
 #| label: tbl-wioi-aspek
 #| tbl-cap: "Persentase peserta yang lulus per aspek sebelum dan sesudah pelatihan (uji McNemar eksak)"
 aspects = {a: prepost.mcnemar_exact(*views.prepost_pass(scores, a)) for a in cb.wioi["aspects"]}
 save_table(views.aspect_view(aspects, cb), "tbl-wioi-aspek", out_dir=out, lang=lang, decimals={"Lulus pre-test (%)": 1, "Lulus post-test (%)": 1},
-           note="Lulus aspek: minimal 7 dari 10 soal aspek itu benar (pilihan rekonstruksi, buku kode).")
+           note="Lulus aspek: minimal 7 dari 10 soal aspek itu benar (pilihan rekonstruksi, buku kode). " + text.percent_note(lang))
 
 # %%
 #| label: tbl-wioi-kepuasan
 #| tbl-cap: "Kepuasan masyarakat Desa Wioi sebelum dan sesudah pendampingan"
 sat = prepost.satisfaction_test(survey, cb.wioi["satisfaction"])
-save_table(views.satisfaction_view(sat), "tbl-wioi-kepuasan", out_dir=out, lang=lang, decimals=3,
-           note="Artikel tidak melaporkan ukuran dan rancangan survei; rekonstruksi: dua sampel bebas 60 rumah tangga (buku kode).")
+save_table(views.satisfaction_view(sat), "tbl-wioi-kepuasan", out_dir=out, lang=lang,
+           decimals={"Puas sebelum (%)": 1, "Puas sesudah (%)": 1, "Selisih (poin %)": 1},
+           note="Artikel tidak melaporkan ukuran dan rancangan survei; rekonstruksi: dua sampel bebas 60 rumah tangga (buku kode). " + text.percent_note(lang))
 
 # %%
 display(Markdown(text.decision_sentence(
