@@ -65,8 +65,36 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 # the main column of a page, under both renderers
 MAIN_WIDTH = """() => {
   const m = document.querySelector('#quarto-document-content') || document.querySelector('main');
-  const tables = Array.from(m.querySelectorAll('table')).map(t => t.getBoundingClientRect().width);
-  return {scroll: m.scrollWidth, client: m.clientWidth, widest: Math.max(0, ...tables)};
+  const boxes = Array.from(m.querySelectorAll('table, img, figure, .callout, svg'))
+    .map(t => t.getBoundingClientRect().width);
+  return {scroll: m.scrollWidth, client: m.clientWidth, widest: Math.max(0, ...boxes)};
+}"""
+# at a phone's width: the page never scrolls sideways; a table wider than the column scrolls
+# inside a box of its own no wider than the column; captions, notes and boxes wrap within it
+NARROW = """() => {
+  const m = document.querySelector('#quarto-document-content') || document.querySelector('main');
+  const col = m.getBoundingClientRect();
+  const out = [];
+  const doc = document.documentElement;
+  if (doc.scrollWidth > doc.clientWidth) out.push(`page ${doc.scrollWidth} px wide`);
+  for (const t of m.querySelectorAll('table')) {
+    const w = t.getBoundingClientRect().width;
+    if (w <= col.width + 1) continue;
+    let box = t.parentElement, ok = false;
+    while (box && box !== m.parentElement) {
+      const st = getComputedStyle(box);
+      if (['auto', 'scroll'].includes(st.overflowX) && box.clientWidth <= col.width + 1) {
+        ok = true; break;
+      }
+      box = box.parentElement;
+    }
+    if (!ok) out.push(`table ${Math.round(w)} px does not scroll in its own box`);
+  }
+  for (const c of m.querySelectorAll('caption, figcaption, .p3md-table-note, .callout, img')) {
+    const r = c.getBoundingClientRect();
+    if (r.width > col.width + 1) out.push(`${c.tagName.toLowerCase()} ${Math.round(r.width)} px`);
+  }
+  return out;
 }"""
 
 
@@ -223,7 +251,7 @@ def test_every_page_in_chromium(served, browser_context, built):
             )
         elif w["widest"] > w["client"] + 1:  # also a table clipped or scrolled inside its box
             problems.append(
-                f"{rel}: a table is wider than the main column at 1280 px "
+                f"{rel}: a table, figure or box is wider than the main column at 1280 px "
                 f"({w['widest']:.0f} px > {w['client']} px)"
             )
         ids_of[base + rel] = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
@@ -263,6 +291,14 @@ def test_every_page_in_chromium(served, browser_context, built):
         if rel in pages:
             page.goto(base + rel, wait_until="load")
             page.screenshot(path=str(shots / f"{Path(rel).stem}.png"), full_page=False)
+    # every page at 390 px (a phone), with a screenshot of each page of the book
+    page.set_viewport_size({"width": 390, "height": 844})
+    (shots / "390").mkdir(exist_ok=True)
+    for rel in pages:
+        page.goto(base + rel, wait_until="load")
+        problems += [f"{rel} at 390 px: {p}" for p in page.evaluate(NARROW)]
+        if rel in book:
+            page.screenshot(path=str(shots / "390" / f"{Path(rel).stem}.png"))
     page.close()
     (shots / "widths.json").write_text(json.dumps(widths, indent=1), encoding="utf-8")
     assert not problems, "\n".join(problems[:50])

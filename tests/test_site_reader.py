@@ -309,3 +309,20 @@ def test_word_copy_has_native_tables_captions_and_thesis_page_setup(built):
     # linked beside the PDF on every page
     index = (run / "site" / "index.html").read_text(encoding="utf-8")
     assert f'href="{result.docx.name}" download' in index and "Unduh DOCX" in index
+
+
+def test_word_copy_leaves_quartos_pdf_in_the_build_folder(built):
+    """Quarto's PDF waits in ``<run>/_pdf/`` while the Word copy is made (regression)."""
+    from p3md.site import docx as book_docx
+    from p3md.site.render import book_pages, load_config
+
+    run, _ = built
+    waiting = run / book_pdf.BUILD_DIR / "book.pdf"
+    waiting.parent.mkdir(exist_ok=True)
+    waiting.write_bytes(b"%PDF-1.7 quarto")
+    cfg = load_config(run / "_quarto.yml")
+    order = [(Path(src).with_suffix(".html"), num) for src, num in book_pages(cfg, run)]
+    made = book_docx.build_docx(run / "site", run, cfg, order)
+    assert made.path.is_file() and waiting.read_bytes() == b"%PDF-1.7 quarto"
+    assert not (run / book_docx.BUILD_DIR).exists()
+    shutil.rmtree(waiting.parent)

@@ -26,8 +26,10 @@ from typing import Any
 from p3md.site import pdf as book_pdf
 
 REFERENCE_DOCX = book_pdf.TEMPLATES / "reference.docx"
-# the PDF's build folder: _prepare writes the pages' embedded images there ("/_pdf/assets/")
-BUILD_DIR = book_pdf.BUILD_DIR
+BUILD_DIR = "_docx"  # inside the run folder; removed after the build
+# _prepare writes the pages' embedded images to the PDF's build folder ("/_pdf/assets/"), which
+# may already hold Quarto's PDF: only the assets sub-folder is the Word copy's, and removed
+ASSETS = Path(book_pdf.BUILD_DIR) / "assets"
 
 
 class DocxError(RuntimeError):
@@ -78,7 +80,8 @@ def build_docx(
     except ImportError as exc:  # pragma: no cover - in the lock
         raise DocxError(f"the Word copy needs pypandoc-binary ({exc}); run `make setup`") from exc
     build = run_dir / BUILD_DIR
-    assets = build / "assets"
+    build.mkdir(parents=True, exist_ok=True)
+    assets = run_dir / ASSETS
     assets.mkdir(parents=True, exist_ok=True)
     docs = {p: (site / p).read_text(encoding="utf-8") for p, _ in pages if (site / p).is_file()}
     labels = {
@@ -92,6 +95,8 @@ def build_docx(
         if page not in docs:
             continue
         title, body = book_pdf._main_column(docs[page])
+        # section numbers ("6.1") stay in Word's headings; _prepare drops the spans for Typst
+        body = re.sub(r'<span class="header-section-number">([^<]*)</span>', r"\1", body)
         body = book_pdf._prepare(body, page, site, labels, assets)
         # images: _prepare writes paths from the run folder's root ("/figures/x.png")
         body = re.sub(r'(<img\b[^>]*?\bsrc=")/', r"\1", body)
@@ -117,6 +122,8 @@ def build_docx(
         )
     except (RuntimeError, OSError) as exc:
         raise DocxError(f"pandoc could not write the Word copy: {exc}") from exc
+    finally:
+        shutil.rmtree(assets, ignore_errors=True)
     dest = site / out.name
     shutil.move(out, dest)
     shutil.rmtree(build, ignore_errors=True)

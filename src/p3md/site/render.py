@@ -457,6 +457,8 @@ def render_site(
         refs = next((p for p, _ in order if p.stem == "daftar-pustaka"), None)
         warnings += resolve_references(site, order, bib, refs)
         smalldocs_ui.apply(site, cfg)
+        smalldocs_ui.navigation(site, order)
+        smalldocs_ui.search_index(site)
     else:
         warnings += offline.make_offline(site, run_dir)
     add_download_links(site)
