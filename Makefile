@@ -21,7 +21,7 @@ N           ?=
 JOBS        ?= 2
 PYTEST_JOBS := $(if $(filter-out 0 1,$(JOBS)),-n $(JOBS) --dist loadgroup)
 
-.PHONY: help setup report test test-fast bench lab data data-districts template lock browser-deps clean
+.PHONY: help setup report status test test-fast bench lab data data-districts template lock browser-deps clean
 .DEFAULT_GOAL := help
 
 help:  ## List the targets
@@ -41,6 +41,9 @@ setup: $(STAMP)  ## Build the virtual environment and register the Jupyter kerne
 
 report: $(STAMP)  ## Rerun the whole study and render the site (DATA=dir for other data, ARGS=--force)
 	@$(BIN)/python -m p3md report --data $(DATA) --out $(OUT) $(ARGS)
+
+status: $(STAMP)  ## List the stages that are out of date, and why (nothing runs)
+	@$(BIN)/python -m p3md status --data $(DATA) --out $(OUT) $(ARGS)
 
 test: $(STAMP) browser-deps  ## Run the test suite (JOBS=1: in one process)
 	@$(BIN)/python -m pytest $(PYTEST_JOBS) $(ARGS)

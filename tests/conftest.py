@@ -61,10 +61,11 @@ def pipeline_run(tmp_path_factory):
     """
     from p3md.pipeline.params import make_params
     from p3md.pipeline.runner import run_pipeline
+    from p3md.site.step import SiteStep
 
     out = Path(tmp_path_factory.mktemp("e2e")) / "reports"
     params = make_params(data_dir=str(PROJECT_ROOT / "data" / "raw"), out_dir=str(out))
-    result = run_pipeline(params, derived_dir=None)
+    result = run_pipeline(params, renderer=SiteStep(), derived_dir=None)
     assert result.success, result.message
     return result
 

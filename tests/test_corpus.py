@@ -48,6 +48,7 @@ from p3md import PROJECT_ROOT
 from p3md.codebook import load_codebook
 from p3md.pipeline import atomic
 from p3md.pipeline.params import DEFAULT_CODEBOOK, ParameterError, make_params
+from p3md.site.step import SiteStep
 
 RAW = PROJECT_ROOT / "data" / "raw"
 GUARD = "CorpusGuard"
@@ -255,7 +256,7 @@ def test_broken_input_is_rejected_by_the_run(
     log: list[str] = []
     result = runner.run_pipeline(
         make_params(data_dir=data, out_dir=real_report.out),
-        renderer="auto",
+        renderer=SiteStep(),
         derived_dir=None,
         echo=log.append,
     )

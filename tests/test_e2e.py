@@ -57,11 +57,12 @@ def test_reconstruction_reproduces_every_published_conclusion(pipeline_run):
 def test_second_run_with_nothing_changed_reexecutes_nothing(pipeline_run):
     from p3md.pipeline.params import make_params
     from p3md.pipeline.runner import run_pipeline
+    from p3md.site.step import SiteStep
 
     params = make_params(
         data_dir=str(PROJECT_ROOT / "data" / "raw"), out_dir=str(pipeline_run.out_dir)
     )
-    again = run_pipeline(params, derived_dir=None)
+    again = run_pipeline(params, renderer=SiteStep(), derived_dir=None)
     assert again.success, again.message
     assert {s.status for s in again.stages} == {"skipped"}
 

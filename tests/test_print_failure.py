@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 import p3md.pipeline.runner as runner_mod
-import p3md.site
+import p3md.site.render
 from p3md.pipeline.params import make_params
-from p3md.pipeline.runner import HTML_ONLY, run_pipeline
+from p3md.pipeline.runner import run_pipeline
+from p3md.site.step import SiteStep
 from pipeline_support import copy_notebooks, csv_reader, registry, tree_digest, write_data
 
 CAUSE = "typst could not compile book.typ: file not found (searched at _pdf/x)"
@@ -33,6 +34,7 @@ class Made:
 
 def fake_site(fail: bool, calls: list):
     def render_site(project_dir, target, *, run_dir=None, renderer=None, pdf=True):
+        target = target / "site" if run_dir is None else target  # into <run>/site
         target.mkdir(parents=True, exist_ok=True)
         (target / "index.html").write_text("<html></html>")
         calls.append(pdf)
@@ -49,7 +51,6 @@ def fake_site(fail: bool, calls: list):
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    monkeypatch.setattr(runner_mod, "tree_hash", lambda *a, **k: "fixed-package-hash")
     nb = copy_notebooks(tmp_path / "notebooks")
     write_data(tmp_path / "data")
     out = tmp_path / "site-root" / "reports"
@@ -73,14 +74,14 @@ def run(project, renderer, lines=None, force=False):
 
 def test_a_pdf_that_cannot_be_made_fails_the_run(project, monkeypatch):
     calls: list = []
-    monkeypatch.setattr(p3md.site, "render_site", fake_site(False, calls))
-    good = run(project, "auto")
+    monkeypatch.setattr(p3md.site.render, "render_site", fake_site(False, calls))
+    good = run(project, SiteStep())
     assert good.success and good.manifest["pdf"]["path"] == "site/book.pdf"
     before = tree_digest(project["out"])
 
-    monkeypatch.setattr(p3md.site, "render_site", fake_site(True, calls))
+    monkeypatch.setattr(p3md.site.render, "render_site", fake_site(True, calls))
     lines: list[str] = []
-    bad = run(project, "auto", lines, force=True)
+    bad = run(project, SiteStep(), lines, force=True)
     assert not bad.success and bad.exit_code != 0
     assert "the book's PDF could not be made" in bad.message and CAUSE in bad.message
     assert "--no-pdf" in bad.message and "Traceback" not in bad.message
@@ -88,15 +89,15 @@ def test_a_pdf_that_cannot_be_made_fails_the_run(project, monkeypatch):
     assert bad.failed_dir is not None and (bad.failed_dir / "site" / "index.html").is_file()
 
     # the next run tries again (it is not "unchanged": the failed run was never swapped in)
-    monkeypatch.setattr(p3md.site, "render_site", fake_site(False, calls))
-    again = run(project, "auto")
+    monkeypatch.setattr(p3md.site.render, "render_site", fake_site(False, calls))
+    again = run(project, SiteStep())
     assert again.success and again.manifest["pdf"] is not None
 
 
 def test_html_only_is_not_a_failure(project, monkeypatch):
     calls: list = []
-    monkeypatch.setattr(p3md.site, "render_site", fake_site(True, calls))
-    result = run(project, HTML_ONLY)
+    monkeypatch.setattr(p3md.site.render, "render_site", fake_site(True, calls))
+    result = run(project, SiteStep(pdf=False))
     assert result.success and calls == [False]
 
 
@@ -113,7 +114,6 @@ def test_cli_no_pdf_asks_for_the_website_only(monkeypatch, tmp_path):
     data = tmp_path / "data"
     write_data(data)
     assert cli.main(["report", "--data", str(data), "--out", str(tmp_path / "r"), "--no-pdf"]) == 0
-    assert seen["renderer"] == HTML_ONLY
+    assert seen["renderer"] == SiteStep(pdf=False)
     assert cli.main(["report", "--data", str(data), "--out", str(tmp_path / "r")]) == 0
-    assert seen["renderer"] == "auto"
-
+    assert seen["renderer"] == SiteStep()

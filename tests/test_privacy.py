@@ -18,6 +18,7 @@ from corpus import csvedit as ed
 from p3md import PROJECT_ROOT
 from p3md.codebook import load_codebook
 from p3md.io.pseudonymise import is_personal
+from p3md.site.step import SiteStep
 
 RAW = PROJECT_ROOT / "data" / "raw"
 
@@ -106,7 +107,7 @@ def test_personal_fields_never_reach_any_output(tmp_path):
     log: list[str] = []
     result = run_pipeline(
         make_params(data_dir=data, out_dir=out),
-        renderer="auto",
+        renderer=SiteStep(),
         derived_dir=derived,
         echo=log.append,
     )

@@ -320,10 +320,10 @@ def test_stage_memory_falls_back_to_the_process_tree(bench):
 
 
 def test_runner_keeps_the_figure_when_it_reuses_the_site():
-    from p3md.pipeline.runner import RENDER_PROJECT_FILES
+    from p3md.site.step import PROJECT_FILES
 
     for ext in ("png", "svg"):
-        assert f"figures/{FIGURE_LABEL}.{ext}" in RENDER_PROJECT_FILES
+        assert f"figures/{FIGURE_LABEL}.{ext}" in PROJECT_FILES
 
 
 def test_districts_part_rows_and_the_extrapolation_stated_as_such(bench):

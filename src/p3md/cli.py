@@ -1,4 +1,4 @@
-"""Command line: ``python -m p3md report | generate | check | template | map``.
+"""Command line: ``python -m p3md report | status | generate | check | template | map``.
 
 Exit codes: 0 success; 1 a gate or stage failed (the readable message goes to stderr);
 2 bad parameters or usage. Heavy libraries (pandas, papermill, great-expectations) are imported
@@ -60,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
         help="multi-district data: run the districts on this Dask scheduler (tcp://HOST:8786; "
         "default $DASK_SCHEDULER_ADDRESS, else an embedded LocalCluster)",
     )
+
+    st = sub.add_parser(
+        "status", help="list the stages of a report folder that are out of date, and why"
+    )
+    st.add_argument("--data", type=Path, help="raw data folder (default data/raw)")
+    st.add_argument("--out", type=Path, help="report folder (default reports)")
+    st.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
 
     gen = sub.add_parser("generate", help="write the seeded reconstructed raw data")
     gen.add_argument("--out", type=Path, required=True)
@@ -137,12 +144,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     from p3md.pipeline.atomic import RunLockedError
     from p3md.pipeline.districts import is_multi_district
     from p3md.pipeline.pairing import PairSyncError
-    from p3md.pipeline.runner import HTML_ONLY, PipelineSafetyError, run_pipeline
+    from p3md.pipeline.runner import PipelineSafetyError, run_pipeline
     from p3md.pipeline.stages import DISTRICT_STAGES
     from p3md.pipeline.system_errors import SystemFailure
     from p3md.safe_yaml import DataFileError
 
-    renderer = None if args.no_site else (HTML_ONLY if args.no_pdf else "auto")
+    # The site is rendered by the site step, which the runner calls before it swaps the new
+    # report in (the pipeline itself does not import the site).
+    from p3md.site.step import SiteStep
+
+    renderer = None if args.no_site else SiteStep(pdf=not args.no_pdf)
     multi = is_multi_district(params.data_dir)
     if args.only and multi:
         print(
@@ -196,6 +207,37 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not result.success:
         print(result.message, file=sys.stderr)
     return result.exit_code
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """``p3md status``: like ``make report`` would decide, without running anything."""
+    from p3md.pipeline.districts import is_multi_district
+    from p3md.pipeline.params import ParameterError, make_params
+    from p3md.pipeline.stages import default_registry
+    from p3md.pipeline.status import stage_status, status_lines
+
+    try:
+        values = _parse_sets(args.set)
+        if args.data is not None:
+            values["data_dir"] = args.data
+        if args.out is not None:
+            values["out_dir"] = args.out
+        params = make_params(**values)
+    except (ParameterError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if is_multi_district(params.data_dir):
+        print(
+            "error: status reads one report folder; for a district give --data DATA/<district> "
+            "--out OUT/districts/<district>",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    kind = "district" if (params.data_dir / "design.yaml").is_file() else "single"
+    statuses = stage_status(params, default_registry().for_run(kind), print)
+    for line in status_lines(statuses, str(args.out or "reports")):
+        print(line)
+    return EXIT_OK
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -313,6 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = {
         "report": cmd_report,
+        "status": cmd_status,
         "generate": cmd_generate,
         "check": cmd_check,
         "template": cmd_template,

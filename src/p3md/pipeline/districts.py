@@ -27,11 +27,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import p3md
+from p3md.codebook import DESIGN_FILE, read_yaml
 from p3md.codebook import DESIGN_FILE, read_yaml
 from p3md.pipeline import atomic
-from p3md.pipeline.hashing import sha256_json, tree_hash
-from p3md.pipeline.runner import DISTRICTS_INDEX, HTML_ONLY, KEPT_DIRS, RunResult, run_pipeline
+from p3md.pipeline.hashing import sha256_json
+from p3md.pipeline.runner import DISTRICTS_INDEX, KEPT_DIRS, RunResult, run_pipeline
 
 Echo = Callable[[str], None]
 
@@ -108,11 +108,10 @@ def run_district(
     values: Mapping[str, Any],
     *,
     force: bool = False,
-    renderer: Any = "auto",
+    renderer: Any = None,
     max_workers: int = 1,
     kernel_server: Any = None,
     only_if_unchanged: bool = False,
-    package_sha: str | None = None,
 ) -> DistrictOutcome | None:
     """One district's study into ``out_root/<slug>`` (a complete single-district run folder).
 
@@ -140,7 +139,6 @@ def run_district(
             echo=lines.append,
             kernel_server=kernel_server,
             only_if_unchanged=only_if_unchanged,
-            package_sha=package_sha,
         )
     except Exception as exc:  # noqa: BLE001 - any failure is this district's, reported by name
         if only_if_unchanged:
@@ -221,7 +219,7 @@ def run_districts(
     values: Mapping[str, Any],
     *,
     force: bool = False,
-    renderer: Any = "auto",
+    renderer: Any = None,
     max_workers: int = 1,
     scheduler: str | None = None,
     echo: Echo = print,
@@ -245,10 +243,9 @@ def run_districts(
     n = len(folders)
     # A district's site is HTML only: its PDF (Typst) costs more than its analysis; the book's
     # PDF is made for the top-level run.
-    district_renderer = HTML_ONLY if renderer == "auto" else renderer
+    district_renderer = renderer.html_only() if hasattr(renderer, "html_only") else renderer
     outcomes: dict[str, DistrictOutcome] = {}
     todo: list[Path] = []
-    code = tree_hash(Path(p3md.__file__).parent)  # the same code for every district
     for folder in folders:
         kept = None
         if not force:
@@ -258,7 +255,6 @@ def run_districts(
                 values,
                 renderer=district_renderer,
                 only_if_unchanged=True,
-                package_sha=code,
             )
         if kept is None:
             todo.append(folder)

@@ -1,10 +1,7 @@
-"""Content hashes and stage cache keys.
+"""Content hashes: files, JSON values, source trees, raw files by codebook key.
 
-A stage is skipped only when nothing that can change its outputs changed: its notebook, the
-parameters, its raw input files, the published values (if it reads them), the codebook, the
-whole ``p3md`` source tree (a fix in ``stats`` must rerun the notebooks that import it; a
-finer dependency analysis is not worth its risk) and its upstream stages' keys (so an upstream
-change propagates downstream without extra bookkeeping).
+What enters a stage's cache key is decided in :mod:`p3md.pipeline.plan`; which ``p3md``
+modules a stage runs, in :mod:`p3md.pipeline.code_deps`.
 """
 
 from __future__ import annotations
@@ -39,8 +36,8 @@ def tree_hash(
 ) -> str:
     """Hash of the source files under ``root`` (relative names + contents, caches ignored);
     ``exclude`` lists relative paths (POSIX; ending in ``/``: a folder) left out: by default
-    the package's ``bench/``, which only measures the pipeline (editing it must not invalidate
-    every stage's cache)."""
+    the package's ``bench/``. The manifest records the package's hash (which code made the
+    report); the site hashes its hand-written pages with it."""
     wanted = tuple(suffixes)
     skip = set(exclude)
     h = hashlib.sha256()
@@ -75,28 +72,3 @@ def raw_files_by_key(
         else:
             by_key[key].append(path)
     return by_key, unmatched
-
-
-def stage_key(
-    *,
-    notebook_sha: str,
-    parameters: Mapping[str, Any],
-    raw: Mapping[str, str],
-    published_sha: str | None,
-    codebook_sha: str,
-    package_sha: str,
-    upstream: Mapping[str, str],
-) -> str:
-    """The cache key of one stage (see the module docstring for what enters it)."""
-    return sha256_json(
-        {
-            "notebook": notebook_sha,
-            "parameters": dict(parameters),
-            "raw": dict(raw),
-            "published": published_sha,
-            "codebook": codebook_sha,
-            "package": package_sha,
-            "upstream": dict(upstream),
-            "version": 1,
-        }
-    )

@@ -12,6 +12,7 @@ import functools
 import json
 import platform
 import subprocess
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -38,6 +39,36 @@ PACKAGES = (
     "pydantic",
     "ipykernel",
 )
+
+
+@dataclass
+class StageRecord:
+    """What happened to one stage in a run (one entry of the manifest's ``stages``)."""
+
+    name: str
+    title: str
+    status: str = "pending"  # ran | skipped | failed | kept | not-run | omitted
+    seconds: float = 0.0
+    cache_key: str = ""
+    outputs: list[str] = field(default_factory=list)
+    gates: list[dict[str, Any]] = field(default_factory=list)
+    message: str | None = None
+    #: What the cache key is made of (:func:`p3md.pipeline.plan.key_parts`), so that the next
+    #: run and ``p3md status`` can say what changed.
+    key_parts: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "status": self.status,
+            "seconds": round(self.seconds, 3),
+            "cache_key": self.cache_key,
+            "outputs": sorted(self.outputs),
+            "gates": self.gates,
+            "message": self.message,
+            "key_parts": self.key_parts,
+        }
 
 
 def now_iso() -> str:

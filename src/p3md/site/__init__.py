@@ -45,6 +45,20 @@ chapter links its executed notebook ("Buku catatan"); every page links the PDF (
 the data-dictionary appendix links the raw files, derived tables and the codebook.
 """
 
-from p3md.site.render import RenderResult, choose_renderer, render_site
+from typing import Any
 
-__all__ = ["RenderResult", "choose_renderer", "render_site"]
+__all__ = ["RenderResult", "SiteStep", "choose_renderer", "render_site"]
+
+
+def __getattr__(name: str) -> Any:
+    # Imported when asked for: the command line builds a SiteStep on every run, and a run with
+    # nothing to do must not pay for the renderer's imports.
+    if name in ("RenderResult", "choose_renderer", "render_site"):
+        from p3md.site import render
+
+        return getattr(render, name)
+    if name == "SiteStep":
+        from p3md.site.step import SiteStep
+
+        return SiteStep
+    raise AttributeError(name)
