@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -52,6 +53,7 @@ class ModuleGraph:
         self.root = Path(root) if root is not None else package_root()
         self._imports: dict[str, set[str]] = {}
         self._sha: dict[Path, str] = {}
+        self._data: dict[Path, dict[str, Path]] = {}
         self._known = known or {}
 
     def sha(self, file: Path) -> str:
@@ -158,7 +160,27 @@ class ModuleGraph:
             file = self.file_of(m)
             if file is not None:
                 out[file.relative_to(self.root).as_posix()] = file
+            if file is not None and file.name == "__init__.py":
+                out.update(self._data_files(file.parent))
         return dict(sorted(out.items()))
+
+    def _data_files(self, package: Path) -> dict[str, Path]:
+        """A package's data files (templates, styles): every non-Python file in its folder and
+        in sub-folders that are not packages of their own (read once per package)."""
+        if package not in self._data:
+            out: dict[str, Path] = {}
+            for folder, dirs, names in os.walk(package):
+                here = Path(folder)
+                dirs[:] = sorted(
+                    d
+                    for d in dirs
+                    if d != "__pycache__" and not (here / d / "__init__.py").is_file()
+                )
+                for name in sorted(names):
+                    if not name.endswith((".py", ".pyc")):
+                        out[(here / name).relative_to(self.root).as_posix()] = here / name
+            self._data[package] = out
+        return self._data[package]
 
 
 def notebook_sources(notebook: Path) -> list[str]:

@@ -185,6 +185,16 @@ def _add_files_the_reader_uses(
     mapping itself) join that key's files, so they are hashed into the key of every stage
     that reads it (:func:`p3md.io.readers.input_files`; every such path is inside the
     folder). A folder the reader refuses (a path outside it) gets a marker instead (returned)."""
+    folder = Path(data_dir)
+    plain = [p for p in folder.iterdir() if not p.name.startswith(".")]
+    if not any(
+        p.is_symlink() or p.is_dir() or p.suffix.lower() == ".xlsx" or p.name == "mapping.yaml"
+        for p in plain
+    ):
+        # Only `<stem>.*` files at the top, none a link or a workbook: the reader uses exactly
+        # the files found above. Asking it would import pandas (about a second) on every run,
+        # including the no-op run that must stay under one second.
+        return None
     from p3md.io.errors import RawDataError
     from p3md.io.readers import input_files
 

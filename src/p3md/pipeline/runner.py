@@ -330,7 +330,10 @@ class _Run:
     def _plan(self) -> Plan:
         self.snap = take_snapshot(self.params, self.stages, self.previous, self.echo)
         #: The package's import graph, kept in the manifest (no parse next time).
-        self.code_cache: dict[str, Any] = dict(self.snap.code_record)
+        self.code_cache: dict[str, Any] = {
+            **((self.previous or {}).get("code") or {}),
+            **self.snap.code_record,
+        }
         present = {
             str(s.get("name")): all((self.out_dir / rel).is_file() for rel in s.get("outputs", []))
             for s in (self.previous or {}).get("stages", [])
