@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 from p3md.codebook import DESIGN_FILE, read_yaml
-from p3md.codebook import DESIGN_FILE, read_yaml
 from p3md.pipeline import atomic
 from p3md.pipeline.hashing import sha256_json
 from p3md.pipeline.runner import DISTRICTS_INDEX, KEPT_DIRS, RunResult, run_pipeline
