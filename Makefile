@@ -21,7 +21,7 @@ N           ?=
 JOBS        ?= 2
 PYTEST_JOBS := $(if $(filter-out 0 1,$(JOBS)),-n $(JOBS) --dist loadgroup)
 
-.PHONY: help setup report status test test-fast bench lab data data-districts template lock browser-deps clean
+.PHONY: help setup git-filter report status test test-fast bench lab data data-districts template lock browser-deps clean
 .DEFAULT_GOAL := help
 
 help:  ## List the targets
@@ -34,10 +34,20 @@ $(STAMP): $(LOCK) pyproject.toml Makefile
 	@$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python $(LOCK)
 	@$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python --no-deps -e .
 	@$(BIN)/python -m ipykernel install --prefix $(VENV) --name $(KERNEL) --display-name "Python (p3md)" >/dev/null
+	@$(MAKE) --no-print-directory git-filter
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-setup: $(STAMP)  ## Build the virtual environment and register the Jupyter kernel
+setup: $(STAMP)  ## Build the virtual environment, register the Jupyter kernel, install the git filter
+
+# Notebooks saved from JupyterLab keep their outputs on disk; the nbstripout filter (named in
+# .gitattributes) strips outputs and execution counts from what git stores, so a commit never
+# carries them. The command is relative: git runs filters from the work tree's top, so each
+# clone or worktree uses its own .venv (without one, git warns and stores the file as it is).
+git-filter:
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  git config filter.nbstripout.clean "$(BIN)/python -m nbstripout --keep-id" && \
+	  git config filter.nbstripout.smudge cat; fi
 
 report: $(STAMP)  ## Rerun the whole study and render the site (DATA=dir for other data, ARGS=--force)
 	@$(BIN)/python -m p3md report --data $(DATA) --out $(OUT) $(ARGS)

@@ -37,6 +37,9 @@ PARAMETERS = {
 #: Stage-specific parameters beyond the run's (the synthesis reads the districts' run folders).
 EXTRA_PARAMETERS: dict[str, set[str]] = {}  # every notebook has every RunParams name
 OPTION = re.compile(r"^#\|\s*([\w-]+):\s*(.*)$")
+#: The options of the nbstripout git filter (Makefile): cell ids are kept, so a stripped
+#: notebook differs from its source only by what was stripped.
+NBSTRIPOUT_OPTIONS = ["--keep-id"]
 
 
 def _options(cell) -> dict[str, str]:
@@ -60,14 +63,51 @@ def test_every_stage_has_a_notebook_and_every_notebook_a_stage():
         assert nb.with_suffix(".py").exists(), f"{nb.name} has no paired .py"
 
 
+#: How to clear a notebook saved from JupyterLab with its outputs (the git filter that
+#: ``make setup`` installs strips them from what is committed; this clears the file itself).
+CLEAR_OUTPUTS = (
+    "clear its outputs: `.venv/bin/nbstripout --keep-id {path}` (or, in JupyterLab, "
+    "Edit > Clear Outputs of All Cells, then save); commits are stripped by the nbstripout "
+    "git filter that `make setup` installs"
+)
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
 def test_notebook_is_stored_without_outputs(path):
     nb = nbformat.read(path, as_version=4)
+    fix = CLEAR_OUTPUTS.format(path=path.relative_to(PROJECT_ROOT))
     for cell in nb.cells:
         if cell.cell_type == "code":
-            assert cell.outputs == [], f"{path.name}: a code cell has outputs"
-            assert cell.execution_count is None, f"{path.name}: a code cell has an execution count"
+            assert cell.outputs == [], f"{path.name}: a code cell has outputs; {fix}"
+            assert cell.execution_count is None, (
+                f"{path.name}: a code cell has an execution count; {fix}"
+            )
     assert nb.metadata.get("kernelspec", {}).get("name") == "p3md"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_notebook_is_what_the_git_filter_commits(path):
+    """The stored notebook is nbstripout's fixed point (the filter of ``.gitattributes``, with
+    the options ``make setup`` configures): ``git status`` shows no change after the filter is
+    installed, and a notebook saved with outputs shows only its real edits."""
+    import subprocess
+    import sys
+
+    clean = subprocess.run(
+        [sys.executable, "-m", "nbstripout", *NBSTRIPOUT_OPTIONS, "--textconv", str(path)],
+        capture_output=True,
+        check=True,
+    ).stdout
+    fix = CLEAR_OUTPUTS.format(path=path.relative_to(PROJECT_ROOT))
+    assert clean == path.read_bytes(), f"{path.name}: not stored as committed; {fix}"
+
+
+def test_make_setup_installs_the_output_stripping_git_filter():
+    attributes = (PROJECT_ROOT / ".gitattributes").read_text(encoding="utf-8")
+    assert re.search(r"^\*\.ipynb\s+filter=nbstripout\b", attributes, flags=re.M)
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "filter.nbstripout.clean" in makefile
+    assert " ".join(NBSTRIPOUT_OPTIONS) in makefile
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
