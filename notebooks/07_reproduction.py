@@ -48,7 +48,7 @@ districts_dir = ""  # folder hasil per kabupaten (hanya sintesis antar-kabupaten
 # %%
 from IPython.display import Markdown, display
 
-from p3md.codebook.provenance import data_notice
+from p3md.codebook.provenance import data_kind, data_notice
 from p3md.paths import resolve, stage_folders
 from p3md.reporting import collect, save_table, text, views
 from p3md.stats import published as pub
@@ -83,4 +83,4 @@ save_table(table, "tbl-reproduksi-kesimpulan", out_dir=out, lang=lang, flags=fla
 
 # %%
 display(Markdown(text.status_sentence(conclusions["status"], "kesimpulan", lang)))
-display(Markdown(text.construction_note(published, lang)))
+display(Markdown(text.construction_note(published, lang, data_kind(resolve(data_dir)))))

@@ -253,3 +253,22 @@ def test_a_range_column_beside_summary_rows_is_not_a_row_group():
     assert group_column(ranges) is None
     blocks = pd.DataFrame({"Variabel": ["X1", "", "", "X2", "", ""], "Kategori": list("abcabc")})
     assert group_column(blocks) == "Variabel"
+
+
+def test_only_the_reconstruction_says_agreement_is_by_construction(run, published):
+    from p3md.reporting import text as sentences
+
+    decided = decide(run, published, ALPHAS)
+    meta = load_codebook().meta.model_dump()
+    numbers = study_numbers(run)
+    rec = thesis.abstract(meta, numbers, decided, ALPHAS, "id", "reconstruction")
+    real = thesis.abstract(meta, numbers, decided, ALPHAS, "id", "real")
+    assert "dikalibrasi" in rec and "data rekonstruksi" in rec
+    assert "dikalibrasi" not in real and "rekonstruksi" not in real
+    assert "13 dari 14 kesimpulan terbitan diperoleh kembali dari data ini" in real
+    body = thesis.conclusions(numbers, decided, "id", "real")
+    assert "rekonstruksi" not in body and "H0 ditolak" in body
+    assert "rekonstruksi" in thesis.conclusions(numbers, decided, "id", "reconstruction")
+    assert "sintetis" in thesis.abstract(meta, numbers, decided, ALPHAS, "id", "synthetic")
+    assert sentences.construction_note(published, "id", "real") == ""
+    assert "konstruksi" in sentences.construction_note(published, "id", "reconstruction")

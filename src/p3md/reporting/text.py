@@ -589,8 +589,11 @@ def percent_note(lang: str = "id") -> str:
 
 
 
-def construction_note(published: dict, lang: str = "id") -> str:
+def construction_note(published: dict, lang: str = "id", kind: str = "reconstruction") -> str:
     """What the published-vs-reproduced agreement shows on reconstructed data, and which checks
     are independent of the calibration: ``published.yaml``'s ``reconstruction_scope`` (a fact
-    of this reconstruction, so data), or ``""`` when the file has none."""
+    of this reconstruction, so data); ``""`` for other data (``kind`` from ``provenance.yaml``)
+    or when the file has none."""
+    if kind != "reconstruction":
+        return ""
     return str((published.get("reconstruction_scope") or {}).get(lang, ""))

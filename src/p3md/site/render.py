@@ -241,7 +241,13 @@ def _thesis_parts(
     path = path if path.is_absolute() else project_dir / path
     published = load_published(path) if path.is_file() else {}
     meta = cb.meta.model_dump() if hasattr(cb.meta, "model_dump") else dict(cb.meta)
-    return thesis.generated_parts(run_dir, meta, published, params)
+    from p3md.codebook.provenance import ProvenanceError, data_kind
+
+    try:
+        kind = data_kind(_data_dir(project_dir, manifest))
+    except (ProvenanceError, OSError):
+        kind = "real"
+    return thesis.generated_parts(run_dir, meta, published, params, kind)
 
 
 def fit_book(run_dir: Path, markdown_title: bool = False) -> None:

@@ -50,6 +50,22 @@ WORDS: dict[str, dict[str, str]] = {
             "instrument and calibrated to its published conclusions, not the original data."
         ),
     },
+    "abstract_intro_synthetic": {
+        "id": (
+            "Kompendium ini menjalankan analisis tesis {author} ({year}), *{title}*, pada **data "
+            "sintetis** contoh: jawaban berbenih yang dibangkitkan dari kodebuku, bukan jawaban "
+            "responden nyata."
+        ),
+        "en": (
+            "This compendium runs the analysis of {author}'s thesis ({year}), *{title}*, on "
+            "**synthetic example data**: seeded answers drawn from the codebook, not real "
+            "respondents' answers."
+        ),
+    },
+    "abstract_intro_real": {
+        "id": "Kompendium ini menjalankan analisis tesis {author} ({year}), *{title}*, pada data penelitian.",
+        "en": "This compendium runs the analysis of {author}'s thesis ({year}), *{title}*, on the study's data.",
+    },
     "abstract_method": {
         "id": (
             "Tingkat kinerja {total} {who} ({groups}) dinilai pada {ratings} desa sampel; "
@@ -86,6 +102,12 @@ WORDS: dict[str, dict[str, str]] = {
             "that do not depend on it)."
         ),
     },
+    "abstract_agreement_real": {
+        "id": "{same} dari {total} kesimpulan terbitan diperoleh kembali dari data ini.",
+        "en": "{same} of {total} published conclusions are reproduced on these data.",
+    },
+    "data_synthetic": {"id": "sintetis berbenih (contoh)", "en": "seeded synthetic (example)"},
+    "data_real": {"id": "data penelitian", "en": "the study's data"},
     # decisions
     "rejected": {"id": "H0 ditolak", "en": "H0 rejected"},
     "kept": {"id": "H0 diterima", "en": "H0 not rejected"},
@@ -118,18 +140,29 @@ WORDS: dict[str, dict[str, str]] = {
         "id": (
             "Setiap hipotesis di bawah ini dinyatakan seperti dalam tesis, lalu diputuskan dari "
             "tabel hasil proses ini dengan kaidah tesis: H0 ditolak bila p ≤ α. Statistik dan p "
-            "dibaca dari tabel bab Uji hipotesis (kolom Asymp. Sig. seperti SPSS); karena data "
-            "adalah rekonstruksi, keputusan ini menunjukkan hasil analisis pada data ini, bukan "
-            "temuan tentang wilayah penelitian."
+            "dibaca dari tabel bab Uji hipotesis (kolom Asymp. Sig. seperti SPSS).{caveat}"
         ),
         "en": (
             "Each hypothesis below is stated as in the thesis and decided from this run's "
             "tables with the thesis's rule: H0 is rejected when p ≤ α. The statistics and p "
-            "values are read from the tables of the Hypothesis chapter (SPSS's Asymp. Sig.); "
-            "the data being a reconstruction, the decisions show what the analysis gives on "
+            "values are read from the tables of the Hypothesis chapter (SPSS's Asymp. Sig.).{caveat}"
+        ),
+    },
+    "caveat": {
+        "id": (
+            " Karena data adalah rekonstruksi, keputusan ini menunjukkan hasil analisis pada "
+            "data ini, bukan temuan tentang wilayah penelitian."
+        ),
+        "en": (
+            " The data being a reconstruction, the decisions show what the analysis gives on "
             "these data, not findings about the study area."
         ),
     },
+    "caveat_synthetic": {
+        "id": " Data sintetis: keputusan ini menunjukkan cara analisis bekerja, bukan temuan.",
+        "en": " Synthetic data: the decisions show how the analysis works, not findings.",
+    },
+    "caveat_real": {"id": "", "en": ""},
     "hypothesis": {"id": "Hipotesis", "en": "Hypothesis"},
     "null": {"id": "Hipotesis nol", "en": "Null hypothesis"},
     "source": {"id": "Sumber", "en": "Source"},
@@ -149,11 +182,21 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "By the codebook's category limits, {items}.",
     },
     "advice_head": {"id": "Saran", "en": "Suggestions"},
-    "advice": {
+    "advice_data": {
         "id": (
             "- Keputusan di atas berasal dari data rekonstruksi. Kesimpulan tentang wilayah "
             "penelitian memerlukan data asli; jalankan `make report DATA=...` pada data asli "
             "dengan skema yang sama, dan bab ini akan ditulis ulang dari hasilnya.\n"
+        ),
+        "en": (
+            "- The decisions above come from reconstructed data. Conclusions about the study area "
+            "need the original data; run `make report DATA=...` on real data with the same "
+            "schema and this chapter is rewritten from the results.\n"
+        ),
+    },
+    "advice_data_real": {"id": "", "en": ""},
+    "advice": {
+        "id": (
             "- Hipotesis yang diuji dengan banyak uji sekaligus (satu uji per variabel) "
             "sebaiknya dibaca bersama nilai p terkoreksi Holm dan Benjamini-Hochberg pada bab "
             "Uji hipotesis.\n"
@@ -162,9 +205,6 @@ WORDS: dict[str, dict[str, str]] = {
             "rank-biserial), yang lebih informatif daripada p saja.\n"
         ),
         "en": (
-            "- The decisions above come from reconstructed data. Conclusions about the study area "
-            "need the original data; run `make report DATA=...` on real data with the same "
-            "schema and this chapter is rewritten from the results.\n"
             "- A hypothesis decided by many tests (one test per variable) is best "
             "read with the Holm and Benjamini-Hochberg adjusted p values of the Hypothesis "
             "chapter.\n"
@@ -182,6 +222,16 @@ WORDS: dict[str, dict[str, str]] = {
 
 def _w(key: str, lang: str, **values: Any) -> str:
     return WORDS[key][lang].format(**values)
+
+
+#: The data's kind (``provenance.yaml``): the words written for the reconstruction are the
+#: default; ``<key>_<kind>`` replaces them for synthetic or real data.
+RECONSTRUCTION = "reconstruction"
+
+
+def _wk(key: str, kind: str, lang: str, **values: Any) -> str:
+    """:func:`_w` of the variant of ``key`` for the data's ``kind`` when there is one."""
+    return _w(f"{key}_{kind}" if f"{key}_{kind}" in WORDS else key, lang, **values)
 
 
 def _alpha(value: float | None, lang: str) -> str:
@@ -248,14 +298,15 @@ def _categories(numbers: StudyNumbers, lang: str) -> list[str]:
 
 
 # ------------------------------------------------------------------------- title page
-def title_block(meta: Mapping[str, Any], lang: str = "id") -> str:
+def title_block(meta: Mapping[str, Any], lang: str = "id", kind: str = RECONSTRUCTION) -> str:
     """The study's identity, from the codebook's ``meta`` (title, author, institution, year)."""
     rows = [
         (_w("title", lang), meta.get(f"title_{lang}") or meta.get("title_id")),
         (_w("author", lang), meta.get("author")),
         (_w("institution", lang), meta.get("institution")),
         (_w("year", lang), meta.get("year")),
-        (_w("data", lang), _w("data_reconstruction", lang)),
+        (_w("data", lang), _wk("data", kind, lang) if kind != RECONSTRUCTION
+         else _w("data_reconstruction", lang)),
         (_w("codebook", lang), meta.get("codebook_version")),
     ]
     out = [f"## {_w('identity', lang)} {{.unnumbered}}", ""]
@@ -276,12 +327,14 @@ def abstract(
     hypotheses: Sequence[HypothesisResult],
     alphas: Mapping[str, float],
     lang: str = "id",
+    kind: str = RECONSTRUCTION,
 ) -> str:
     """The abstract (about 200 words): the study, the method, the run's results, and what the
     agreement with the published conclusions does and does not show."""
     paras = [
-        _w(
+        _wk(
             "abstract_intro",
+            kind,
             lang,
             author=_md(meta.get("author", "")),
             year=meta.get("year", ""),
@@ -309,7 +362,7 @@ def abstract(
         paras.append(_w("abstract_results", lang, items="; ".join(numbered)))
     if numbers.agreement is not None:
         same, total = numbers.agreement
-        paras.append(_w("abstract_agreement", lang, same=same, total=total))
+        paras.append(_wk("abstract_agreement", kind, lang, same=same, total=total))
     return "\n\n".join(paras) + "\n"
 
 
@@ -338,7 +391,10 @@ def _table(headers: list[str], rows: list[list[str]], caption: str, label: str) 
 
 
 def conclusions(
-    numbers: StudyNumbers, hypotheses: Sequence[HypothesisResult], lang: str = "id"
+    numbers: StudyNumbers,
+    hypotheses: Sequence[HypothesisResult],
+    lang: str = "id",
+    kind: str = RECONSTRUCTION,
 ) -> str:
     """The body of *Kesimpulan dan Saran*: the level of performance, then each hypothesis with
     its null hypothesis, its tests (statistic, df, p, n) and decisions, then suggestions."""
@@ -346,7 +402,7 @@ def conclusions(
     items = _categories(numbers, lang)
     if items:
         out.append(_w("descriptive", lang, items=text.join_list(items, lang)) + "\n")
-    out.append(_w("conclusions_intro", lang) + "\n")
+    out.append(_w("conclusions_intro", lang, caveat=_wk("caveat", kind, lang)) + "\n")
     headers = [
         _w(k, lang) for k in ("col_test", "col_stat", "col_df", "col_p", "col_n", "col_decision")
     ]
@@ -369,12 +425,15 @@ def conclusions(
             )
         out.append(hypothesis_sentence(h, lang) + ".\n")
     out.append(f"## {_w('advice_head', lang)}\n")
-    out.append(_w("advice", lang))
+    out.append(_wk("advice_data", kind, lang) + _w("advice", lang))
     return "\n".join(out)
 
 
 def summary_results(
-    numbers: StudyNumbers, hypotheses: Sequence[HypothesisResult], lang: str = "en"
+    numbers: StudyNumbers,
+    hypotheses: Sequence[HypothesisResult],
+    lang: str = "en",
+    kind: str = RECONSTRUCTION,
 ) -> str:
     """The results paragraph of the English summary: categories and every decision."""
     items = _categories(numbers, lang) + [hypothesis_sentence(h, lang) for h in hypotheses]
@@ -382,7 +441,7 @@ def summary_results(
     out += [f"- {item[0].upper() + item[1:]}." for item in items]
     if numbers.agreement is not None:
         same, total = numbers.agreement
-        out.append("\n" + _w("abstract_agreement", lang, same=same, total=total))
+        out.append("\n" + _wk("abstract_agreement", kind, lang, same=same, total=total))
     return "\n".join(out) + "\n"
 
 
@@ -502,10 +561,13 @@ def generated_parts(
     meta: Mapping[str, Any],
     published: Mapping[str, Any],
     parameters: Mapping[str, Any],
+    kind: str = RECONSTRUCTION,
 ) -> dict[str, str]:
     """The ``_generated/*.qmd`` files of the thesis parts, from the run folder's tables.
 
-    ``parameters`` are the run's (manifest). The lists of tables and figures come after
+    ``parameters`` are the run's (manifest); ``kind`` the data's (``provenance.yaml``:
+    reconstruction, synthetic or real), which decides what the agreement with the published
+    conclusions may be said to show. The lists of tables and figures come after
     every part is written (:func:`write_lists`).
     """
     from p3md.reporting.conclusions import decide, study_numbers
@@ -518,11 +580,11 @@ def generated_parts(
     decided = decide(run_dir, published, alphas)
     numbers = study_numbers(run_dir)
     return {
-        "halaman-judul.qmd": title_block(meta, "id"),
-        "abstrak.qmd": abstract(meta, numbers, decided, alphas, "id"),
-        "abstract-en.qmd": abstract(meta, numbers, decided, alphas, "en"),
-        "kesimpulan.qmd": conclusions(numbers, decided, "id"),
-        "ringkasan-hasil-en.qmd": summary_results(numbers, decided, "en"),
+        "halaman-judul.qmd": title_block(meta, "id", kind),
+        "abstrak.qmd": abstract(meta, numbers, decided, alphas, "id", kind),
+        "abstract-en.qmd": abstract(meta, numbers, decided, alphas, "en", kind),
+        "kesimpulan.qmd": conclusions(numbers, decided, "id", kind),
+        "ringkasan-hasil-en.qmd": summary_results(numbers, decided, "en", kind),
     }
 
 
