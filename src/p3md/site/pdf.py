@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from p3md.markup import typst_string, typst_text
+
 #: the class of HTML blocks that stay on the site and out of the PDF
 SITE_ONLY = "p3md-site-only"
 #: classes dropped from the PDF besides SITE_ONLY (links to files, code, page furniture)
@@ -234,13 +236,9 @@ def _prepare(body: str, page: Path, site: Path, labels: set[str], assets: Path) 
     return re.sub(r'(<img\b[^>]*?\bsrc=)"([^"]*)"', image, body)
 
 
-def _typ_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _typ_text(text: str) -> str:
-    """Plain text in Typst markup: a string literal, so no character is read as markup."""
-    return "#" + _typ_string(text)
+# Plain text in Typst markup (a string literal, so no character is read as markup): the
+# project's one Typst escape (p3md.markup).
+_typ_string, _typ_text = typst_string, typst_text
 
 
 def preamble(cfg: dict[str, Any], words: dict[str, str]) -> str:
