@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from p3md.markup import md
 from p3md.reporting.captions import validate_label
 
 CAPTION_CLASS = "p3md-float-caption"
@@ -38,7 +39,7 @@ class TableFloat:
         body = self.display._repr_html_()
         # A blank line would end the raw HTML block; the table needs none.
         body = re.sub(r"\n\s*\n", "\n", body.strip())
-        caption = re.sub(r"([\\`*_\[\]<>#$@])", r"\\\1", self.caption)  # Markdown-literal
+        caption = md(self.caption)  # the one Markdown escape (names from the codebook)
         return f"::: {{#{self.label}}}\n{body}\n\n[{caption}]{{.{CAPTION_CLASS}}}\n:::\n"
 
     def __repr__(self) -> str:

@@ -14,6 +14,7 @@ reader sees is in :data:`WORDS`, keyed by language.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -463,7 +464,13 @@ def _qmd_floats(path: Path, run_dir: Path) -> list[tuple[str, str]]:
     body = _drop_html_only(body)
     found = [(m.start(), m.group("label"), m.group("cap")) for m in _MD_LABEL.finditer(body)]
     found += [(m.start(), m.group("label"), m.group("cap")) for m in _FIG_LABEL.finditer(body)]
-    return [(label, cap) for _, label, cap in sorted(found)]
+    # the captions are Markdown (pages.py escapes the run's values); the list escapes again
+    return [(label, _plain(cap)) for _, label, cap in sorted(found)]
+
+
+def _plain(caption: str) -> str:
+    """A Markdown caption's text: backslash escapes and entities (of p3md.markup.md) undone."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", caption))
 
 
 def _drop_html_only(body: str) -> str:
@@ -505,7 +512,7 @@ def _output_floats(cell: Mapping[str, Any]) -> list[tuple[str, str]]:
         md_text = "".join(md_text) if isinstance(md_text, list) else str(md_text)
         for m in _DIV_FLOAT.finditer(md_text):
             # the caption is Markdown-escaped in the float; the list escapes it again
-            out.append((m.group("label"), re.sub(r"\\(.)", r"\1", m.group("cap"))))
+            out.append((m.group("label"), _plain(m.group("cap"))))
     return out
 
 
