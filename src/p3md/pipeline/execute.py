@@ -70,7 +70,13 @@ def execute_stage(
         # which papermill then reads and overwrites.
         import jupytext
 
-        jupytext.write(jupytext.read(notebook, fmt="py:percent"), output, fmt="ipynb")
+        nb = jupytext.read(notebook, fmt="py:percent")
+        # A plain script names no kernel; it runs in the project's, as the .ipynb stages do.
+        nb.metadata.setdefault(
+            "kernelspec", {"name": kernel_name, "language": "python", "display_name": kernel_name}
+        )
+        nb.metadata.setdefault("language_info", {"name": "python"})
+        jupytext.write(nb, output, fmt="ipynb")
         source = output
     try:
         pm.execute_notebook(

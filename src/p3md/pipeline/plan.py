@@ -131,7 +131,7 @@ def make_plan(
         prev = _previous_stage(previous, stage.name)
         present = bool(outputs_present.get(stage.name))
         if stage.name not in selected:
-            if prev and present:
+            if prev and prev.get("status") in REUSABLE and present:
                 # The kept files belong to the key of the run that made them.
                 plan = StagePlan(stage, KEEP, prev.get("cache_key", key), parts, ["not selected"])
             else:
