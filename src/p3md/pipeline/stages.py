@@ -4,7 +4,8 @@ Every stage is declared once, as data (in the manner of Ploomber's ``pipeline.ya
 targets' one list): its notebook, what it reads (raw files of the codebook, the published
 values, the districts' index), what it waits for, the files it writes, where it runs and where
 its chapter goes in the book. The runner, the cache key, the book's chapter list
-(:func:`book_chapters`), ``p3md status``, the tests and their fake run (tests/fixtures/fake_run.py) all read it from here.
+(:func:`book_chapters`), ``p3md status``, the tests and their fake run
+(``tests/fixtures/fake_run.py``) all read it from here.
 
 Why a YAML file and not a Python list: a student adds a stage without reading code, the file
 is checked against a strict schema with messages that name the stage and the field
