@@ -81,10 +81,18 @@ def test_wilcoxon_r_example_and_kerby():
         # Field (2013), Discovering Statistics Using IBM SPSS Statistics, 4th ed., ch. 6,
         # Drug.sav: Wilcoxon signed-rank "Test Statistics" of Wednesday vs Sunday BDI as SPSS
         # prints them (Z, Asymp. Sig. (2-tailed)), ecstasy group and alcohol group.
-        ([15, 35, 16, 18, 19, 17, 27, 16, 13, 20], [28, 35, 35, 24, 39, 32, 27, 29, 36, 35],
-         -2.527, 0.012),
-        ([16, 15, 20, 15, 16, 13, 14, 19, 18, 18], [5, 6, 30, 8, 9, 7, 6, 17, 3, 10],
-         -1.990, 0.047),
+        (
+            [15, 35, 16, 18, 19, 17, 27, 16, 13, 20],
+            [28, 35, 35, 24, 39, 32, 27, 29, 36, 35],
+            -2.527,
+            0.012,
+        ),
+        (
+            [16, 15, 20, 15, 16, 13, 14, 19, 18, 18],
+            [5, 6, 30, 8, 9, 7, 6, 17, 3, 10],
+            -1.990,
+            0.047,
+        ),
     ],
 )
 def test_wilcoxon_z_is_what_spss_prints(sunday, wednesday, printed_z, printed_sig):

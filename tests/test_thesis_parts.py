@@ -67,7 +67,9 @@ def run(tmp_path: Path) -> Path:
             for i, (x, rs, p) in enumerate(spearman)
         ],
     )
-    _write(tmp_path, "tbl-beda-peran", [_kw_row("Y1", 9.0, 1, 0.003), _kw_row("Y", 15.068, 1, 0.0001)])
+    _write(
+        tmp_path, "tbl-beda-peran", [_kw_row("Y1", 9.0, 1, 0.003), _kw_row("Y", 15.068, 1, 0.0001)]
+    )
     _write(tmp_path, "tbl-kw-status-pdp", [_kw_row("Y", 12.589, 3, 0.0056, n=55)])
     _write(tmp_path, "tbl-kw-status-pld", [_kw_row("Y", 4.2, 3, 0.24, n=59)])
     _write(
@@ -145,7 +147,16 @@ def test_abstracts_carry_the_same_numbers_in_both_languages(run, published):
     numbers = study_numbers(run)
     ab_id = thesis.abstract(meta, numbers, decided, ALPHAS, "id")
     ab_en = thesis.abstract(meta, numbers, decided, ALPHAS, "en")
-    for t in ("44", "16 PDP", "28 PLD", "59", "13 dari 14", "X2 (rs = 0,66)", "H0 ditolak pada α = 0,10", "H0 diterima untuk X1 dan X3"):
+    for t in (
+        "44",
+        "16 PDP",
+        "28 PLD",
+        "59",
+        "13 dari 14",
+        "X2 (rs = 0,66)",
+        "H0 ditolak pada α = 0,10",
+        "H0 diterima untuk X1 dan X3",
+    ):
         assert t in ab_id
     for t in ("44", "16 PDP", "28 PLD", "59", "13 of 14", "X2 (rs = 0.66)", "H0 rejected"):
         assert t in ab_en
@@ -159,7 +170,7 @@ def test_abstracts_carry_the_same_numbers_in_both_languages(run, published):
 def test_lists_follow_book_order_and_skip_site_only_blocks(tmp_path):
     nb = {
         "cells": [
-            {"cell_type": "code", "source": "#| label: tbl-a\n#| tbl-cap: \"Tabel A\"\nx"},
+            {"cell_type": "code", "source": '#| label: tbl-a\n#| tbl-cap: "Tabel A"\nx'},
             {"cell_type": "code", "source": ["#| label: fig-b\n", "#| fig-cap: Gambar B\n"]},
             {  # a table with a computed caption, shown as a div float (reporting.floats)
                 "cell_type": "code",
@@ -185,14 +196,18 @@ def test_lists_follow_book_order_and_skip_site_only_blocks(tmp_path):
         "| a |\n|---|\n| 1 |\n\n: Tabel C {#tbl-c}\n\n"
         '::: {.content-visible when-format="html"}\n::: {.p3md-site-only}\n'
         "| b |\n|---|\n| 2 |\n\n: Hanya situs {#tbl-html}\n:::\n:::\n\n"
-        "![Gambar D](x.png){#fig-d fig-alt=\"alt\"}\n",
+        '![Gambar D](x.png){#fig-d fig-alt="alt"}\n',
         encoding="utf-8",
     )
     (tmp_path / "p.qmd").write_text("# P\n\n{{< include /_generated/part.qmd >}}\n", "utf-8")
     floats = thesis.book_floats(["notebooks/01.ipynb", "p.qmd", "missing.qmd"], tmp_path)
-    assert floats == [("tbl-a", "Tabel A"), ("fig-b", "Gambar B"),
-                      ("tbl-e", "Tabel E (Tabel 13 tesis)"), ("tbl-c", "Tabel C"),
-                      ("fig-d", "Gambar D")]
+    assert floats == [
+        ("tbl-a", "Tabel A"),
+        ("fig-b", "Gambar B"),
+        ("tbl-e", "Tabel E (Tabel 13 tesis)"),
+        ("tbl-c", "Tabel C"),
+        ("fig-d", "Gambar D"),
+    ]
     page = thesis.lists(floats)
     assert page.index("Daftar Tabel") < page.index("- @tbl-a. Tabel A") < page.index("@tbl-c")
     assert "Daftar Gambar" in page and "- @fig-d. Gambar D" in page
@@ -213,9 +228,13 @@ def test_band_classes_give_the_codebook_category_of_every_total():
 
 def test_class_view_counts_are_integers_and_comparison_sits_beside():
     cb = load_codebook()
-    scores = pd.Series([29, 50, 52, 53, 60, 69, 70, 71, 80, 87, 87, 75, 66, 40, 33, 71], dtype=float)
+    scores = pd.Series(
+        [29, 50, 52, 53, 60, 69, 70, 71, 80, 87, 87, 75, 66, 40, 33, 71], dtype=float
+    )
     labels = views.category_labels_low_to_high(cb, "Y")
-    primary = {"Gabungan": intervals.class_distribution(scores, views.band_classes(cb, "Y"), labels)}
+    primary = {
+        "Gabungan": intervals.class_distribution(scores, views.band_classes(cb, "Y"), labels)
+    }
     equal = {
         "Gabungan": intervals.class_distribution(
             scores, intervals.interval_classes(*cb.variables["Y"].score_range, 3), labels
@@ -248,8 +267,12 @@ def test_one_rounding_rule_half_up(value, decimals, shown):
 def test_a_range_column_beside_summary_rows_is_not_a_row_group():
     from p3md.reporting.display import group_column
 
-    ranges = pd.DataFrame({"Kategori": ["Baik", "Kurang", "Tidak", "Jumlah", "Median", "Modus"],
-                           "Rentang": ["71–87", "53–70", "29–52", "", "", ""]})
+    ranges = pd.DataFrame(
+        {
+            "Kategori": ["Baik", "Kurang", "Tidak", "Jumlah", "Median", "Modus"],
+            "Rentang": ["71–87", "53–70", "29–52", "", "", ""],
+        }
+    )
     assert group_column(ranges) is None
     blocks = pd.DataFrame({"Variabel": ["X1", "", "", "X2", "", ""], "Kategori": list("abcabc")})
     assert group_column(blocks) == "Variabel"

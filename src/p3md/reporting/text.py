@@ -438,8 +438,15 @@ def meta_sentence(what: str, row, alpha: float = 0.05, lang: str = "id") -> str:
     pi = f"{num(row['r_pi_low'], 2, lang)}; {num(row['r_pi_high'], 2, lang)}"
     sig = float(row["p"]) <= alpha
     head = _say(
-        "meta_head", lang, k=k, what=what, r=num(row["r"], 2, lang), level=level, ci=ci,
-        p=p_text(row["p"], lang), sig=_say("meta_sig" if sig else "meta_not_sig", lang),
+        "meta_head",
+        lang,
+        k=k,
+        what=what,
+        r=num(row["r"], 2, lang),
+        level=level,
+        ci=ci,
+        p=p_text(row["p"], lang),
+        sig=_say("meta_sig" if sig else "meta_not_sig", lang),
     )
     tail = _say("meta_pi", lang, level=level, pi=pi) if pi_ok else _say("meta_pi_k2", lang)
     return _say("meta_het", lang, head=head, i2=i2_word(row["i2"], lang), het=het, tail=tail)
@@ -586,7 +593,6 @@ def banding_note(class_range: str, k: int, lang: str = "id") -> str:
 def percent_note(lang: str = "id") -> str:
     """The rounding rule of a table's percentages (one rule for every table)."""
     return BANDING_WORDS["percent"][lang]
-
 
 
 def construction_note(published: dict, lang: str = "id", kind: str = "reconstruction") -> str:

@@ -681,8 +681,11 @@ def downloads(
     held_back: list[str],
     captions: dict[str, str],
     page_dir: str = "pages",
+    data_words: str = "",
 ) -> str:
-    """The list of downloadable files; links are relative to ``<render>/pages/``."""
+    """The list of downloadable files; links are relative to ``<render>/pages/``.
+    ``data_words`` names the data's kind (``provenance.yaml``: "data rekonstruksi") in the
+    sentence that heads the tables."""
     up = "../" if page_dir else ""
     out = ["\n## Berkas untuk diunduh\n"]
     out.append(f"- Kodebuku: [`codebook.yaml`]({up}downloads/codebook.yaml)")
@@ -703,6 +706,12 @@ def downloads(
     tables = sorted((run_dir / "tables").glob("*.csv"))
     if tables:
         out.append("### Tabel (CSV)\n")
+        out.append(
+            (f"Semua tabel dihitung dari **{md(data_words)}**. " if data_words else "")
+            + "Setiap CSV memuat semua baris tabelnya (termasuk baris jumlah, median dan "
+            "modus), dengan titik desimal dan angka lengkap tanpa pembulatan; judul dan catatan "
+            "tabel ada di berkas JSON bernama sama.\n"
+        )
         out += [
             f"- {_link(cell(captions.get(p.stem, p.stem)), up + 'tables/' + p.name)}"
             for p in tables

@@ -214,7 +214,10 @@ def write_generated(project_dir: Path, run_dir: Path, renderer: str) -> list[str
         "metode-kodebuku.qmd": pages.codebook_tables(cb),
         "metode-sampel.qmd": pages.method_sampling(cb),
         "metode-parameter.qmd": pages.method_parameters(manifest),
-        "kamus-data.qmd": pages.data_dictionary(cb) + pages.downloads(run_dir, raw, held, captions),
+        "kamus-data.qmd": pages.data_dictionary(cb)
+        + pages.downloads(
+            run_dir, raw, held, captions, data_words=_kind_words(project_dir, manifest)
+        ),
         "varian-label.qmd": pages.label_variants(cb),
         "kinerja-komputasi.qmd": bench_page.bench_part(
             bench, figure, readers.manifest_stages(manifest)
@@ -227,6 +230,16 @@ def write_generated(project_dir: Path, run_dir: Path, renderer: str) -> list[str
     if held:
         warnings.append(f"raw files with personal columns not published: {', '.join(held)}")
     return warnings
+
+
+def _kind_words(project_dir: Path, manifest: dict[str, Any]) -> str:
+    """The data's kind in words ("data rekonstruksi"), from the data folder's provenance."""
+    from p3md.codebook.provenance import ProvenanceError, kind_words
+
+    try:
+        return kind_words(_data_dir(project_dir, manifest), "id")
+    except (ProvenanceError, OSError):
+        return ""
 
 
 def _thesis_parts(

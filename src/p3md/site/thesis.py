@@ -64,8 +64,14 @@ WORDS: dict[str, dict[str, str]] = {
         ),
     },
     "abstract_intro_real": {
-        "id": "Kompendium ini menjalankan analisis tesis {author} ({year}), *{title}*, pada data penelitian.",
-        "en": "This compendium runs the analysis of {author}'s thesis ({year}), *{title}*, on the study's data.",
+        "id": (
+            "Kompendium ini menjalankan analisis tesis {author} ({year}), *{title}*, pada data "
+            "penelitian."
+        ),
+        "en": (
+            "This compendium runs the analysis of {author}'s thesis ({year}), *{title}*, on the "
+            "study's data."
+        ),
     },
     "abstract_method": {
         "id": (
@@ -146,7 +152,8 @@ WORDS: dict[str, dict[str, str]] = {
         "en": (
             "Each hypothesis below is stated as in the thesis and decided from this run's "
             "tables with the thesis's rule: H0 is rejected when p ≤ α. The statistics and p "
-            "values are read from the tables of the Hypothesis chapter (SPSS's Asymp. Sig.).{caveat}"
+            "values are read from the tables of the Hypothesis chapter (SPSS's Asymp. "
+            "Sig.).{caveat}"
         ),
     },
     "caveat": {
@@ -268,8 +275,14 @@ def hypothesis_sentence(h: HypothesisResult, lang: str = "id") -> str:
         return _w("h1_summary_some", lang, hid=md(h.id), at=at, tests=tests, rest=rest)
     if len(h.tests) == 1:
         t = h.tests[0]
-        return _w("diff_summary", lang, hid=md(h.id), decision=_decision(t, lang), at=at,
-                  tests=_stat(t, lang))
+        return _w(
+            "diff_summary",
+            lang,
+            hid=md(h.id),
+            decision=_decision(t, lang),
+            at=at,
+            tests=_stat(t, lang),
+        )
     decisions = {_decision(t, lang) for t in h.tests}
     decision = decisions.pop() if len(decisions) == 1 else ""
     tests = "; ".join(
@@ -286,11 +299,11 @@ def _categories(numbers: StudyNumbers, lang: str) -> list[str]:
     return [
         Md(
             _w(
-            "abstract_category",
-            lang,
-            group=md(g),
-            category=md(numbers.category[g].lower()),
-            median=text.num(numbers.median.get(g), 1, lang),
+                "abstract_category",
+                lang,
+                group=md(g),
+                category=md(numbers.category[g].lower()),
+                median=text.num(numbers.median.get(g), 1, lang),
             )
         )
         for g in numbers.groups
@@ -306,8 +319,10 @@ def title_block(meta: Mapping[str, Any], lang: str = "id", kind: str = RECONSTRU
         (_w("author", lang), meta.get("author")),
         (_w("institution", lang), meta.get("institution")),
         (_w("year", lang), meta.get("year")),
-        (_w("data", lang), _wk("data", kind, lang) if kind != RECONSTRUCTION
-         else _w("data_reconstruction", lang)),
+        (
+            _w("data", lang),
+            _wk("data", kind, lang) if kind != RECONSTRUCTION else _w("data_reconstruction", lang),
+        ),
         (_w("codebook", lang), meta.get("codebook_version")),
     ]
     out = [f"## {_w('identity', lang)} {{.unnumbered}}", ""]
@@ -456,9 +471,11 @@ _CELL_OPT = re.compile(r"^#\|\s*([\w-]+):\s*(.+)$", re.M)
 def _qmd_floats(path: Path, run_dir: Path) -> list[tuple[str, str]]:
     body = path.read_text(encoding="utf-8")
     body = _INCLUDE.sub(
-        lambda m: (run_dir / m.group(1)).read_text(encoding="utf-8")
-        if (run_dir / m.group(1)).is_file()
-        else "",
+        lambda m: (
+            (run_dir / m.group(1)).read_text(encoding="utf-8")
+            if (run_dir / m.group(1)).is_file()
+            else ""
+        ),
         body,
     )
     body = _drop_html_only(body)

@@ -15,7 +15,6 @@ from typing import Any
 
 import pandas as pd
 
-from p3md.words import word
 from p3md.codebook import Codebook
 from p3md.stats.grim import (
     grim_candidates,
@@ -26,6 +25,7 @@ from p3md.stats.grim import (
 from p3md.stats.instrument import critical_r
 from p3md.stats.published import Published, record, table8_frame, table_frame, value
 from p3md.stats.sampling import allocate, slovin, slovin_n
+from p3md.words import word
 
 STATUS_COLS = ["mandiri", "maju", "berkembang", "tertinggal", "sangat_tertinggal"]
 
@@ -412,7 +412,8 @@ def _instrument_checks(published: Published, cb: Codebook, lang: str) -> list[di
         _row(
             _w("range_high", lang),
             "Tesis, Bab III C.1.a; Tabel 10",
-            f"max r hitung = {_n(rs.max(), 3, lang)} ({record(published, rs.idxmax())['description']})",
+            f"max r hitung = {_n(rs.max(), 3, lang)} "
+            f"({record(published, rs.idxmax())['description']})",
             record(published, "txt_r_range_max")["printed"],
             _id_num(rs.max(), 3),
             rs.max() == value(published, "txt_r_range_max"),

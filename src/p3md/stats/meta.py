@@ -376,9 +376,7 @@ def _reml_root(y: np.ndarray, v: np.ndarray) -> float:
     high = max(float(np.var(y)), float(v.max()), 1e-12)
     while _reml_score(y, v, high) > 0:
         high *= 2.0
-    return float(
-        optimize.brentq(lambda t: _reml_score(y, v, t), 0.0, high, xtol=1e-14, rtol=1e-15)
-    )
+    return float(optimize.brentq(lambda t: _reml_score(y, v, t), 0.0, high, xtol=1e-14, rtol=1e-15))
 
 
 def _q_gen(y: np.ndarray, v: np.ndarray, tau2: float) -> float:

@@ -16,9 +16,9 @@ from typing import Any
 import pandas as pd
 
 from p3md import PROJECT_ROOT
-from p3md.words import word
 from p3md.codebook import read_yaml
 from p3md.stats.errors import StatsInputError
+from p3md.words import word
 
 DEFAULT_PUBLISHED = PROJECT_ROOT / "data" / "published.yaml"
 AGREES, DISAGREES, NOT_COMPUTABLE = "sesuai", "tidak sesuai", "tidak dapat dihitung"

@@ -8,7 +8,6 @@ import pandas as pd
 
 from p3md.reporting.views.common import ROLE_ORDER, no_column
 
-
 #: Row labels and column names of the class tables (read back by
 #: :mod:`p3md.reporting.collect` and :mod:`p3md.reporting.conclusions`).
 TOTAL_ROW, MEDIAN_ROW, MODE_ROW = "Jumlah", "Median skor", "Modus skor"

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 
 from p3md.reporting.formatting import format_number
-from p3md.words import word
 from p3md.reporting.views.common import methods, rename
 from p3md.stats.pvalues import method_label
+from p3md.words import word
 
 PHASE_ID = {"pre": "Pre-test", "post": "Post-test", "difference": "Selisih (post - pre)"}
 
