@@ -419,3 +419,65 @@ def test_the_disk_full_message_has_numbers_that_agree(
         need = float(text.split("needs about ")[1].split(" MB")[0])
         now = float(text.split("MB are free now")[0].rsplit(" ", 2)[-2])
         assert need > now
+
+
+# -- a gate failure on a converted input names the user's file and the canonical one ---------------
+
+
+def _break_official_id(road: str, example, cb) -> tuple[str, str | None]:
+    """Row 4's official_id becomes 'X99' (no ID pattern fits) in the road's own file; returns
+    the name the user knows and the header they see."""
+    import pandas as pd
+
+    name = example.exports["official_ratings"]
+    path = example.folder / name
+    if road == "google-forms":
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        header = next(h for h, c in example.truth["official_ratings"].items() if c == "official_id")
+        df.loc[2, header] = "X99"  # spreadsheet row 4
+        df.to_csv(path, index=False)
+        return name, header
+    if road == "template":
+        from openpyxl import load_workbook
+
+        book = load_workbook(path)
+        sheet = book["official_ratings"]
+        col = [c.value for c in sheet[1]].index("official_id") + 1
+        sheet.cell(4, col, "X99")
+        book.save(path)
+        return f"{name}[official_ratings]", None
+    import pyreadstat
+
+    df, meta = pyreadstat.read_sav(str(path), user_missing=True)
+    df.loc[2, "official_id"] = "X99"
+    pyreadstat.write_sav(
+        df,
+        str(path),
+        column_labels=meta.column_labels,
+        variable_value_labels=meta.variable_value_labels,
+        missing_ranges=meta.missing_ranges,
+    )
+    return name, None
+
+
+@pytest.mark.parametrize("road", ["google-forms", "template", "spss"])
+def test_a_gate_failure_on_a_converted_input_names_both_files(road, cb, tmp_path):
+    from p3md.io.mapping import map_export
+    from p3md.pipeline.check import check_data_dir
+    from p3md.pipeline.params import DEFAULT_CODEBOOK
+    from p3md.reconstruction.exports import BUILDERS
+
+    example = BUILDERS[road](RAW, tmp_path / road, cb)
+    user_file, header = _break_official_id(road, example, cb)
+    if road == "google-forms":
+        for key, name in example.exports.items():
+            map_export(example.folder / name, cb, key)
+    report = check_data_dir(example.folder, DEFAULT_CODEBOOK)
+    assert report.failure is not None
+    item = next(i for i in report.failure.items if i.column == "official_id")
+    assert item.file == user_file and item.canonical == "official_ratings.csv"
+    assert item.rows == [4] and item.values == ["X99"]
+    text = item.paragraph()
+    assert f"file {user_file} (read as official_ratings.csv), column 'official_id'" in text
+    if header:
+        assert f"(header {header!r})" in text

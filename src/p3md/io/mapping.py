@@ -409,6 +409,7 @@ def apply_mapping(table: Table, filemap: FileMap, cb: Codebook, key: str) -> Tab
         list(table.rows),
         table.decimal_comma,
         predropped=[headers[j] for j in range(len(headers)) if j not in keep and headers[j]],
+        source_headers={new_header[k]: headers[j] for k, j in enumerate(keep)},
     )
 
 

@@ -188,6 +188,7 @@ def _type_frame(
     typed = pd.DataFrame(out, index=frame.index)
     typed.attrs.update(frame.attrs)
     typed.attrs["source"] = table.name
+    typed.attrs["source_headers"] = dict(table.source_headers)
     typed.attrs["source_rows"] = list(frame.index)
     return typed.reset_index(drop=True)
 

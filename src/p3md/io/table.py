@@ -37,6 +37,8 @@ class Table:
     dropped: list[str] = field(default_factory=list)
     #: Headers a mapping dropped before the schema was applied (form metadata, unmatched).
     predropped: list[str] = field(default_factory=list)
+    #: A mapped export: the export's header of each codebook column (messages name both).
+    source_headers: dict[str, str] = field(default_factory=dict)
 
 
 # -- decoding and splitting ---------------------------------------------------------------

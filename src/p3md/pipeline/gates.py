@@ -160,12 +160,20 @@ class FailureItem:
     fix: str
     check: str
     count: int = 0
+    #: A converted input (form export, template sheet, .sav): ``file`` is the user's file,
+    #: ``canonical`` the raw file it becomes, ``header`` the user's header of ``column``.
+    canonical: str | None = None
+    header: str | None = None
 
     def paragraph(self) -> str:
         """One paragraph: stage, file, column, first rows and values, rule, fix."""
         text = f"Stage {self.stage}, file {self.file}"
+        if self.canonical and self.canonical != self.file:
+            text += f" (read as {self.canonical})"
         if self.column:
             text += f", column {self.column!r}"
+            if self.header and self.header != self.column:
+                text += f" (header {self.header!r})"
         if self.rows:
             shown = ", ".join(str(r) for r in self.rows[:SHOWN])
             more = max(self.count, len(self.rows)) - min(len(self.rows), SHOWN)
@@ -190,6 +198,8 @@ class FailureItem:
             "rule": self.rule,
             "fix": self.fix,
             "check": self.check,
+            **({"canonical": self.canonical} if self.canonical else {}),
+            **({"header": self.header} if self.header else {}),
             "message": self.paragraph(),
         }
 
@@ -219,6 +229,10 @@ class GateResult:
     records: list[CheckRecord] = field(default_factory=list)
     seconds: float = 0.0
     cached: bool = False
+    #: The user's file the frame was read from when it is not ``file`` (a form export, a
+    #: template sheet, a .sav) and its headers of the schema's columns: failures name both.
+    source: str | None = None
+    source_headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def success(self) -> bool:
@@ -229,10 +243,11 @@ class GateResult:
         return [r for r in self.records if not r.success and r.severity != "error"]
 
     def failures(self) -> list[FailureItem]:
+        converted = self.source is not None and self.source != self.file
         return [
             FailureItem(
                 self.stage,
-                self.file,
+                self.source if converted else self.file,  # type: ignore[arg-type]
                 r.column,
                 r.rows,
                 r.values,
@@ -240,6 +255,8 @@ class GateResult:
                 r.fix,
                 r.check,
                 r.unexpected_count,
+                canonical=self.file if converted else None,
+                header=self.source_headers.get(r.column or "") if converted else None,
             )
             for r in self.records
             if not r.success and r.severity == "error"
@@ -354,8 +371,15 @@ def run_gate(stage: str, file: str, kind: str, df: pd.DataFrame, suite: GateSuit
     bare = bare_frame(df)
     for check in suite.pandas_checks:
         records.append(_run_pandas_check(df, bare, check))
+    source = df.attrs.get("source")
     return GateResult(
-        stage=stage, file=file, kind=kind, records=records, seconds=time.perf_counter() - t0
+        stage=stage,
+        file=file,
+        kind=kind,
+        records=records,
+        seconds=time.perf_counter() - t0,
+        source=str(source) if source and kind == "input" else None,
+        source_headers=dict(df.attrs.get("source_headers") or {}) if kind == "input" else {},
     )
 
 

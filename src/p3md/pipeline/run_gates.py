@@ -104,7 +104,16 @@ class Gates:
             if key in self.raw_cache:
                 # Each raw file is validated once per run; later readers reuse the result.
                 first = self.raw_cache[key]
-                result = GateResult(stage.name, fname, "input", first.records, 0.0, cached=True)
+                result = GateResult(
+                    stage.name,
+                    fname,
+                    "input",
+                    first.records,
+                    0.0,
+                    cached=True,
+                    source=first.source,
+                    source_headers=first.source_headers,
+                )
                 self.record(rec, result, provenance[key])
                 items.extend(result.failures())
                 continue
