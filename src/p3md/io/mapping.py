@@ -72,7 +72,9 @@ class _Strict(BaseModel):
 class ColumnMap(_Strict):
     header: str
     column: str | None = None
-    status: str = "ok"  # ok | weak | ambiguous | unmatched | metadata | personal
+    #: ok | weak | values (by the answers) | position (Q1..Qn) | ambiguous | unmatched |
+    #: metadata | personal
+    status: str = "ok"
     score: float | None = None
     candidates: list[str] | None = None
     answers: dict[str, Any] | None = None
@@ -131,6 +133,13 @@ def load_mapping(data_dir: Path) -> Mapping | None:
         raise RawDataError(MAPPING_FILE, column=where, rule=rule, fix=fix) from None
 
 
+class _PlainDumper(yaml.SafeDumper):
+    """No anchors or aliases in the file written (the loader limits their expansion)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def write_mapping(data_dir: Path, key: str, filemap: FileMap) -> Path:
     """Add or replace the section of file ``key`` in the folder's ``mapping.yaml``."""
     path = mapping_path(data_dir)
@@ -142,12 +151,15 @@ def write_mapping(data_dir: Path, key: str, filemap: FileMap) -> Path:
         "# Written by `python -m p3md map`: how each column of a form export becomes a column\n"
         "# of the codebook (data/codebook.yaml). Check the entries whose status is not `ok`:\n"
         "#   weak       matched, but not closely: confirm or correct `column`\n"
+        "#   values     matched by its answers (ID pattern, options): confirm or correct\n"
+        "#   position   numbered headers (Q1..Qn) matched to the items in order: confirm\n"
         "#   ambiguous  matched several columns equally well: set `column` to one of them\n"
         "#   unmatched  no column of the codebook: dropped (set `column` if it is one)\n"
         "#   metadata / personal  form metadata or personal data: dropped\n"
         "# `answers` maps each answer label to the codebook's code; `null` must be filled in.\n"
+        "# Running `map` again keeps your edits and only fills in what is missing.\n"
     )
-    body = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+    body = yaml.dump(doc, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=100)
     path.write_text(head + body, encoding="utf-8")
     return path
 
@@ -295,27 +307,159 @@ def propose_mapping(
         if j not in entries:
             best = max(all_scores.get(j, {}).values(), default=0.0)
             entries[j] = ColumnMap(header=header, status="unmatched", score=round(best, 1))
+    # The answers decide what the header could not (see :func:`resolve_by_values`), then a
+    # numbered questionnaire (Q1..Qn) is proposed by position; what stays unmatched names its
+    # closest columns.
+    taken |= resolve_by_values(table, cb, key, entries, all_scores, taken)
+    taken |= propose_by_position(table, cb, key, entries, taken)
+    for j, entry in entries.items():
+        if entry.status == "unmatched":
+            entry.candidates = closest(all_scores.get(j, {}), taken) or None
     uncovered: dict[str, list[str]] = {}
     for j, entry in entries.items():
-        if entry.column is None or not column_options(cb, key, entry.column):
+        if entry.column is None:
             continue
-        lookup = answer_lookup(cb, key, entry.column)
-        options = column_options(cb, key, entry.column) or {}
-        answers: dict[str, Any] = {
-            label: _convert(code) for code, label in options.items() if label != code
-        }
-        for cells in table.cells:
-            value = " ".join(cells[j].split())
-            if value.lower() in NA_TOKENS or value in answers or value in options:
-                continue
-            code = lookup.get(label_key(value))
-            answers[value] = None if code is None else _convert(code)
-            if code is None:
-                uncovered.setdefault(entry.header, []).append(value)
-        entry.answers = answers or None
+        entry.answers, without = propose_answers(table, cb, key, j, entry.column)
+        if without:
+            uncovered[entry.header] = without
     filemap = FileMap(source=source, sheet=sheet, columns=[entries[j] for j in range(len(headers))])
     missing = [c for c in schema.names if c not in taken]
     return Proposal(filemap, missing, uncovered)
+
+
+def propose_answers(
+    table: Table, cb: Codebook, key: str, j: int, col: str
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """The ``answers:`` of export column ``j`` mapped to codebook column ``col`` (each label
+    with its code; ``None`` where no label of the codebook matches) and the answers without a
+    code. ``None`` for an open column."""
+    options = column_options(cb, key, col)
+    if not options:
+        return None, []
+    lookup = answer_lookup(cb, key, col)
+    answers: dict[str, Any] = {
+        label: _convert(code) for code, label in options.items() if label != code
+    }
+    without: list[str] = []
+    for cells in table.cells:
+        value = " ".join(cells[j].split())
+        if value.lower() in NA_TOKENS or value in answers or value in options:
+            continue
+        code = lookup.get(label_key(value))
+        answers[value] = None if code is None else _convert(code)
+        if code is None:
+            without.append(value)
+    return answers or None, without
+
+
+# -- reading the answers: values, position, closest candidates -------------------------------
+
+#: How many closest columns an unmatched header names.
+CLOSEST = 3
+#: Numbered headers: ``Q1``, ``q01``, ``P-3``, ``No. 12``, ``12`` (a prefix of up to three
+#: letters, the number).
+_NUMBERED = re.compile(r"^\s*([A-Za-z]{0,3})\.?\s*[-_]?\s*(\d+)\s*$")
+
+
+def column_values(table: Table, j: int) -> list[str]:
+    """The distinct answers of column ``j`` (spaces cleaned, "no answer" left out)."""
+    seen = dict.fromkeys(" ".join(row[j].split()) for row in table.cells)
+    return [v for v in seen if v.lower() not in NA_TOKENS]
+
+
+def values_fit(cb: Codebook, key: str, col: str, values: list[str]) -> bool | None:
+    """Do ``values`` fit codebook column ``col``? ``True`` when every value matches its ID
+    pattern or is one of its options (a code, a label, a variant), ``False`` when one does
+    not, ``None`` when the column has no rule that tells it from others (free text, plain
+    numbers) or there are no values."""
+    if not values:
+        return None
+    spec = cb.files[key].columns.get(col)
+    if spec is not None and spec.pattern:
+        rule = re.compile(spec.pattern)
+        return all(rule.search(v) is not None for v in values)
+    if column_options(cb, key, col):
+        lookup = answer_lookup(cb, key, col)
+        return all(label_key(v) in lookup for v in values)
+    return None
+
+
+def resolve_by_values(
+    table: Table,
+    cb: Codebook,
+    key: str,
+    entries: dict[int, ColumnMap],
+    scores: dict[int, dict[str, float]],
+    taken: set[str],
+) -> set[str]:
+    """Ambiguous and unmatched headers whose answers fit exactly one free column of the
+    codebook get that column, with status ``values`` (flagged for confirmation): "Kode desa"
+    (ambiguous between ``official_id`` and ``village_id``) with answers ``V002`` is
+    ``village_id``; "Kode responden" (no question text close enough) with answers ``O001``
+    is ``official_id``. An ambiguous header chooses among its candidates only; an unmatched
+    one among every free column with a rule (an ID pattern or a closed list). Returns the
+    columns taken."""
+    schema = file_schema(cb, key)
+    # One pass against the columns the headers left free: a column is never given by
+    # elimination (the last of three items on one scale "fits exactly one" only because the
+    # others were taken), and a column that fits two headers' answers goes to neither.
+    free = [c for c in schema.names if c not in taken]
+    fits_of: dict[int, list[str]] = {}
+    for j, entry in sorted(entries.items()):
+        if entry.status not in ("ambiguous", "unmatched") or entry.column is not None:
+            continue
+        pool = set(entry.candidates or []) if entry.status == "ambiguous" else set(free)
+        values = column_values(table, j)
+        fits_of[j] = [c for c in free if c in pool and values_fit(cb, key, c, values)]
+    unique = [fits[0] for fits in fits_of.values() if len(fits) == 1]
+    newly: set[str] = set()
+    for j, fits in fits_of.items():
+        if len(fits) != 1 or unique.count(fits[0]) > 1:
+            continue
+        entry = entries[j]
+        entry.column, entry.status = fits[0], "values"
+        entry.score = round(scores.get(j, {}).get(fits[0], 0.0), 1)
+        entry.candidates = None
+        newly.add(fits[0])
+    return newly
+
+
+def propose_by_position(
+    table: Table, cb: Codebook, key: str, entries: dict[int, ColumnMap], taken: set[str]
+) -> set[str]:
+    """Unmatched numbered headers (``Q1``..``Qn``, one prefix, numbered 1..n without gaps)
+    whose count equals the free item columns of the codebook are proposed in the codebook's
+    order, status ``position`` (flagged for confirmation), but only when every column's
+    answers fit its item (a closed list the answers leave is no match). Returns the columns
+    taken."""
+    numbered: dict[int, int] = {}
+    prefixes = set()
+    for j, entry in entries.items():
+        found = _NUMBERED.match(entry.header)
+        if entry.status == "unmatched" and found:
+            numbered[int(found.group(2))] = j
+            prefixes.add(found.group(1).lower())
+    if not numbered or len(prefixes) != 1 or sorted(numbered) != list(range(1, len(numbered) + 1)):
+        return set()
+    spec = cb.files[key]
+    items = [c for c in file_schema(cb, key).names if c not in spec.columns and c not in taken]
+    if len(items) != len(numbered):
+        return set()
+    pairs = [(numbered[n], col) for n, col in zip(sorted(numbered), items, strict=True)]
+    if any(values_fit(cb, key, col, column_values(table, j)) is False for j, col in pairs):
+        return set()
+    for j, col in pairs:
+        entries[j].column, entries[j].status, entries[j].candidates = col, "position", None
+    return {col for _, col in pairs}
+
+
+def closest(scores: dict[str, float], taken: set[str], n: int = CLOSEST) -> list[str]:
+    """The ``n`` columns with the highest header scores as ``col (score)``: the free ones
+    first (the header may be one of them), then those another header took (``taken``)."""
+    ranked = sorted(((-s, c) for c, s in scores.items() if s > 0))
+    free = [f"{c} ({-s:.0f})" for s, c in ranked if c not in taken]
+    used = [f"{c} ({-s:.0f}, taken)" for s, c in ranked if c in taken]
+    return (free + used)[:n]
 
 
 # -- applying a mapping (the reader) ----------------------------------------------------------
@@ -442,6 +586,8 @@ _FLAGS = {
     "ok": "",
     "weak": "CHECK (weak match)",
     "ambiguous": "CHOOSE (several items match)",
+    "values": "CHECK (matched by its answers)",
+    "position": "CHECK (matched by position: Q1 = first item ...)",
     "unmatched": "dropped (no item matches)",
     "metadata": "dropped (form metadata)",
     "personal": "dropped (personal data)",
@@ -456,13 +602,16 @@ def describe(proposal: Proposal, width: int = 60) -> list[str]:
         target = c.column or ("/".join(c.candidates or []) if c.status == "ambiguous" else "-")
         score = f"{c.score:5.1f}" if c.score is not None else "    -"
         note = _FLAGS.get(c.status, c.status)
+        if c.status == "unmatched" and c.candidates:
+            note += f"; closest: {', '.join(c.candidates)}"
         if c.header in proposal.uncovered:
             missing = ", ".join(repr(v) for v in dict.fromkeys(proposal.uncovered[c.header]))
             note = (note + "; " if note else "") + f"answers without a code: {missing}"
         lines.append(f"{head:<{width}}  {target:<17} {score}  {note}".rstrip())
     counts = {s: sum(c.status == s for c in proposal.filemap.columns) for s in _FLAGS}
     lines.append(
-        f"{counts['ok']} matched, {counts['weak']} weak (check them), {counts['ambiguous']} "
+        f"{counts['ok']} matched, {counts['weak']} weak, {counts['values']} by their answers "
+        f"and {counts['position']} by position (check them), {counts['ambiguous']} "
         f"ambiguous, {counts['unmatched']} unmatched, "
         f"{counts['metadata'] + counts['personal']} metadata/personal dropped."
     )
@@ -476,11 +625,100 @@ def describe(proposal: Proposal, width: int = 60) -> list[str]:
     return lines
 
 
+def _target(entry: ColumnMap) -> str:
+    if entry.column:
+        return f"column {entry.column} ({entry.status})"
+    return f"no column ({entry.status})"
+
+
+def merge_mapping(
+    old: FileMap, proposal: Proposal, table: Table, cb: Codebook, key: str
+) -> tuple[Proposal, list[str]]:
+    """``map`` run again: the section ``old`` of ``mapping.yaml`` (the user may have edited
+    it) with only what is missing filled in from the fresh ``proposal``. Every entry the user
+    has keeps its ``column`` and ``status``, except one still ambiguous without a column (the
+    run refuses it) that the fresh proposal resolves; an unmatched entry stays dropped (the
+    user may have dropped it on purpose), and is listed as kept when the proposal differs; every
+    answer code already there is kept, answers new in the export are added and ``null``
+    codes are filled where the codebook now has one; headers new in the export are added.
+    Returns the merged proposal and one line per change (and per edit kept)."""
+    schema = file_schema(cb, key)
+    headers = _unique_headers(table)
+    mine = {c.header: c for c in old.columns}
+    fresh = {c.header: c for c in proposal.filemap.columns}
+    changes: list[str] = []
+    kept: list[str] = []
+    merged: list[ColumnMap] = []
+    uncovered: dict[str, list[str]] = {}
+    for j, header in enumerate(headers):
+        new = fresh[header]
+        entry = mine.get(header)
+        if entry is None:
+            merged.append(new)
+            changes.append(f"added {header!r}: {_target(new)}")
+            if header in proposal.uncovered:
+                uncovered[header] = proposal.uncovered[header]
+            continue
+        entry = entry.model_copy(deep=True)
+        # Only an ambiguous entry without a column is filled: the run refuses it anyway. An
+        # unmatched one may be the user's own choice to drop the column (`column: null`).
+        unresolved = entry.column is None and entry.status == "ambiguous"
+        if unresolved and new.column is not None:
+            entry.column, entry.status, entry.score = new.column, new.status, new.score
+            entry.candidates = None
+            changes.append(f"filled {header!r}: {_target(entry)}")
+        elif (entry.column, entry.status) != (new.column, new.status):
+            kept.append(f"{header!r}: {_target(entry)}")
+        if entry.column is not None:
+            answers, _ = propose_answers(table, cb, key, j, entry.column)
+            current = dict(entry.answers or {})
+            for label, code in (answers or {}).items():
+                if label not in current:
+                    current[label] = code
+                    changes.append(f"added the answer {label!r} = {code} to {header!r}")
+                elif current[label] is None and code is not None:
+                    current[label] = code
+                    changes.append(f"filled the answer {label!r} = {code} of {header!r}")
+            entry.answers = current or None
+            without = [a for a, c in current.items() if c is None]
+            if without:
+                uncovered[header] = without
+        merged.append(entry)
+    for entry in old.columns:
+        if entry.header not in fresh:
+            merged.append(entry)
+            changes.append(
+                f"kept {entry.header!r}, which is not in the export any more (the report stops "
+                "on it: remove it if the question was deleted from the form)"
+            )
+    source, sheet = old.source, old.sheet
+    if (source, sheet) != (proposal.filemap.source, proposal.filemap.sheet):
+        changes.append(f"source: {old.source!r} -> {proposal.filemap.source!r}")
+        source, sheet = proposal.filemap.source, proposal.filemap.sheet
+    filemap = FileMap(source=source, sheet=sheet, columns=merged)
+    targets = {c.column for c in merged if c.column}
+    missing = [c for c in schema.names if c not in targets]
+    lines = [f"kept your edit of {k}" for k in kept] + changes
+    if not lines:
+        lines = ["nothing to fill in: the section was complete"]
+    return Proposal(filemap, missing, uncovered), lines
+
+
 def map_export(
     export: Path, cb: Codebook, key: str, sheet: str | None = None
 ) -> tuple[Proposal, Path, list[str]]:
-    """Propose the mapping of ``export`` to raw file ``key`` and write it beside the export."""
+    """Propose the mapping of ``export`` to raw file ``key`` and write it beside the export.
+    When ``mapping.yaml`` already has a section for ``key`` (``map`` run again, after the
+    user's edits), only what is missing is filled in (:func:`merge_mapping`) and the lines
+    say what changed."""
     table, used_sheet = read_export(Path(export), sheet)
     proposal = propose_mapping(table, cb, key, Path(export).name, used_sheet)
-    path = write_mapping(Path(export).parent, key, proposal.filemap)
-    return proposal, path, describe(proposal)
+    folder = Path(export).parent
+    current = load_mapping(folder)
+    lines: list[str] = []
+    if current is not None and key in current.files:
+        proposal, changes = merge_mapping(current.files[key], proposal, table, cb, key)
+        lines = [f"{MAPPING_FILE} already had a section {key}; kept as it is, except:"]
+        lines += [f"  - {c}" for c in changes]
+    path = write_mapping(folder, key, proposal.filemap)
+    return proposal, path, describe(proposal) + lines
