@@ -196,3 +196,35 @@ def test_map_again_keeps_every_edit_and_fills_only_what_is_missing(cb, tmp_path)
     mapping_file.write_text(yaml.safe_dump(after, allow_unicode=True, sort_keys=False))
     _, _, lines = map_export(path, cb, "official_ratings")
     assert any("filled 'Kode responden': column official_id (values)" in ln for ln in lines)
+
+
+@pytest.mark.e2e
+def test_the_kode_export_report_equals_data_raw(cb, pipeline_run, tmp_path):
+    """The acceptance of issue 19 end to end: the 'Kode ...' export mapped with no hand edit,
+    then the report (a separate process, as `make report DATA=...`): every table and derived
+    file equals the report on data/raw."""
+    example = kode_export(cb, tmp_path / "gf")
+    for key, name in example.exports.items():
+        proposal, _, _ = map_export(example.folder / name, cb, key)
+        assert not proposal.needs_edit, key
+    out = tmp_path / "reports"
+    proc = subprocess.run(
+        [sys.executable, "-m", "p3md", "report", "--data", str(example.folder), "--out",
+         str(out), "--no-derived", "--no-site"],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    reference = pipeline_run.out_dir
+    tables = sorted(p.name for p in (reference / "tables").glob("*.csv"))
+    assert tables and sorted(p.name for p in (out / "tables").glob("*.csv")) == tables
+    for name in tables:
+        pd.testing.assert_frame_equal(
+            pd.read_csv(out / "tables" / name),
+            pd.read_csv(reference / "tables" / name),
+            check_exact=True,
+            obj=name,
+        )
+    for p in (reference / "derived").glob("*.csv"):
+        assert (out / "derived" / p.name).read_bytes() == p.read_bytes(), p.name
