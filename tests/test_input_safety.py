@@ -481,3 +481,47 @@ def test_a_gate_failure_on_a_converted_input_names_both_files(road, cb, tmp_path
     assert f"file {user_file} (read as official_ratings.csv), column 'official_id'" in text
     if header:
         assert f"(header {header!r})" in text
+
+
+def test_a_codebook_with_an_alias_bomb_or_a_tag_is_a_codebook_error(tmp_path):
+    """A data folder may bring its own codebook.yaml: the same limits as design.yaml."""
+    from p3md.codebook import CodebookError
+
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(
+        BILLION_LAUGHS.replace("  i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]\n", ""),
+        encoding="utf-8",
+    )  # 9^8 = 43 million values: past the codebook's limit
+    with pytest.raises(CodebookError, match="billion laughs"):
+        load_codebook(bomb)
+    tagged = tmp_path / "tagged.yaml"
+    tagged.write_text("meta: !!python/object/apply:os.system ['echo pwned']\n", encoding="utf-8")
+    with pytest.raises(CodebookError, match="not valid YAML"):
+        load_codebook(tagged)
+
+
+def test_a_reader_error_on_a_converted_input_names_both_files(cb, tmp_path):
+    import pandas as pd
+
+    from p3md.io.mapping import map_export
+    from p3md.pipeline.check import check_data_dir
+    from p3md.pipeline.params import DEFAULT_CODEBOOK
+    from p3md.reconstruction.exports import BUILDERS
+
+    example = BUILDERS["google-forms"](RAW, tmp_path / "gf", cb)
+    for key, name in example.exports.items():
+        map_export(example.folder / name, cb, key)
+    name = example.exports["official_ratings"]
+    df = pd.read_csv(example.folder / name, dtype=str, keep_default_na=False)
+    header = next(h for h, c in example.truth["official_ratings"].items() if c == "pd03")
+    df.loc[3, header] = "Luar biasa"  # spreadsheet row 5; no code for it in mapping.yaml
+    df.to_csv(example.folder / name, index=False)
+    report = check_data_dir(example.folder, DEFAULT_CODEBOOK)
+    item = report.failure.items[0]
+    assert (item.file, item.canonical, item.column, item.rows) == (
+        name,
+        "official_ratings.csv",
+        header,
+        [5],
+    )
+    assert f"file {name} (read as official_ratings.csv)" in item.paragraph()

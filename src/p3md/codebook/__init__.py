@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from p3md import PROJECT_ROOT
 from p3md.codebook.design import DESIGN_FILE, DESIGN_KEYS, read_design
 from p3md.codebook.model import Band, Category, Codebook, FileSpec, Item, Meta, Variable
-from p3md.safe_yaml import DataFileError
+from p3md.safe_yaml import DataFileError, expanded_nodes
 
 DEFAULT_CODEBOOK = PROJECT_ROOT / "data" / "codebook.yaml"
 
@@ -89,9 +89,25 @@ def validate_codebook(data: Any, path: str | Path = "codebook") -> Codebook:
         raise CodebookError(path, _problems(exc, data)) from None
 
 
+#: A study's codebook (a data folder may bring its own): nodes after its aliases expand. The
+#: thesis's has about 3,300; a "billion laughs" document would hang the validation.
+MAX_CODEBOOK_NODES = 1_000_000
+
+
 @lru_cache(maxsize=8)
 def _load(path: str) -> Codebook:
     try:
+        if expanded_nodes(Path(path).read_text(encoding="utf-8"), MAX_CODEBOOK_NODES) > (
+            MAX_CODEBOOK_NODES
+        ):
+            raise CodebookError(
+                path,
+                [
+                    f"its anchors and aliases (&name, *name) expand to more than "
+                    f"{MAX_CODEBOOK_NODES:,} values (a 'billion laughs' document); write the "
+                    "values out"
+                ],
+            )
         data = read_yaml(path)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

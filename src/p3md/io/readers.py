@@ -329,9 +329,17 @@ def read_raw_file(data_dir: str | Path, cb: Codebook, file_key: str) -> pd.DataF
     ``float64`` for numbers (NaN = missing).
     """
     schema = file_schema(cb, file_key)
-    table = _source_table(Path(data_dir), cb, schema)
-    frame = _select_columns(table, schema, cb.personal_fields)
-    return _type_frame(frame, schema, table, cb)
+    try:
+        table = _source_table(Path(data_dir), cb, schema)
+        frame = _select_columns(table, schema, cb.personal_fields)
+        return _type_frame(frame, schema, table, cb)
+    except RawDataError as exc:
+        # A converted input (form export, template sheet, .sav): the gates' message names
+        # the user's file and the raw file it becomes.
+        canonical = cb.files[file_key].path
+        if exc.file not in (canonical, MAPPING_FILE):
+            exc.canonical = canonical  # type: ignore[attr-defined]
+        raise
 
 
 def read_raw_dir(

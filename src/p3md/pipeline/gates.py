@@ -216,6 +216,7 @@ class FailureItem:
             fix=err.fix,
             check="reader",
             count=len(err.rows),
+            canonical=getattr(err, "canonical", None),
         )
 
 
