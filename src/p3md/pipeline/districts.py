@@ -27,10 +27,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from p3md.codebook import DESIGN_FILE, read_yaml
+from p3md.codebook import DESIGN_FILE
 from p3md.pipeline import atomic
 from p3md.pipeline.hashing import sha256_json
 from p3md.pipeline.runner import DISTRICTS_INDEX, KEPT_DIRS, RunResult, run_pipeline
+from p3md.safe_yaml import load_data_yaml
 
 Echo = Callable[[str], None]
 
@@ -88,7 +89,7 @@ def district_name(folder: Path) -> str:
     design = folder / DESIGN_FILE
     if design.is_file():
         try:
-            name = (read_yaml(design) or {}).get("district")
+            name = (load_data_yaml(design, fix="") or {}).get("district")
         except Exception:  # a broken design file is reported by the district's own run
             name = None
         if name:
