@@ -88,6 +88,14 @@ save_table(meta_views.summary_view(summary, labels, lang), "tbl-sintesis-ringkas
                 "I² = (Q − df)/Q; interval prediksi Higgins dkk. (2009) dengan t berderajat bebas k − 2.")
 
 # %%
+#| label: tbl-sintesis-penaksir
+#| tbl-cap: "Kepekaan efek gabungan terhadap penaksir τ²: Paule-Mandel, REML (bawaan metafor) dan DerSimonian-Laird"
+estimators = meta.estimator_comparison(effects, alpha=alpha_difference, order=[meta.ROLE_EFFECT, *x_vars])
+save_table(meta_views.estimator_view(estimators, labels), "tbl-sintesis-penaksir", out_dir=out, lang=lang,
+           note="Skala Fisher z, ditampilkan kembali sebagai r. REML: kemungkinan maksimum terbatas (penaksir bawaan metafor, Viechtbauer 2005); "
+                "Paule-Mandel dipakai pada tabel ringkasan; DerSimonian-Laird sebagai pembanding klasik.")
+
+# %%
 for row in summary[summary["k"] >= 2].to_dict("records"):
     display(Markdown(text.meta_sentence(labels[row["effect"]], row, alpha_difference, lang)))
 

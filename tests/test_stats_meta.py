@@ -35,6 +35,7 @@ from p3md.stats.meta import (
     K2_NOTE,
     ROLE_EFFECT,
     district_effects,
+    estimator_comparison,
     meta_summary,
     random_effects,
     role_difference,
@@ -357,3 +358,13 @@ def test_summary_back_transforms_with_tanh():
     assert row["r"] == pytest.approx(np.tanh(row["estimate"]), abs=1e-12)
     assert row["r_ci_low"] < row["r"] < row["r_ci_high"]
     assert -1 < row["r_pi_low"] <= row["r_ci_low"] and row["r_ci_high"] <= row["r_pi_high"] < 1
+
+
+def test_estimator_comparison_pools_each_effect_with_each_method():
+    y, se = _bcg_log_rr()
+    effects = pd.DataFrame({"effect": "bcg", "district": range(len(y)), "z": y, "se_z": se})
+    out = estimator_comparison(effects)
+    assert out["method"].tolist() == ["pm", "reml", "dl"]
+    reml = out[out["method"] == "reml"].iloc[0]
+    assert reml["tau2"] == pytest.approx(0.3132, abs=PRINTED_4)  # metafor's default fit
+    assert reml["r"] == pytest.approx(np.tanh(-0.7145), abs=PRINTED_4)

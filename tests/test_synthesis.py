@@ -159,6 +159,11 @@ def test_synthesis_notebook_runs_on_a_seeded_districts_folder(tmp_path):
     assert role["IK 95%: bawah"] < role["r gabungan"] < role["IK 95%: atas"]
     # the declared gaps (1.0, 0.3, 1.6) differ: the PLD-PDP effect is heterogeneous and positive
     assert role["r gabungan"] > 0 and role["Heterogenitas: τ² (skala z)"] > 0
+    # the sensitivity table: three estimators per effect, Paule-Mandel's row = the summary's
+    est = pd.read_csv(out / "tables" / "tbl-sintesis-penaksir.csv")
+    assert est["Penaksir τ²"].tolist()[:3] == ["Paule-Mandel", "REML", "DerSimonian-Laird"]
+    assert len(est) == 3 * 8
+    assert est["r gabungan"].iloc[0] == pytest.approx(role["r gabungan"], rel=1e-12)
     per_district = pd.read_csv(out / "tables" / "tbl-sintesis-beda-peran.csv")
     assert per_district["Bobot (%)"].sum() == pytest.approx(100)
     assert per_district["Kabupaten"].tolist() == [d[1] for d in DISTRICTS[:3]]

@@ -12,7 +12,7 @@ import pandas as pd
 from scipy import stats
 
 from p3md.stats.league import ABOVE, BELOW, WITHIN, level_key
-from p3md.stats.meta import ALL_EFFECTS, FEW_NOTE, K2_NOTE, ROLE_EFFECT
+from p3md.stats.meta import ALL_EFFECTS, FEW_NOTE, K2_NOTE, METHOD_NAMES, ROLE_EFFECT
 
 NOTES = {
     "id": {
@@ -151,3 +151,20 @@ def excluded_view(
         for r in excluded.itertuples()
     ]
     return pd.DataFrame(rows, columns=["Kabupaten", "Efek", "Alasan"])
+
+
+def estimator_view(comparison: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
+    """The pooled r and tau^2 of every effect under each estimator, side by side
+    (:func:`p3md.stats.meta.estimator_comparison`)."""
+    return pd.DataFrame(
+        {
+            "Efek": [labels.get(e, e) for e in comparison["effect"]],
+            "Penaksir τ²": [METHOD_NAMES.get(m, m) for m in comparison["method"]],
+            "k": comparison["k"].astype(int).to_numpy(),
+            "τ²": comparison["tau2"].to_numpy(),
+            "r gabungan": comparison["r"].to_numpy(),
+            "IK 95%: bawah": comparison["r_ci_low"].to_numpy(),
+            "IK 95%: atas": comparison["r_ci_high"].to_numpy(),
+            "p": comparison["p"].to_numpy(),
+        }
+    )

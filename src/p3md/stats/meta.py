@@ -447,3 +447,40 @@ def meta_summary(
         ]
     summary = pd.DataFrame(rows).drop(columns=["pi_note"], errors="ignore")
     return summary, pd.DataFrame(weights, columns=["district", "effect", "weight"])
+
+
+def estimator_comparison(
+    effects: pd.DataFrame,
+    *,
+    methods: Sequence[str] = ("pm", "reml", "dl"),
+    alpha: float = 0.05,
+    order: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The pooled effects under each tau^2 estimator (a sensitivity analysis): one row per
+    effect (with at least 2 districts) and method: ``effect``, ``method``, ``k``, ``tau2``,
+    ``estimate``, ``ci_low``, ``ci_high`` (Fisher-z scale), ``r``, ``r_ci_low``, ``r_ci_high``
+    (back-transformed), ``p``."""
+    rows = []
+    keys = list(order) if order is not None else list(dict.fromkeys(effects["effect"]))
+    for effect in keys:
+        sub = effects[effects["effect"] == effect]
+        if len(sub) < 2:
+            continue
+        for method in methods:
+            res = random_effects(sub["z"], sub["se_z"], method=method, alpha=alpha)
+            rows.append(
+                {
+                    "effect": effect,
+                    "method": method,
+                    "k": res.k,
+                    "tau2": res.tau2,
+                    "estimate": res.estimate,
+                    "ci_low": res.ci_low,
+                    "ci_high": res.ci_high,
+                    "r": float(back_transform(res.estimate)),
+                    "r_ci_low": float(back_transform(res.ci_low)),
+                    "r_ci_high": float(back_transform(res.ci_high)),
+                    "p": res.p,
+                }
+            )
+    return pd.DataFrame(rows)
