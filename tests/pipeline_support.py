@@ -75,28 +75,3 @@ def tree_digest(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
-
-
-def pair_with_script(notebook: Path) -> Path:
-    """Make ``notebook`` a jupytext pair as the stage notebooks are (``ipynb,py:percent``):
-    write its percent script beside it with jupytext. Returns the script's path."""
-    import jupytext
-
-    nb = jupytext.read(notebook)
-    nb.metadata.setdefault("jupytext", {})["formats"] = "ipynb,py:percent"
-    jupytext.write(nb, notebook)
-    script = notebook.with_suffix(".py")
-    jupytext.write(nb, script, fmt="py:percent")
-    return script
-
-
-def edit_later(path: Path, old: str, new: str) -> None:
-    """Replace ``old`` by ``new`` in ``path`` and make it the newer file of its pair (mtime
-    one second ahead, so the order does not depend on the file system's clock resolution)."""
-    import os
-
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    st = path.stat()
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))

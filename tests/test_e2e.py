@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import nbformat
 import pandas as pd
 import pytest
 
@@ -14,8 +15,18 @@ from p3md.pipeline.stages import STAGES
 pytestmark = pytest.mark.e2e
 
 
-def _labels(notebook_py: str, kind: str) -> list[str]:
-    return re.findall(rf"^#\| label: ({kind}-[a-z0-9-]+)$", notebook_py, flags=re.M)
+def _source(notebook) -> str:
+    """The code of a stage notebook (an .ipynb, or a jupytext percent .py), one cell after
+    another."""
+    path = PROJECT_ROOT / notebook
+    if path.suffix == ".py":
+        return path.read_text(encoding="utf-8")
+    cells = nbformat.read(path, as_version=4).cells
+    return "\n".join(c.source for c in cells if c.cell_type == "code")
+
+
+def _labels(source: str, kind: str) -> list[str]:
+    return re.findall(rf"^#\| label: ({kind}-[a-z0-9-]+)$", source, flags=re.M)
 
 
 def test_every_stage_ran_and_wrote_its_notebook_tables_and_figures(pipeline_run):
@@ -25,7 +36,7 @@ def test_every_stage_ran_and_wrote_its_notebook_tables_and_figures(pipeline_run)
     for stage in STAGES:
         executed = out / "notebooks" / stage.notebook.name
         assert executed.exists(), executed
-        source = (PROJECT_ROOT / stage.notebook).with_suffix(".py").read_text(encoding="utf-8")
+        source = _source(stage.notebook)
         for label in _labels(source, "tbl"):
             assert (out / "tables" / f"{label}.csv").exists(), f"{stage.name}: {label}"
         for label in _labels(source, "fig"):
@@ -42,7 +53,7 @@ def test_site_has_a_page_per_chapter_showing_its_tables(pipeline_run):
         pages = list(site.rglob(f"{stage.notebook.stem}.html"))
         assert pages, f"no page for {stage.notebook.name}"
         html = pages[0].read_text(encoding="utf-8")
-        source = (PROJECT_ROOT / stage.notebook).with_suffix(".py").read_text(encoding="utf-8")
+        source = _source(stage.notebook)
         for label in _labels(source, "tbl") + _labels(source, "fig"):
             assert f'id="{label}"' in html, f"{stage.name}: {label} not on its page"
 

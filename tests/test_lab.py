@@ -49,8 +49,7 @@ def lab(pipeline_run, tmp_path_factory):
     clone = Path(tmp_path_factory.mktemp("clone"))
     (clone / "notebooks").mkdir()
     for stage in STAGES:
-        for path in (stage.notebook, stage.notebook.with_suffix(".py")):
-            shutil.copy2(path, clone / "notebooks" / path.name)
+        shutil.copy2(stage.notebook, clone / "notebooks" / stage.notebook.name)
     (clone / "data").symlink_to(PROJECT_ROOT / "data", target_is_directory=True)
     (clone / "reports").symlink_to(pipeline_run.out_dir, target_is_directory=True)
     before = tree_digest(pipeline_run.out_dir)
@@ -101,8 +100,8 @@ def test_a_hand_run_names_its_scratch_folder_and_writes_only_there(lab):
         assert all(stage.owns(rel) for rel in written), stage.name
     # Nothing was written beside the notebooks or the scratch folders.
     assert sorted(p.name for p in clone.iterdir()) == ["data", "notebooks", "reports", "scratch"]
-    assert sorted(p.suffix for p in (clone / "notebooks").iterdir()) == sorted(
-        [".ipynb", ".py"] * len(STAGES)
+    assert sorted(p.name for p in (clone / "notebooks").iterdir()) == sorted(
+        s.notebook.name for s in STAGES
     )
 
 

@@ -1,11 +1,10 @@
-"""The stage notebooks: stored clean, parameterised, paired with jupytext, uniquely labelled,
+"""The stage notebooks: one source each, stored clean, parameterised, uniquely labelled,
 each label declared by its stage in the registry (``stages.yaml``)."""
 
 from __future__ import annotations
 
 import re
 
-import jupytext
 import nbformat
 import pytest
 
@@ -14,7 +13,7 @@ from p3md.pipeline.stages import default_registry
 from p3md.reporting.captions import LABEL_RE
 
 REGISTRY = default_registry()
-#: The stage notebooks, from the registry (an .ipynb paired with a jupytext .py).
+#: The stage notebooks, from the registry (each one file: no jupytext pair).
 NOTEBOOKS = [s.notebook for s in REGISTRY.stages]
 STAGE_OF = {s.notebook.stem: s for s in REGISTRY.stages}
 PARAMETERS = {
@@ -60,7 +59,14 @@ def test_every_stage_has_a_notebook_and_every_notebook_a_stage():
     on_disk = sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
     assert sorted(NOTEBOOKS) == on_disk, "a notebook without a stage in stages.yaml, or vice versa"
     for nb in NOTEBOOKS:
-        assert nb.with_suffix(".py").exists(), f"{nb.name} has no paired .py"
+        # One source per stage: a second copy (a jupytext pair) would need a rule for which of
+        # the two wins, and a run must never rewrite either.
+        other = nb.with_suffix(".py" if nb.suffix == ".ipynb" else ".ipynb")
+        assert not other.exists(), f"{nb.name} has a second copy {other.name}; delete one"
+        if nb.suffix == ".ipynb":
+            assert "jupytext" not in nbformat.read(nb, as_version=4).metadata, (
+                f"{nb.name} asks jupytext for a paired script (metadata 'jupytext'); remove it"
+            )
 
 
 #: How to clear a notebook saved from JupyterLab with its outputs (the git filter that
@@ -145,17 +151,6 @@ def test_papermill_reads_every_parameter_of_the_cell(path, caplog):
     assert not [r for r in caplog.records if r.name.startswith("papermill")]
     # Run by hand (JupyterLab) the notebook writes to scratch/, never into reports/.
     assert found["out_dir"]["default"] == "None"
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
-def test_notebook_is_in_sync_with_its_script(path):
-    script = jupytext.read(path.with_suffix(".py"))
-    notebook = nbformat.read(path, as_version=4)
-    assert len(script.cells) == len(notebook.cells), f"{path.stem}: run `jupytext --sync`"
-    for a, b in zip(script.cells, notebook.cells, strict=True):
-        assert a.cell_type == b.cell_type
-        assert a.source == b.source, f"{path.stem}: cells differ; run `jupytext --sync`"
-        assert a.metadata.get("tags", []) == b.metadata.get("tags", [])
 
 
 def _labelled_cells():

@@ -19,8 +19,6 @@ from p3md.pipeline.runner import run_pipeline
 from pipeline_support import (
     copy_notebooks,
     csv_reader,
-    edit_later,
-    pair_with_script,
     registry,
     tree_digest,
     write_data,
@@ -107,48 +105,28 @@ def test_cache_skip_edit_input_and_force(project):
     assert set(statuses(forced).values()) == {"ran"}
 
 
-def test_an_edit_of_either_file_of_a_jupytext_pair_reruns_the_stage(project, monkeypatch):
-    """The .py of a pair is no second source that `make report` ignores: the runner syncs the
-    pair (the newer file wins) before it hashes the notebook."""
+def test_a_run_never_writes_to_its_notebooks(project):
+    """A stage notebook is a source: a run hashes and executes it and writes only into the run
+    folder. Nothing in ``notebooks/`` is created, rewritten or touched (no pair to sync, no
+    modification time that decides anything), and an edit is seen by its content."""
     import nbformat
 
-    import p3md.pipeline.pairing as pairing
+    def state(folder):
+        return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
 
-    script_a = pair_with_script(project["nb"] / "fx_a.ipynb")
-    script_b = pair_with_script(project["nb"] / "fx_b.ipynb")
-    first = run(project)
-    assert first.success
-    assert first.manifest["inputs"]["notebooks/fx_a.py"] == sha256_file(script_a)
+    before = state(project["nb"])
+    assert run(project).success
+    assert state(project["nb"]) == before
 
-    # An edit of the script reaches the notebook; the stage and its downstream rerun.
-    lines: list[str] = []
-    edit_later(script_a, "frame = pd.read_csv", "edited = 'script'\nframe = pd.read_csv")
-    second = run(project, lines=lines)
-    assert statuses(second) == {"alpha": "ran", "gamma": "skipped", "beta": "ran"}
-    assert "fx_a.ipynb updated from fx_a.py (jupytext pair: the newer file wins)" in lines
-    executed = nbformat.read(project["out"] / "notebooks" / "fx_a.ipynb", as_version=4)
-    assert any("edited = 'script'" in c.source for c in executed.cells)
-    assert second.manifest["changes_since_last_good_run"]["changed"] == [
-        "notebooks/fx_a.ipynb",
-        "notebooks/fx_a.py",
-    ]
-
-    # An edit of the notebook (as in Jupyter) reaches the script; only that stage reruns.
-    nb_b = project["nb"] / "fx_b.ipynb"
-    doc = nbformat.read(nb_b, as_version=4)
+    nb_a = project["nb"] / "fx_a.ipynb"
+    doc = nbformat.read(nb_a, as_version=4)
     doc.cells[-1].source += "\nedited = 'notebook'"
-    nbformat.write(doc, nb_b)
-    edit_later(nb_b, "edited = 'notebook'", "edited = 'notebook'")  # newer than its script
-    third = run(project)
-    assert statuses(third) == {"alpha": "skipped", "gamma": "skipped", "beta": "ran"}
-    assert "edited = 'notebook'" in script_b.read_text(encoding="utf-8")
-
-    # In sync and unchanged since the last run: jupytext is not even loaded.
-    def no_sync(*_a):
-        raise AssertionError("jupytext was loaded for pairs the last run recorded")
-
-    monkeypatch.setattr(pairing, "_jupytext_sync", no_sync)
-    assert set(statuses(run(project)).values()) == {"skipped"}
+    nbformat.write(doc, nb_a)
+    edited = state(project["nb"])
+    second = run(project)
+    assert statuses(second) == {"alpha": "ran", "gamma": "skipped", "beta": "ran"}
+    assert second.manifest["changes_since_last_good_run"]["changed"] == ["notebooks/fx_a.ipynb"]
+    assert state(project["nb"]) == edited
 
 
 def test_failing_input_gate_stops_pipeline_and_keeps_reports(project):

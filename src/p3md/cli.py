@@ -143,7 +143,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     from p3md.io.errors import RawDataError
     from p3md.pipeline.atomic import RunLockedError
     from p3md.pipeline.districts import is_multi_district
-    from p3md.pipeline.pairing import PairSyncError
     from p3md.pipeline.runner import PipelineSafetyError, run_pipeline
     from p3md.pipeline.stages import DISTRICT_STAGES
     from p3md.pipeline.system_errors import SystemFailure
@@ -191,7 +190,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             derived_dir=derived,
             max_workers=args.jobs or 2,
         )
-    except (PipelineSafetyError, RunLockedError, PairSyncError) as exc:
+    except (PipelineSafetyError, RunLockedError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except SystemFailure as exc:  # the machine (disk full, read-only ...), not the data

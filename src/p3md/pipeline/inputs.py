@@ -14,7 +14,6 @@ from typing import Any
 
 from p3md.pipeline.code_deps import ModuleGraph, modules_code, stage_code
 from p3md.pipeline.hashing import raw_files_by_key, sha256_file, sha256_json
-from p3md.pipeline.pairing import input_key, sync_pairs
 from p3md.pipeline.params import RunParams
 from p3md.pipeline.stages import DISTRICTS, PUBLISHED, Stage
 
@@ -130,22 +129,15 @@ def take_snapshot(
     published_sha = sha256_file(p.published_path) if p.published_path.is_file() else None
     if published_sha:
         inputs[f"published/{p.published_path.name}"] = published_sha
-    # The .py of a jupytext pair is synced into the .ipynb (or the other way round) before
-    # the .ipynb is hashed, so an edit of either file reruns the stage.
-    recorded = (previous or {}).get("inputs", {})
-    pairs = sync_pairs([s.notebook for s in stages], recorded, echo)
-    for pair in pairs.values():
-        inputs[input_key(pair.script)] = pair.script_sha
+    # A stage's notebook is its one source (an .ipynb, or a jupytext percent .py that the
+    # execution converts into the run folder): hashed as it is, never rewritten by a run.
     notebook_sha: dict[str, str] = {}
     for s in stages:
-        if s.notebook in pairs:
-            notebook_sha[s.name] = pairs[s.notebook].notebook_sha
-        elif s.notebook.is_file():
-            notebook_sha[s.name] = sha256_file(s.notebook)
-        else:
+        if not s.notebook.is_file():
             notebook_sha[s.name] = "missing"
             continue
-        inputs[input_key(s.notebook)] = notebook_sha[s.name]
+        notebook_sha[s.name] = sha256_file(s.notebook)
+        inputs[f"notebooks/{s.notebook.name}"] = notebook_sha[s.name]
     districts_sha: str | None = None
     if any(s.reads_districts for s in stages):
         # The districts' results: their index names every district's status and stage keys.
