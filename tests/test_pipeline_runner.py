@@ -68,6 +68,12 @@ def test_cache_skip_edit_input_and_force(project):
     assert first.success and first.exit_code == 0, first.message
     assert statuses(first) == {"alpha": "ran", "gamma": "ran", "beta": "ran"}
     assert any(line.startswith("[1/3] alpha ... ran in ") and line.endswith(" s") for line in lines)
+    # fx_a's parameters cell says seed = 1; the run injects its own seed, and says so.
+    assert any(
+        line.startswith("warning: notebooks/fx_a.ipynb sets seed = 1 in its parameters cell")
+        and 'ARGS="--set seed=1"' in line
+        for line in lines
+    ), lines
 
     # Second run: nothing changed, everything skipped, outputs carried over.
     lines.clear()

@@ -8,10 +8,11 @@ source of truth for the study's conventions.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from p3md import PROJECT_ROOT
 
@@ -79,6 +80,9 @@ class RunParams(BaseModel):
     lang: Literal["id", "en"] = "id"
     #: The folder of the districts' run folders (multi-district runs; "" = one district).
     districts_dir: str = ""
+    #: The names given explicitly to :func:`make_params` (``--set``, ``--data``, ...): the run's
+    #: value of those was chosen, so a notebook's other default is not warned about.
+    _explicit: frozenset[str] = PrivateAttr(default=frozenset())
 
     @field_validator("data_dir")
     @classmethod
@@ -175,7 +179,7 @@ def make_params(**values: Any) -> RunParams:
             ) from None
     merged.update({k: v for k, v in values.items() if v is not None})
     try:
-        return RunParams(**merged)
+        params = RunParams(**merged)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
@@ -184,3 +188,115 @@ def make_params(**values: Any) -> RunParams:
                 (name, merged.get(name, err.get("input")), ALLOWED.get(name, err["msg"]))
             )
         raise ParameterError(problems) from None
+    params._explicit = frozenset(k for k, v in values.items() if v is not None)
+    return params
+
+
+# -- a notebook's own parameter values -----------------------------------------------------------
+
+#: Parameters whose value in a notebook's cell is for a hand run only (paths relative to the
+#: project, ``out_dir = None``): a run's differ by design and are not compared.
+HAND_RUN_ONLY = frozenset(
+    {"data_dir", "out_dir", "codebook_path", "published_path", "districts_dir"}
+)
+#: Where a study keeps its default of a parameter the codebook defines (``defaults_from_codebook``).
+CODEBOOK_KEYS = {
+    "alpha_validity": "alpha: validity",
+    "alpha_correlation": "alpha: correlation",
+    "alpha_difference": "alpha: difference",
+    "reliability_threshold": "reliability_threshold",
+    "max_missing_share": "missing_data: max_missing_share",
+}
+
+
+def parameters_cell(notebook: Path) -> dict[str, Any]:
+    """The literal values a stage notebook's cell tagged ``parameters`` assigns.
+
+    One ``name = literal`` per line, as papermill reads the cell; a name whose value is not a
+    Python literal is left out. An ``.ipynb`` is read as JSON (no nbformat validation: this runs
+    for every stage of every run), a jupytext percent ``.py`` through jupytext.
+    """
+    import ast
+    import json
+
+    notebook = Path(notebook)
+    if notebook.suffix == ".py":
+        import jupytext
+
+        cells = [
+            {"source": c.source, "metadata": dict(c.metadata), "cell_type": c.cell_type}
+            for c in jupytext.read(notebook, fmt="py:percent").cells
+        ]
+    else:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    for cell in cells:
+        if cell.get("cell_type") != "code":
+            continue
+        if "parameters" not in cell.get("metadata", {}).get("tags", []):
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            return {}
+        values: dict[str, Any] = {}
+        for node in tree.body:
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+            ):
+                try:
+                    values[node.targets[0].id] = ast.literal_eval(node.value)
+                except (ValueError, SyntaxError, TypeError):
+                    continue
+        return values
+    return {}
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a == b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return math.isclose(a, b, rel_tol=1e-12, abs_tol=0.0)
+    return a == b
+
+
+def overridden_parameters(notebook: Path, params: RunParams) -> list[tuple[str, Any, Any]]:
+    """``(name, notebook's value, run's value)`` for each parameter the notebook's cell sets to
+    something else than the run injects. Paths and folders are left out (``HAND_RUN_ONLY``),
+    and so are the values given explicitly for the run (``--set``): those were chosen."""
+    cell = parameters_cell(notebook)
+    run = params.model_dump()
+    skip = HAND_RUN_ONLY | params._explicit
+    return [
+        (name, cell[name], run[name])
+        for name in RunParams.model_fields
+        if name not in skip and name in cell and not _same(cell[name], run[name])
+    ]
+
+
+def override_warnings(notebook: Path, params: RunParams, root: Path = PROJECT_ROOT) -> list[str]:
+    """One line per parameter the run overrides in ``notebook``'s parameters cell.
+
+    The runner injects every parameter, so an edited default in the cell is silently replaced
+    by the run's value; the line names the notebook, the parameter, both values and how to run
+    with the notebook's value instead.
+    """
+    try:
+        shown = Path(notebook).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        shown = Path(notebook).name
+    lines = []
+    for name, mine, run in overridden_parameters(notebook, params):
+        value = mine if isinstance(mine, str) else repr(mine)
+        how = f'make report ARGS="--set {name}={value}"'
+        if name in CODEBOOK_KEYS:
+            where = f"{params.codebook_path.name} ({CODEBOOK_KEYS[name]})"
+            how += f", or make it the study's default in {where}"
+        lines.append(
+            f"warning: {shown} sets {name} = {mine!r} in its parameters cell, but this run "
+            f"uses {name} = {run!r} (the run's value is injected). To run with {value}: {how}."
+        )
+    return lines

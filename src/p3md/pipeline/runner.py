@@ -50,7 +50,7 @@ from p3md.pipeline.manifest import (
     read_manifest,
     write_manifest,
 )
-from p3md.pipeline.params import RunParams
+from p3md.pipeline.params import RunParams, override_warnings
 from p3md.pipeline.plan import KEEP, NOT_RUN, OMITTED, RUN, SKIP, Plan, make_plan
 from p3md.pipeline.products import ProductError, check_written, claim
 from p3md.pipeline.run_gates import Gates, Reader
@@ -534,6 +534,9 @@ class _Run:
             raise StageError(
                 stage.name, "FileNotFoundError", f"notebook {stage.notebook} does not exist", None
             )
+        # The run injects every parameter: say so where the notebook's own cell differs.
+        for line in override_warnings(stage.notebook, self.params, self.project_root):
+            self.echo(line)
         execute_stage(
             stage.name,
             stage.notebook,
