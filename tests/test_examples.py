@@ -113,22 +113,35 @@ def four_point_study(folder: Path) -> Path:
                 "group": "Y",
                 "rater": "official",
                 "scoring": "sum",
-                "categories": cats(0, 9),
+                "categories": cats(0, 6),
+                "in_instrument_test": True,
+            },
+            "Y2": {
+                "name_id": "Ketertiban administrasi",
+                "name_en": "Administration",
+                "source": "C",
+                "group": "Y",
+                "rater": "expert",
+                "scoring": "sum",
+                "categories": cats(0, 3),
                 "in_instrument_test": True,
             },
             "Y": {
                 "name_id": "Kinerja",
                 "name_en": "Performance",
-                "source": "Y1",
+                "source": "Y1 + Y2",
                 "group": "Y",
                 "rater": "mixed",
                 "scoring": "sum_of_indicators",
-                "indicators": ["Y1"],
+                "indicators": ["Y1", "Y2"],
                 "categories": cats(0, 9),
                 "in_instrument_test": True,
             },
         },
-        "items": items("X1", 3, "facilitator") + items("Y1", 3, "official", reverse=2),
+        # 6 items: 3 characteristics, 2 official ratings (one reverse keyed), 1 expert rating
+        "items": items("X1", 3, "facilitator")
+        + items("Y1", 2, "official", reverse=2)
+        + items("Y2", 1, "expert"),
         "bands": {},
         "rater_aggregation": {"rule": "item_median_round_half_up"},
         "missing_data": {"rule": "complete_items_required", "max_missing_share": 0.05},
@@ -163,11 +176,12 @@ def four_point_study(folder: Path) -> Path:
     files = {
         k: v.model_dump(exclude_defaults=True)
         for k, v in thesis.files.items()
-        if k not in ("wioi_tests", "wioi_satisfaction", "expert_ratings")
+        if k not in ("wioi_tests", "wioi_satisfaction")
     }
     files["facilitators"]["item_columns"] = ["X1"]
     files["official_ratings"]["item_columns"] = ["Y1"]
-    files["pilot"]["item_columns"] = ["X1", "Y1"]
+    files["expert_ratings"]["item_columns"] = ["Y2"]
+    files["pilot"]["item_columns"] = ["X1", "Y1", "Y2"]
     for spec in files.values():
         spec.pop("expected_rows", None)
         spec["description_id"] = "uji"

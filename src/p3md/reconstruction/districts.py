@@ -186,7 +186,8 @@ def district_design(spec: DistrictSpec, cb: Codebook, rng: np.random.Generator) 
             "facilitators": n_fac,
             "expert_ratings": n_fac,
         },
-        "compare_published": False,
+        # No compare_published: the sampling chapter compares the thesis's printed Table 8
+        # only when the design names the thesis's kecamatan (a district's never does).
     }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import platform
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -147,8 +148,9 @@ def _summary_rows(groups: dict[str, list[readers.Suite]], first: Any) -> list[li
     return rows
 
 
-def validation_summary(suites: list[readers.Suite]) -> str:
-    """One line per raw file and one per stage: checks, passed, failed; failures listed.
+def validation_summary(suites: list[readers.Suite], omitted: Iterable[str] = ()) -> str:
+    """One line per raw file and one per stage: checks, passed, failed; failures listed
+    (``omitted``: stages the run left out, their optional inputs absent: no line).
 
     This block is the appendix as the PDF prints it (a few lines whatever the number of gates);
     :func:`validation_details` holds every check and is shown on the website only.
@@ -193,7 +195,7 @@ def validation_summary(suites: list[readers.Suite]) -> str:
                 "tbl-validasi-masukan",
             )
         )
-    stages = {k: v for k, v in stages.items() if v or k in titles}
+    stages = {k: v for k, v in stages.items() if (v or k in titles) and k not in omitted}
     if any(stages.values()):
         out.append(
             md_table(
@@ -266,13 +268,15 @@ def _check_name(e: readers.Expectation) -> str:
     return cell(e.type, code=True) + (f": {args}" if args else "")
 
 
-def validation(suites: list[readers.Suite], warnings: list[str]) -> str:
+def validation(
+    suites: list[readers.Suite], warnings: list[str], omitted: Iterable[str] = ()
+) -> str:
     if not suites:
         return (
             "::: {.callout-warning}\nProses ini tidak menyimpan hasil gerbang validasi "
             "(`gates/*.json` tidak ada).\n:::\n"
         )
-    out = [validation_summary(suites)]
+    out = [validation_summary(suites, set(omitted))]
     if warnings:
         out.append("\n::: {.callout-note}\n## Catatan pembaca hasil\n\n")
         out += [f"- {cell(w)}\n" for w in warnings]
@@ -363,7 +367,7 @@ def reproducibility(manifest: dict[str, Any], renderer: str) -> str:
                 "tbl-repro-versi",
             )
         )
-    stages = readers.manifest_stages(manifest)
+    stages = [row for row in readers.manifest_stages(manifest) if row[2] != "omitted"]
     if stages:
         out.append("## Waktu per tahap {.unnumbered}\n")
         out.append(
@@ -519,23 +523,24 @@ def codebook_tables(cb: Codebook) -> str:
         out.append("")
     design = cb.design
     out.append("\n## Kerangka sampel\n")
+    groups = cb.groups  # the design's respondents per kecamatan, one column per role
     rows = [
-        [cell(k["name"]), cell(k["villages"]), cell(k.get("PDP", "")), cell(k.get("PLD", ""))]
+        [cell(k["name"]), cell(k["villages"]), *[cell(k.get(g, "")) for g in groups]]
         for k in design["kecamatan"]
     ]
     rows.append(
         [
             "**Jumlah**",
             str(sum(k["villages"] for k in design["kecamatan"])),
-            str(sum(k.get("PDP", 0) for k in design["kecamatan"])),
-            str(sum(k.get("PLD", 0) for k in design["kecamatan"])),
+            *[str(sum(k.get(g, 0) for k in design["kecamatan"])) for g in groups],
         ]
     )
+    who = cb.meta.respondents.get("id", "responden")
     out.append(
         md_table(
-            ["kecamatan", "desa", "PDP", "PLD"],
+            ["kecamatan", "desa", *[cell(g) for g in groups]],
             rows,
-            f"Desa dan pendamping per kecamatan, {cell(design['district'])}",
+            f"Desa dan {cell(who)} per kecamatan, {cell(design['district'])}",
             "tbl-kodebuku-kecamatan",
         )
     )
@@ -546,6 +551,8 @@ def codebook_tables(cb: Codebook) -> str:
         f"{cell(word(s['allocation']))} dengan pembulatan "
         f"{cell(word(s['allocation_rounding']))}.\n"
     )
+    if not cb.deviations:  # a study of its own records no deviation from a printed source
+        return "\n".join(out)
     out.append("\n## Penyimpangan dari teks tesis\n")
     out.append(
         md_table(

@@ -19,7 +19,16 @@ import yaml
 from p3md.codebook import DESIGN_FILE, load_codebook, read_yaml
 from p3md.markup import md
 from p3md.pipeline.stages import book_chapters, default_registry
-from p3md.site import bench_figure, bench_page, offline, pages, readers, smalldocs_ui, thesis
+from p3md.site import (
+    bench_figure,
+    bench_page,
+    offline,
+    pages,
+    readers,
+    smalldocs_ui,
+    study_pages,
+    thesis,
+)
 from p3md.site import docx as book_docx
 from p3md.site import downloads as site_downloads
 from p3md.site import pdf as book_pdf
@@ -200,6 +209,12 @@ def write_generated(project_dir: Path, run_dir: Path, renderer: str) -> list[str
     )
     suites, warnings = readers.load_gates(run_dir)
     raw, held = copy_inputs(project_dir, run_dir, manifest, cb)
+    # stages the run left out (their optional inputs absent): not listed as unchecked
+    omitted = [
+        s.get("name")
+        for s in manifest.get("stages") or []
+        if isinstance(s, dict) and s.get("status") == "omitted"
+    ]
     gen = run_dir / pages.GENERATED
     gen.mkdir(exist_ok=True)
     captions = pages.notebook_captions(run_dir)
@@ -209,7 +224,7 @@ def write_generated(project_dir: Path, run_dir: Path, renderer: str) -> list[str
         captions[bench_page.FIGURE_LABEL] = bench_page.FIGURE_CAPTION
     parts = {
         "run-info.qmd": pages.run_info(manifest, renderer),
-        "validasi.qmd": pages.validation(suites, warnings),
+        "validasi.qmd": pages.validation(suites, warnings, omitted),
         "reproduksibilitas.qmd": pages.reproducibility(manifest, renderer),
         "metode-kodebuku.qmd": pages.codebook_tables(cb),
         "metode-sampel.qmd": pages.method_sampling(cb),
@@ -263,7 +278,7 @@ def _thesis_parts(
     return thesis.generated_parts(run_dir, meta, published, params, kind)
 
 
-def fit_book(run_dir: Path, markdown_title: bool = False) -> None:
+def fit_book(run_dir: Path, markdown_title: bool = False, own_study: bool = False) -> None:
     """Fit the staged ``_quarto.yml`` to what this run folder holds.
 
     The stages' chapters are generated from the registry (:func:`p3md.pipeline.stages.
@@ -302,6 +317,13 @@ def fit_book(run_dir: Path, markdown_title: bool = False) -> None:
         chapters = book["chapters"]
         at = 1 if chapters and chapters[0] == "index.qmd" else 0
         chapters.insert(at, "pages/kabupaten.qmd")
+    if own_study:  # title, author, PDF name ... from the study's codebook (site.study_pages)
+        from p3md.codebook.provenance import data_kind
+
+        cb_path = readers._first(manifest, "codebook_path", "parameters.codebook_path")
+        book = study_pages.book_identity(
+            book, load_codebook(cb_path, data_dir=data_dir), data_kind(data_dir)
+        )
     cfg["book"] = book
     path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
@@ -441,8 +463,14 @@ def render_site(
     project_dir, run_dir = Path(project_dir).resolve(), Path(run_dir).resolve()
     chosen = choose_renderer(renderer)
     stage(project_dir, run_dir)
+    manifest = readers.load_manifest(run_dir)
+    codebook = readers._first(manifest, "codebook_path", "parameters.codebook_path")
+    # A study of its own (its data folder's codebook): its own front pages and identity.
+    own = study_pages.write_pages(
+        project_dir, run_dir, codebook, readers._first(manifest, "data_dir", "parameters.data_dir")
+    )
     warnings = write_generated(project_dir, run_dir, chosen)
-    fit_book(run_dir, markdown_title=chosen == "quarto")
+    fit_book(run_dir, markdown_title=chosen == "quarto", own_study=own)
     # The lists of tables and figures read the book as fitted (the stages' chapters included).
     chapters = [src for src, _ in book_pages(load_config(run_dir / "_quarto.yml"), run_dir)]
     thesis.write_lists(run_dir, chapters, pages.GENERATED)
