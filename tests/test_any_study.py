@@ -207,3 +207,29 @@ def test_guide_commands_run(tmp_path, capsys):
         else:  # run end to end by test_example_report_speaks_of_its_own_study
             assert words == ["make", "report", "DATA=examples/penyuluh", "OUT=reports-penyuluh"]
     assert (tmp_path / "isian-penyuluh.xlsx").is_file()
+
+
+def test_a_computed_caption_goes_to_its_own_table_only():
+    """smalldocs: the marked caption paragraph of a div float becomes its table's <caption>;
+    a cell float before it (captioned by tbl-cap, also a div with an id) keeps its own."""
+    from p3md.reporting.floats import TableFloat
+    from p3md.site.postprocess import div_float_captions
+
+    class Shown:
+        label = "tbl-kelas-x1"
+
+        def _repr_html_(self):
+            table = "<table class='gt'><tr><td>1</td></tr></table>"
+            return f"<div>\n<style>\n\n.t{{}}</style>{table}\n</div>"
+
+    markdown = TableFloat(Shown(), "Sebaran [X1] *a*")._repr_markdown_()
+    assert markdown.startswith("::: {#tbl-kelas-x1}\n") and "\n\n" not in markdown.split("\n\n[")[0]
+    assert "[Sebaran \\[X1\\] \\*a\\*]{.p3md-float-caption}" in markdown
+    html = (
+        '<div class="cell" id="tbl-butir-total"><table><caption>Butir</caption></table></div>'
+        '<div id="tbl-kelas-x1"><table class="gt"></table>'
+        '<p><span class="p3md-float-caption">Sebaran X1</span></p></div>'
+    )
+    out = div_float_captions(html)
+    assert "<table><caption>Butir</caption></table>" in out
+    assert '<table class="gt"><caption>Sebaran X1</caption></table>' in out

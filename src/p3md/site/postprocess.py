@@ -65,7 +65,8 @@ def _map_text(doc: str, fn) -> str:
 
 # A computed caption (``p3md.reporting.floats``): Quarto's div-float caption, marked.
 _DIV_FLOAT = re.compile(
-    r'(<div\b[^>]*\bid="tbl-[A-Za-z0-9_-]+"[^>]*>)(.*?)'
+    # the body holds no other float (a cell captioned by tbl-cap is a div with an id too)
+    r'(<div\b[^>]*\bid="tbl-[A-Za-z0-9_-]+"[^>]*>)((?:(?!\bid="tbl-).)*?)'
     r'<p>\s*<span class="p3md-float-caption">(.*?)</span>\s*</p>',
     re.S,
 )
