@@ -203,6 +203,18 @@ WORDS: dict[str, dict[str, str]] = {
         ),
     },
     "advice_data_real": {"id": "", "en": ""},
+    "advice_data_synthetic": {
+        "id": (
+            "- Keputusan di atas berasal dari data sintetis contoh. Jalankan `make report "
+            "DATA=...` pada data penelitian Anda dengan buku kode yang sama, dan bab ini akan "
+            "ditulis ulang dari hasilnya.\n"
+        ),
+        "en": (
+            "- The decisions above come from synthetic example data. Run `make report "
+            "DATA=...` on your study's data with the same codebook and this chapter is "
+            "rewritten from the results.\n"
+        ),
+    },
     "advice": {
         "id": (
             "- Hipotesis yang diuji dengan banyak uji sekaligus (satu uji per variabel) "
