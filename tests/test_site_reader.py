@@ -326,3 +326,54 @@ def test_word_copy_leaves_quartos_pdf_in_the_build_folder(built):
     assert made.path.is_file() and waiting.read_bytes() == b"%PDF-1.7 quarto"
     assert not (run / book_docx.BUILD_DIR).exists()
     shutil.rmtree(waiting.parent)
+
+
+def test_smalldocs_chapters_and_sections_numbered_within_the_book():
+    doc = (
+        '<main><h1 class="title">Pendahuluan</h1>'
+        '<h2><span class="header-section-number">1</span> Latar</h2>'
+        '<h3><span class="header-section-number">1.1</span> Rinci</h3>'
+        '<h2><span class="header-section-number">2</span> Rumusan</h2></main>'
+    )
+    once = smalldocs_ui.number_chapters(doc, "1")
+    assert '<span class="chapter-number">1</span>' in once
+    numbers = re.findall(r'header-section-number"[^>]*>([^<]*)<', once)
+    assert numbers == ["1.1", "1.1.1", "1.2"]  # chapter 1's first section is 1.1, not 1
+    assert smalldocs_ui.number_chapters(once, "1") == once  # once only
+    appendix = smalldocs_ui.number_chapters(doc, "B")
+    assert re.findall(r'header-section-number"[^>]*>([^<]*)<', appendix) == ["B.1", "B.1.1", "B.2"]
+    unnumbered = smalldocs_ui.number_chapters(doc, "")
+    assert "header-section-number" not in unnumbered and "chapter-number" not in unnumbered
+
+
+def test_smalldocs_previous_next_links_and_plain_search_text(tmp_path):
+    site = tmp_path / "site"
+    (site / "pages").mkdir(parents=True)
+    for name, title in (("index", "Tentang"), ("pages/a", "Bab A"), ("pages/b", "Bab B")):
+        (site / f"{name}.html").write_text(
+            f'<html><body><main><h1 class="title">{title}</h1><p>Awal {title} '
+            '<a href="#ref-x" class="citation">Spearman, 1904</a>.</p>'
+            "<details><summary>Tampilkan kode</summary><pre><code>save_table(x)</code></pre>"
+            '</details><section id="s1"><h2>Bagian</h2><p>Isi <em>bagian</em>.</p></section>'
+            "</main></body></html>",
+            encoding="utf-8",
+        )
+    order = [(Path("index.html"), ""), (Path("pages/a.html"), "1"), (Path("pages/b.html"), "2")]
+    assert smalldocs_ui.navigation(site, order) == 3
+    a = (site / "pages/a.html").read_text(encoding="utf-8")
+    nav = re.search(r'<nav class="page-navigation.*?</nav>', a, re.S).group(0)
+    assert 'href="../index.html"' in nav and 'href="b.html"' in nav
+    assert '<span class="chapter-number">2</span>' in nav
+    (site / "search.json").write_text(
+        json.dumps(
+            [
+                {"href": "pages/a.html", "text": "Awal [@spearman1904] save_table(x)"},
+                {"href": "pages/a.html#s1", "text": "Isi *bagian*"},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    assert smalldocs_ui.search_index(site) == 2
+    entries = json.loads((site / "search.json").read_text(encoding="utf-8"))
+    assert entries[0]["text"] == "Awal Bab A Spearman, 1904."
+    assert entries[1]["text"] == "Isi bagian."

@@ -96,7 +96,7 @@ def build_docx(
             continue
         title, body = book_pdf._main_column(docs[page])
         # section numbers ("6.1") stay in Word's headings; _prepare drops the spans for Typst
-        body = re.sub(r'<span class="header-section-number">([^<]*)</span>', r"\1", body)
+        body = re.sub(r'<span class="header-section-number"[^>]*>([^<]*)</span>', r"\1", body)
         body = book_pdf._prepare(body, page, site, labels, assets)
         # images: _prepare writes paths from the run folder's root ("/figures/x.png")
         body = re.sub(r'(<img\b[^>]*?\bsrc=")/', r"\1", body)

@@ -193,7 +193,7 @@ def _prepare(body: str, page: Path, site: Path, labels: set[str], assets: Path) 
     """Make a page's main column fit for pandoc -> Typst in one book."""
     body = _drop_elements(body)
     # section numbers: Typst numbers headings itself
-    body = re.sub(r'<span class="header-section-number">[^<]*</span>\s*', "", body)
+    body = re.sub(r'<span class="header-section-number"[^>]*>[^<]*</span>\s*', "", body)
 
     # links: a cross-reference to a table/figure of the book stays a link (to its label);
     # other internal links become text (no page files in a PDF); web links stay

@@ -184,9 +184,11 @@ def number_chapters(doc: str, number: str) -> str:
         if not number:
             return ""
         own = m.group(1).strip()
-        if own == number or own.startswith(number + "."):
-            return m.group(0)  # already numbered within the chapter
-        return f'<span class="header-section-number">{html.escape(number)}.{own}</span>'
+        # the attribute marks a number already within the chapter (this runs once per page)
+        return (
+            f'<span class="header-section-number" data-chapter="{html.escape(number)}">'
+            f"{html.escape(number)}.{own}</span>"
+        )
 
     return _SECTION_NUMBER.sub(section, doc)
 
