@@ -181,8 +181,12 @@ WORDS: dict[str, dict[str, str]] = {
     "col_n": {"id": "n", "en": "n"},
     "col_decision": {"id": "Keputusan", "en": "Decision"},
     "table_caption": {
-        "id": "Keputusan {hid} dari hasil proses ({table})",
-        "en": "Decision on {hid} from this run ({table})",
+        "id": "Keputusan {hid} dari hasil proses",
+        "en": "Decision on {hid} from this run",
+    },
+    "table_source": {
+        "id": "Statistik dan p pada tabel ini dibaca dari {tables}.",
+        "en": "The statistics and p values of this table are read from {tables}.",
     },
     "descriptive_head": {"id": "Tingkat kinerja", "en": "Level of performance"},
     "descriptive": {
@@ -442,15 +446,18 @@ def conclusions(
         if h.source:
             out.append(f"*{_w('source', lang)}: {_md(h.source)}.*\n")
         if h.decided:
-            tables = ", ".join(dict.fromkeys(f"@{t.table}" for t in h.tests))
+            # The cross-references stand in a sentence, not in the caption: Quarto's Typst
+            # output leaves a reference inside a pipe table's caption unresolved.
+            tables = text.join_list(dict.fromkeys(f"@{t.table}" for t in h.tests), lang)
             out.append(
                 _table(
                     headers,
                     _test_rows(h, lang),
-                    _w("table_caption", lang, hid=md(h.id), table=tables),
+                    _w("table_caption", lang, hid=md(h.id)),
                     f"tbl-kesimpulan-{h.id.lower()}" + ("" if lang == "id" else f"-{lang}"),
                 )
             )
+            out.append(_w("table_source", lang, tables=tables) + "\n")
         out.append(hypothesis_sentence(h, lang) + ".\n")
     out.append(f"## {_w('advice_head', lang)}\n")
     out.append(_wk("advice_data", kind, lang) + _w("advice", lang))
