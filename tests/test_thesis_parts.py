@@ -137,7 +137,7 @@ def test_conclusions_state_each_hypothesis_as_published_and_its_decision(run, pu
     assert "H0 ditolak pada α = 0,10" in body and "H0 diterima pada α = 0,10" in body
     assert "H0 ditolak pada α = 0,05" in body and "H0 diterima pada α = 0,05" in body
     assert "H = 15,068" in body and "p < 0,001" in body
-    assert "{#tbl-kesimpulan-h1}" in body and "@tbl-kw-status-pdp" in body
+    assert "{#tbl-kesimpulan-h1}" in body and "dibaca dari @tbl-kw-status-pdp dan @tbl-kw-status-pld." in body
     assert not re.search(r"\d\.\d", re.sub(r"@tbl-[\w-]+|\{#[\w-]+\}", "", body))  # commas
 
 
@@ -295,3 +295,55 @@ def test_only_the_reconstruction_says_agreement_is_by_construction(run, publishe
     assert "sintetis" in thesis.abstract(meta, numbers, decided, ALPHAS, "id", "synthetic")
     assert sentences.construction_note(published, "id", "real") == ""
     assert "konstruksi" in sentences.construction_note(published, "id", "reconstruction")
+
+
+# -- the real run (e2e) ---------------------------------------------------------------------
+#: Raw keys and English words the Indonesian body must not show (issue 18).
+RAW_WORDS = (
+    "mixed",
+    "largest_remainder",
+    "proportional",
+    "satisfied",
+    "Fisher exact",
+    "kruskal|",
+    "x_table3_counts",
+    "N_i/N",
+    "status_rank",
+)
+
+
+def test_the_run_writes_the_thesis_parts_and_one_banding(pipeline_run, published):
+    import html as html_lib
+
+    out = pipeline_run.out_dir
+    # Tabel 4.5 (codebook bands) and chapter 6 agree on every category count
+    cats = pd.read_csv(out / "tables" / "tbl-skoring-kategori.csv")
+    cats["Variabel"] = cats["Variabel"].replace("", np.nan).ffill()
+    for var in load_codebook().variables:
+        kelas = pd.read_csv(out / "tables" / f"tbl-kelas-{var.lower()}.csv").set_index("Kategori")
+        rows = cats[cats["Variabel"].str.endswith(f"({var})")].set_index("Kategori")
+        for label, row in rows.iterrows():
+            for group in ("PDP", "PLD"):
+                assert int(kelas.loc[label, f"{group} (n)"]) == int(row[group]), (var, label)
+    gen = out / "_generated"
+    kesimpulan = (gen / "kesimpulan.qmd").read_text(encoding="utf-8")
+    for h in published["hypotheses"]:
+        assert h["text"]["id"] in kesimpulan
+    # H2 is decided from Tabel 30's Kruskal-Wallis p of Y, at the run's alpha
+    role = pd.read_csv(out / "tables" / "tbl-beda-peran.csv").set_index("Kode")
+    p = role.loc["Y", hv.KRUSKAL_COLUMNS["p"]]
+    word = "H0 ditolak" if p <= 0.05 else "H0 diterima"
+    assert f"H2: {word} pada α = 0,05" in (gen / "abstrak.qmd").read_text(encoding="utf-8")
+    assert "@tbl-kelas-y" in (gen / "daftar-tabel-gambar.qmd").read_text(encoding="utf-8")
+    for page in (
+        "pages/kesimpulan.html",
+        "pages/abstrak.html",
+        "pages/metode.html",
+        "pages/reproduksibilitas.html",
+        "notebooks/08_audit.html",
+    ):
+        body = (out / "site" / page).read_text(encoding="utf-8")
+        body = re.sub(r"<(script|style|code|pre|details)\b.*?</\1>", "", body, flags=re.S)
+        shown = html_lib.unescape(re.sub(r"<[^>]+>", " ", body))
+        for w in RAW_WORDS:
+            assert w not in shown, (page, w)

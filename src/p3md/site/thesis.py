@@ -23,6 +23,7 @@ from typing import Any
 
 from p3md.markup import Md, md
 from p3md.reporting import text
+from p3md.reporting.captions import validate_label
 from p3md.reporting.conclusions import HypothesisResult, StudyNumbers, TestResult
 
 WORDS: dict[str, dict[str, str]] = {
@@ -448,7 +449,9 @@ def conclusions(
         if h.decided:
             # The cross-references stand in a sentence, not in the caption: Quarto's Typst
             # output leaves a reference inside a pipe table's caption unresolved.
-            tables = text.join_list(dict.fromkeys(f"@{t.table}" for t in h.tests), lang)
+            # table labels are validated Quarto labels (tbl-...): a reference, not data text
+            refs = dict.fromkeys(Md(f"@{validate_label(t.table, 'tbl')}") for t in h.tests)
+            tables = text.join_list(refs, lang)
             out.append(
                 _table(
                     headers,
