@@ -507,14 +507,14 @@ def _scale(bench: dict[str, Any], figure: bool) -> str:
 def absent_part(stages: list[tuple[str, str, str]] | None = None) -> str:
     """No ``bench.json``: what the appendix measures and how to fill it, and meanwhile this
     run's own stage times (``stages`` from the manifest, :func:`p3md.site.readers.manifest_stages`),
-    so the appendix is never an empty page."""
+    so the appendix is never an empty page. The commands are inline code: the PDF leaves code
+    blocks out."""
     out = [
         "::: {.callout-note}\n## Pengukuran `make bench` belum dibuat untuk laporan ini\n\n"
         "Lampiran ini melaporkan pengukuran kinerja komputasi yang dibuat terpisah dengan "
         "`make bench`; folder laporan ini belum memuat hasilnya (`bench.json`). Untuk mengisinya, "
-        "jalankan dari akar repositori:\n\n"
-        "```bash\nmake bench                  # ukuran lengkap, tiga ulangan\n"
-        'make bench ARGS="--quick"   # satu ulangan, lebih cepat\n```\n\n'
+        "jalankan `make bench` dari akar repositori (ukuran lengkap, tiga ulangan) atau "
+        '`make bench ARGS="--quick"` (satu ulangan, lebih cepat); the PDF drops code blocks. '
         "Perintah itu menulis `reports/bench.json` lalu membuat ulang situs, sehingga "
         "hasilnya tampil di halaman ini.\n:::\n"
     ]
