@@ -233,3 +233,15 @@ def test_a_computed_caption_goes_to_its_own_table_only():
     out = div_float_captions(html)
     assert "<table><caption>Butir</caption></table>" in out
     assert '<table class="gt"><caption>Sebaran X1</caption></table>' in out
+
+
+def test_check_does_not_ask_for_the_wioi_files_a_study_lacks(tmp_path):
+    """`p3md check` on the thesis's codebook and a folder without the Wioi files: the files
+    a stage reads only when present (stages.yaml only_if) are not asked for."""
+    from p3md.pipeline.check import check_data_dir
+
+    for name in ("village_frame", "facilitators", "official_ratings", "expert_ratings", "pilot"):
+        shutil.copy2(PROJECT_ROOT / "data" / "raw" / f"{name}.csv", tmp_path)
+    report = check_data_dir(tmp_path, PROJECT_ROOT / "data" / "codebook.yaml")
+    assert report.failure is None, report.failure
+    assert "wioi_tests.csv: absent (optional: its chapter is left out)" in report.lines

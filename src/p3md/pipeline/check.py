@@ -39,7 +39,7 @@ def check_data_dir(
     optional = _optional(data_dir)
     for key, spec in cb.files.items():
         if key not in frames and key in optional:
-            report.lines.append(f"{spec.path}: not in a district's folder (the Wioi study)")
+            report.lines.append(f"{spec.path}: absent (optional: its chapter is left out)")
             continue
         if key not in frames:
             items.append(
@@ -85,8 +85,10 @@ def check_data_dir(
 
 
 def _optional(data_dir: Path) -> tuple[str, ...]:
-    """A district's folder (it has its own design file) holds no Wioi files."""
-    from p3md.codebook import DESIGN_FILE
-    from p3md.pipeline.stages import WIOI_FILES
+    """Raw files a study may lack: those a stage reads only when present (its ``only_if`` and
+    ``optional_inputs`` in stages.yaml, the Wioi files): without them the stage is left out of
+    the run, so the check does not ask for them (issue 17: the thesis is a layer)."""
+    from p3md.pipeline.stages import default_registry
 
-    return WIOI_FILES if (Path(data_dir) / DESIGN_FILE).is_file() else ()
+    keys = {k for s in default_registry().stages for k in (*s.only_if, *s.optional_inputs)}
+    return tuple(sorted(keys))
