@@ -10,7 +10,8 @@ import yaml
 
 from p3md import PROJECT_ROOT
 from p3md.codebook import load_codebook
-from p3md.pipeline.districts import district_folders, district_name, is_multi_district
+from p3md.pipeline.district import district_name
+from p3md.pipeline.districts import district_folders, is_multi_district
 from p3md.reconstruction.districts import (
     EFFECT_MAX,
     district_specs,

@@ -29,8 +29,8 @@ Every pipeline run happens in a child process (``python -m p3md.bench _run ...``
 :func:`p3md.pipeline.runner.run_pipeline` like ``python -m p3md report`` does), so its memory
 can be sampled as a process tree and nothing is cached between runs in this process.
 
-Modules, one job each: :mod:`.verdicts` (targets, summaries, PASS/MISS; imported by the site's
-benchmark page), :mod:`.probe` (machine facts, process-tree memory), :mod:`.driver` (one timed
+Modules, one job each: :mod:`.verdicts` (targets, summaries, PASS/MISS; written into ``bench.json``,
+which the site's benchmark page reads without importing the benchmark), :mod:`.probe` (machine facts, process-tree memory), :mod:`.driver` (one timed
 run in a child process), :mod:`.measures` (the single-district measurements),
 :mod:`.districts` (the multi-district part), :mod:`.summary` (the printed summary),
 :mod:`.cli` (the command line). This package imports none of them: importing

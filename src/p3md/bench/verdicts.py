@@ -1,8 +1,8 @@
 """Targets, summaries of repeated measurements and PASS/MISS verdicts of ``make bench``.
 
-Pure functions over numbers and the results' JSON: no pipeline, no site, no processes, so the
-benchmark page (:mod:`p3md.site.bench_page`) can import them without importing the benchmark's
-drivers (that import went bench -> cli -> runner -> site -> bench_page -> bench, a cycle).
+Pure functions over numbers and the results' JSON: no pipeline, no site, no processes. The
+verdicts are written into ``bench.json`` (:mod:`p3md.bench.cli`); the site's benchmark page
+(:mod:`p3md.site.bench_page`) reads them from there and imports nothing of the benchmark.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@
   kernel server (:mod:`p3md.pipeline.kernels`) with every stage notebook's imports done, and the
   great-expectations import. Every district the worker runs forks its kernels from that server.
 - **Failures**: a district task never raises for the district's own problem
-  (:func:`p3md.pipeline.districts.run_district` returns a ``failed`` outcome), so Dask does not
+  (:func:`p3md.pipeline.district.run_district` returns a ``failed`` outcome), so Dask does not
   retry it and the other districts go on.
 - **Progress**: outcomes are yielded as they complete; the dashboard's address is printed when
   bokeh is installed.
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_worker
 
 if TYPE_CHECKING:
-    from p3md.pipeline.districts import DistrictOutcome
+    from p3md.pipeline.district import DistrictOutcome
 
 #: The environment variable Dask itself reads for a scheduler's address.
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
@@ -83,7 +83,7 @@ def district_task(
     max_workers: int,
 ) -> DistrictOutcome:
     """One district on a worker, with the worker's kernel server."""
-    from p3md.pipeline.districts import run_district
+    from p3md.pipeline.district import run_district
 
     outcome = run_district(
         Path(folder),
@@ -193,7 +193,7 @@ def run_on_dask(
             try:
                 yield future.result()
             except Exception as exc:  # the task could not run at all (a worker died)
-                from p3md.pipeline.districts import DistrictOutcome, district_name
+                from p3md.pipeline.district import DistrictOutcome, district_name
 
                 slug = str(future.key).removeprefix("district-")
                 folder = next(f for f in folders if f.name == slug)

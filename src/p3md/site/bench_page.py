@@ -17,8 +17,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from p3md.bench.verdicts import EDIT_STAGE, NLOGN_EXPONENT
-from p3md.bench.verdicts import verdicts as compute_verdicts
 from p3md.site.pages import cell, md_table
 from p3md.words import word
 
@@ -174,7 +172,7 @@ def _target_rows(bench: dict[str, Any], v: dict[str, Any]) -> list[list[str]]:
     row("Proses ulang tanpa perubahan", _dig(bench, "noop", "wall"), "noop", "≤ 1 s")
     edit_target = _dig(bench, "edit", "target_s")
     row(
-        f"Suntingan satu tahap (`{_dig(bench, 'edit', 'stage') or EDIT_STAGE}`)",
+        f"Suntingan satu tahap (`{_dig(bench, 'edit', 'stage') or '?'}`)",
         _dig(bench, "edit", "wall"),
         "edit",
         f"≤ {secs(edit_target)} (tahap + hilir + 2 s)" if edit_target else "tahap + hilir + 2 s",
@@ -367,7 +365,7 @@ def _edit(bench: dict[str, Any]) -> str:
     checks = edit.get("checks") or []
     if not checks:
         return head + "Suntingan satu tahap tidak diukur pada pengukuran ini.\n"
-    stage = edit.get("stage") or EDIT_STAGE
+    stage = edit.get("stage") or "?"
     expected = ", ".join(f"`{n}`" for n in checks[0].get("expected", []))
     lines = [
         f"Satu sel tak berdampak ditambahkan ke salinan buku catatan tahap `{stage}`, lalu "
@@ -428,8 +426,12 @@ def _scale(bench: dict[str, Any], figure: bool) -> str:
         "@tbl-kinerja-pertumbuhan eksponen pertumbuhan b dari kecocokan kuadrat terkecil "
         "log waktu = b · log n + a"
         + (" (digambar pada @fig-kinerja-skala)" if figure else "")
-        + f". Eksponen komputasi + gerbang di atas {num(NLOGN_EXPONENT)} ditandai: tahap itu "
-        "tumbuh lebih cepat dari n log n.\n",
+        + (
+            f". Eksponen komputasi + gerbang di atas {num(bench['nlogn_exponent'])} ditandai: "
+            "tahap itu tumbuh lebih cepat dari n log n.\n"
+            if bench.get("nlogn_exponent") is not None
+            else ". Eksponen yang tumbuh lebih cepat dari n log n ditandai.\n"
+        ),
         md_table(
             [
                 "skala",
@@ -554,10 +556,18 @@ def bench_part(
             "::: {.callout-warning}\n`bench.json` tidak dapat dibaca "
             f"({cell(bench['error'])}). Jalankan `make bench` lagi.\n:::\n"
         )
-    v = bench.get("verdicts") or compute_verdicts(bench)
+    # The verdicts are make bench's (written into bench.json with its targets): the site only
+    # reads the JSON and imports nothing of the benchmark.
+    v = bench.get("verdicts") or {}
+    stale = (
+        ""
+        if v
+        else "::: {.callout-warning}\n`bench.json` tidak memuat penilaian terhadap target "
+        "(ditulis oleh `make bench` versi lama). Jalankan `make bench` lagi.\n:::\n"
+    )
     return "\n".join(
         [
-            _machine(bench),
+            stale + _machine(bench),
             _targets(bench, v),
             _cold(bench),
             _edit(bench),
