@@ -54,6 +54,8 @@ class ModuleGraph:
         self._imports: dict[str, set[str]] = {}
         self._sha: dict[Path, str] = {}
         self._data: dict[Path, dict[str, Path]] = {}
+        self._files: dict[str, Path | None] = {}
+        self._notebooks: dict[str, list[str]] = {}
         self._known = known or {}
 
     def sha(self, file: Path) -> str:
@@ -69,20 +71,25 @@ class ModuleGraph:
             if file is not None:
                 rel = file.relative_to(self.root).as_posix()
                 out[rel] = {"sha256": self.sha(file), "imports": sorted(found)}
+        for sha, found_in_notebook in self._notebooks.items():
+            out[f"notebook:{sha}"] = {"imports": found_in_notebook}
         return out
 
     # -- names and files ------------------------------------------------------------------
     def file_of(self, module: str) -> Path | None:
         """``p3md.stats.hypothesis`` -> ``src/p3md/stats/hypothesis.py`` (or a package's
         ``__init__.py``); ``None`` when it is not a module of the package."""
-        parts = module.split(".")
-        if parts[0] != PACKAGE:
-            return None
-        base = self.root.joinpath(*parts[1:])
-        if (base / "__init__.py").is_file():
-            return base / "__init__.py"
-        file = base.with_suffix(".py")
-        return file if len(parts) > 1 and file.is_file() else None
+        if module not in self._files:
+            parts = module.split(".")
+            found: Path | None = None
+            if parts[0] == PACKAGE:
+                base = self.root.joinpath(*parts[1:])
+                if (base / "__init__.py").is_file():
+                    found = base / "__init__.py"
+                elif len(parts) > 1 and base.with_suffix(".py").is_file():
+                    found = base.with_suffix(".py")
+            self._files[module] = found
+        return self._files[module]
 
     def is_package(self, module: str) -> bool:
         file = self.file_of(module)
@@ -198,15 +205,23 @@ def notebook_sources(notebook: Path) -> list[str]:
 
 
 def notebook_imports(notebook: Path, graph: ModuleGraph) -> set[str]:
-    """The ``p3md`` modules the notebook's code imports (directly)."""
+    """The ``p3md`` modules the notebook's code imports (directly); remembered by the
+    notebook's content hash in the graph's record."""
+    sha = graph.sha(Path(notebook))
+    seen = graph._known.get(f"notebook:{sha}") or {}
+    if isinstance(seen.get("imports"), list):
+        graph._notebooks[sha] = list(seen["imports"])
+        return set(seen["imports"])
     found: set[str] = set()
     for src in notebook_sources(notebook):
         clean = "\n".join("" if _IPYTHON_LINE.match(line) else line for line in src.splitlines())
         try:
             tree = ast.parse(clean)
         except SyntaxError:
-            return {EVERYTHING}
+            found = {EVERYTHING}
+            break
         found |= graph._names(tree, PACKAGE)
+    graph._notebooks[sha] = sorted(found)
     return found
 
 

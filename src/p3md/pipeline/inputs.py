@@ -180,11 +180,10 @@ def _add_files_the_reader_uses(
     folder = Path(data_dir)
     plain = [p for p in folder.iterdir() if not p.name.startswith(".")]
     if not any(
-        p.is_symlink() or p.is_dir() or p.suffix.lower() == ".xlsx" or p.name == "mapping.yaml"
-        for p in plain
+        p.is_symlink() or p.suffix.lower() == ".xlsx" or p.name == "mapping.yaml" for p in plain
     ):
-        # Only `<stem>.*` files at the top, none a link or a workbook: the reader uses exactly
-        # the files found above. Asking it would import pandas (about a second) on every run,
+        # No mapping.yaml (the only way the reader reads a sub-folder), no link, no workbook:
+        # the reader uses exactly the `<stem>.*` files found above. Asking it would import pandas (about a second) on every run,
         # including the no-op run that must stay under one second.
         return None
     from p3md.io.errors import RawDataError

@@ -39,6 +39,7 @@ from typing import Any, Protocol
 import p3md
 from p3md import PROJECT_ROOT
 from p3md.pipeline import atomic
+from p3md.pipeline.code_deps import package_root
 from p3md.pipeline.execute import StageError, execute_stage
 from p3md.pipeline.hashing import sha256_file, sha256_json, tree_hash
 from p3md.pipeline.inputs import DISTRICTS_INDEX, take_snapshot
@@ -594,9 +595,20 @@ class _Run:
                 "docx": self.docx_record,
                 "only": sorted(self.only) if self.only else None,
                 "forced": self.force,
-                "code": self.code_cache,
+                "code": self._code_record(),
             },
         )
+
+    def _code_record(self) -> dict[str, Any]:
+        """The import graph to keep for the next run: modules that still exist, and the
+        notebooks as they are now (older entries would only accumulate)."""
+        root = package_root()
+        notebooks = {f"notebook:{sha}" for sha in self.snap.notebook_sha.values()}
+        return {
+            k: v
+            for k, v in sorted(self.code_cache.items())
+            if k in notebooks or (not k.startswith("notebook:") and (root / k).is_file())
+        }
 
     def _unchanged(self) -> RunResult:
         """Nothing changed: leave ``reports/`` exactly as it is (as ``make`` does), and say so.
