@@ -22,6 +22,12 @@ from corpus import hostile  # noqa: E402
 PAYLOADS = [t for _, t in hostile.render_payloads()]
 
 
+def test_the_hostile_corpus_has_at_least_30_cases():
+    cases = hostile.cases()
+    assert len(cases) >= 30 and len({(c.name, c.where) for c in cases}) == len(cases)
+    assert {c.expect for c in cases} == {"render", "refuse"}
+
+
 # ------------------------------------------------------------------ markdown
 @pytest.mark.parametrize("payload", PAYLOADS, ids=[n for n, _ in hostile.render_payloads()])
 def test_md_leaves_no_markup(payload):

@@ -9,8 +9,9 @@ reaches a page only through these functions, so that it shows as the literal tex
   ``{{< >}}`` shortcodes, headings and fences all print literally.
 - :func:`md_code` -- the same value shown as code when it is a plain identifier or path; any
   other value falls back to :func:`md` (a code span cannot hide a shortcode from Quarto).
-- :func:`html` -- HTML text and attribute values (MarkupSafe, the escaping Jinja2 uses);
-  :data:`PAGES` is the Jinja2 environment (autoescape on) for HTML written by the project.
+- :func:`html` -- HTML text and attribute values (MarkupSafe, the escaping Jinja2 uses). The
+  project writes no HTML page of its own: pages are Markdown rendered by Quarto or smalldocs,
+  tables are great-tables' HTML (which escapes every cell, label and note).
 - :func:`typst_text` / :func:`typst_string` -- Typst markup: a string literal, so no character
   is read as Typst markup (``#image("x")`` prints, it does not run).
 
@@ -25,15 +26,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import jinja2
 from markupsafe import Markup, escape
 
 __all__ = [
-    "PAGES",
     "Markup",
     "Md",
     "html",
-    "trusted",
     "md",
     "md_code",
     "md_join",
@@ -54,11 +52,6 @@ _MD_LEAD = re.compile(r"^(\d*)([-+:=%.)])(?=\s|$|[-=]{2})")
 class Md(str):
     """Markdown that is safe as it is: the output of :func:`md` and :func:`md_code`, or text
     the project wrote. Functions that fill templates escape every value that is not ``Md``."""
-
-
-def trusted(text: str) -> Md:
-    """Mark Markdown the project's own code wrote (templates, computed numbers) as safe."""
-    return Md(text)
 
 
 #: Characters a code span shows as they are and that start nothing in Quarto.
@@ -104,10 +97,6 @@ def md_code(value: Any) -> Md:
 def html(value: Any) -> Markup:
     """``value`` as HTML text or attribute value (``& < > " '`` escaped)."""
     return escape("" if value is None else value)
-
-
-#: Jinja2 environment for HTML the project writes: every ``{{ value }}`` is escaped.
-PAGES = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 
 
 def typst_string(value: Any) -> str:

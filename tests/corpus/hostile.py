@@ -272,6 +272,22 @@ def _codebook_payloads(cb: dict) -> None:
     cb["meta"]["author"] = _p("img_onerror")  # a second field for one payload
 
 
+#: The two-district run: payloads in each district's design.yaml.
+DISTRICT_FIELDS = {
+    "script_tag": "district A's design.yaml district (its site's title, the districts' list)",
+    "img_onerror": "district B's design.yaml district",
+    "formula_hyperlink": "both districts' design.yaml province",
+    "formula_dde": "a kecamatan of both districts (design.yaml and data)",
+}
+
+
+def cases() -> list[Payload]:
+    """Every case of the corpus: rendered in the single run, in the two-district run, and
+    refused by the input side."""
+    multi = [Payload(f"districts_{k}", _p(k), w) for k, w in DISTRICT_FIELDS.items()]
+    return [*placements(), *multi, *REFUSED]
+
+
 def build_districts(out: Path, base: Path) -> Path:
     """Two districts (copies of ``base``'s first two district folders + its Wioi files) whose
     ``design.yaml`` names and kecamatan carry payloads."""
