@@ -80,12 +80,14 @@ class Visit:
     dialogs: list[str] = field(default_factory=list)
     planted: list[str] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)
+    searched: int = 0  # search results shown for a payload's word
 
 
 def pages_of(site: Path) -> list[str]:
+    """The site's pages, and its SVG figures (a reader may open a download by itself)."""
     return sorted(
         p.relative_to(site).as_posix()
-        for p in site.rglob("*.html")
+        for p in [*site.rglob("*.html"), *site.glob("figures/*.svg")]
         if p.relative_to(site).parts[0] != "site_libs"
     )
 
@@ -121,13 +123,33 @@ def browse(sites: list[Path], profile: Path, shots: dict[str, Path] | None = Non
                         page.wait_for_timeout(150)  # let onload/ontoggle/onerror handlers run
                         visit.pages.append(key)
                         visit.planted += [f"{key}: {p}" for p in page.evaluate(PLANTED)]
+                        if rel.endswith(".svg"):
+                            page.close()
+                            continue
                         visit.texts[key] = page.inner_text("body")
+                        if rel == "index.html":  # the site's search shows page text too
+                            visit.searched += _search(page, "alert")
                         if shots and key in shots:
                             page.screenshot(path=str(shots[key]), full_page=False)
                         page.close()
         finally:
             context.close()
     return visit
+
+
+def _search(page, word: str) -> int:
+    """Type ``word`` into the page's search box (smalldocs or Quarto) and wait for the results;
+    returns how many results show (the dialog listener catches a result that runs)."""
+    box = page.locator(".smalldocs-search input, input.aa-Input, #quarto-search input")
+    if box.count() == 0:
+        button = page.locator(".aa-DetachedSearchButton, #quarto-search button").first
+        if button.count() == 0:
+            return 0
+        button.click()
+        box = page.locator("input.aa-Input")
+    box.first.fill(word)
+    page.wait_for_timeout(1200)
+    return page.locator(".search-result, .aa-Item").count()
 
 
 def _cells(path: Path) -> Iterator[tuple[str, str]]:

@@ -2,10 +2,11 @@
 data, the design, the codebook and a form export's mapping, in as few pipeline runs as possible
 (one single-district run with every rendering payload at once, one two-district run).
 
-For each site: every page opened in headless Chromium, no dialog (every payload calls
-``alert``), no element carrying a payload's event handler or ``javascript:`` URL, the payloads
-shown as literal text; every CSV/XLSX download free of formula cells; the PDF made (a payload
-must not cost the reader the PDF) and holding the names as text. Payloads the input side
+For each site: every page opened in headless Chromium, the site's search asked for the
+payloads' word, no dialog (every payload calls ``alert``), no element carrying a payload's
+event handler or ``javascript:`` URL, the payloads shown as literal text; every CSV/XLSX
+download free of formula cells; the PDF and the Word copy made (a payload must not cost the
+reader either) and holding the names as text. Payloads the input side
 refuses by design (:data:`corpus.hostile.REFUSED`) must end in one clear message.
 """
 
@@ -45,6 +46,7 @@ def single(tmp_path_factory):
     from p3md.pipeline.params import make_params
     from p3md.pipeline.runner import run_pipeline
     from p3md.pipeline.stages import DISTRICT_STAGES
+    from p3md.site.step import SiteStep
 
     root = tmp_path_factory.mktemp("hostile")
     data, codebook = hostile.build_single(root)
@@ -52,7 +54,7 @@ def single(tmp_path_factory):
     params = make_params(
         data_dir=str(data), out_dir=str(root / "reports"), codebook_path=str(codebook)
     )
-    result = run_pipeline(params, stages=DISTRICT_STAGES, derived_dir=None)
+    result = run_pipeline(params, stages=DISTRICT_STAGES, derived_dir=None, renderer=SiteStep())
     return result, data, before
 
 
@@ -60,11 +62,12 @@ def single(tmp_path_factory):
 def multi(tmp_path_factory, districts_data):
     """Two districts whose design.yaml names, province and a kecamatan carry payloads."""
     from p3md.pipeline.districts import run_districts
+    from p3md.site.step import SiteStep
 
     root = tmp_path_factory.mktemp("hostile-districts")
     data = hostile.build_districts(root / "data", districts_data)
     lines: list[str] = []
-    result = run_districts(data, root / "reports", {}, echo=lines.append)
+    result = run_districts(data, root / "reports", {}, renderer=SiteStep(), echo=lines.append)
     return result, root / "reports", lines
 
 
@@ -83,6 +86,7 @@ def test_single_run_renders_every_payload_safely(single, tmp_path):
     shots["0/pages/metode.html"].parent.mkdir(exist_ok=True)
     visit = hs.browse([site], tmp_path / "profile", shots)
     assert len(visit.pages) >= 10
+    assert visit.searched > 0  # the search box showed pages holding payloads, and ran none
     assert visit.dialogs == [], visit.dialogs
     assert visit.planted == [], visit.planted
     # the payloads are shown as the text they are (not run, not swallowed, not reformatted)
@@ -108,6 +112,18 @@ def test_single_run_pdf_holds_the_names_as_text(single):
     words = " ".join(words.split())
     assert "<script>alert(9001)</script>" in words
     assert "<img src=x onerror=alert(9002)>" in words
+
+
+def test_single_run_word_copy_holds_the_names_as_text(single):
+    docx = pytest.importorskip("docx")
+    result, _, _ = single
+    [path] = sorted((result.out_dir / "site").glob("*.docx"))
+    doc = docx.Document(path)
+    texts = [p.text for p in doc.paragraphs]
+    texts += [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    words = " ".join(" ".join(texts).split())
+    for name in ("script_tag", "img_onerror", "typst_eval", "md_shortcode", "md_citation"):
+        assert hostile._p(name) in words, name
 
 
 def test_multi_district_run_renders_payloads_safely(multi, tmp_path):
