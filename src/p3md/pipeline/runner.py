@@ -365,15 +365,16 @@ class _Run:
         """``no wioi_tests`` -> ``no wioi_tests file in data/raw`` (readers need the place)."""
         if not why.startswith("no "):
             return why
-        words = []
+        words, files = [], []
         for key in why[3:].split(", "):
             if key == PUBLISHED:
                 words.append(f"published values ({_rel(Path(self.params.published_path))})")
             elif key in self.snap.codebook.files:
-                stem = Path(self.snap.codebook.files[key].path).stem
-                words.append(f"{stem} file in {_rel(Path(self.params.data_dir))}")
+                files.append(Path(self.snap.codebook.files[key].path).stem)
             else:
                 words.append(key)
+        if files:
+            words.append(f"{' or '.join(files)} file in {_rel(Path(self.params.data_dir))}")
         return "no " + ", ".join(words)
 
     def _up_to_date(self, plan: Plan) -> bool:
