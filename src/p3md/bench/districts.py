@@ -87,9 +87,11 @@ def drive(argv: Sequence[str]) -> int:
     ap.add_argument("--timing", type=Path, required=True)
     args = ap.parse_args(argv)
     from p3md.pipeline.districts import run_districts
+    from p3md.site.step import SiteStep
 
     t0 = time.perf_counter()
-    result = run_districts(args.data, args.out, {}, echo=lambda _: None)
+    # As `python -m p3md report` does: the districts' sites (HTML) and the book's.
+    result = run_districts(args.data, args.out, {}, renderer=SiteStep(), echo=lambda _: None)
     doc = result.summary()
     doc["wall"] = round(time.perf_counter() - t0, 3)
     doc["top_seconds"] = round(
