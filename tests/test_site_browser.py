@@ -381,6 +381,16 @@ def test_pdf_pages_are_print_grade(built):
     assert len(report.blank) <= 2, report.summary()
     import pdfplumber
 
+    with pdfplumber.open(pdf) as doc:
+        pages = [p.extract_text() or "" for p in doc.pages]
+    # one bibliography, with the Indonesian terms of apa.csl's id locale (Quarto's Typst
+    # printed "et al.", "n.d." and "& others", and an empty "Daftar Pustaka" before the list)
+    summary = max(i for i, t in enumerate(pages) if "Summary in English" in t[:300])
+    english = re.findall(r"\bet al\.|\bn\.d\.|& others", "\n".join(pages[:summary]))
+    assert not english, english
+    headings = [i for i, t in enumerate(pages) if re.match(r"\s*Daftar Pustaka\s*$", t, re.M)]
+    assert len(headings) == 1, headings
+
     with pdfplumber.open(pdf) as doc:  # the notice's box holds its title (not the title page)
         page = next(p for p in doc.pages[1:] if "kompendium ini adalah" in (p.extract_text() or ""))
         words = [w for w in page.extract_words() if w["text"].startswith("rekonstruksi")]
