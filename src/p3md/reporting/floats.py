@@ -5,7 +5,9 @@ over the codebook's variables cannot caption its tables there. Instead each tabl
 Quarto *div float* in a Markdown output::
 
     ::: {#tbl-kelas-x1}
+    ```{=html}
     <table>...</table>
+    ```
 
     [Sebaran ... (Tabel 13 tesis)]{.p3md-float-caption}
     :::
@@ -40,7 +42,15 @@ class TableFloat:
         # A blank line would end the raw HTML block; the table needs none.
         body = re.sub(r"\n\s*\n", "\n", body.strip())
         caption = md(self.caption)  # the one Markdown escape (names from the codebook)
-        return f"::: {{#{self.label}}}\n{body}\n\n[{caption}]{{.{CAPTION_CLASS}}}\n:::\n"
+        # The table as a raw HTML block (```{=html}): Quarto converts an HTML table in a raw
+        # block into a native table for Typst (its HTML table processing); HTML left inline in
+        # Markdown was read as text, and the Typst PDF printed every cell in one paragraph.
+        # smalldocs passes the raw block through unchanged.
+        fence = "`" * max(3, 1 + max((len(r) for r in re.findall(r"`+", body)), default=0))
+        return (
+            f"::: {{#{self.label}}}\n{fence}{{=html}}\n{body}\n{fence}\n\n"
+            f"[{caption}]{{.{CAPTION_CLASS}}}\n:::\n"
+        )
 
     def __repr__(self) -> str:
         return f"{self.caption}\n{self.display!r}"
