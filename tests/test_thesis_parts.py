@@ -348,3 +348,9 @@ def test_the_run_writes_the_thesis_parts_and_one_banding(pipeline_run, published
         shown = html_lib.unescape(re.sub(r"<[^>]+>", " ", body))
         for w in RAW_WORDS:
             assert w not in shown, (page, w)
+
+
+def test_shares_keep_their_decimals_when_every_value_is_whole():
+    shown = format_frame(pd.DataFrame({"PDP (n)": [4, 8, 4], "PDP (%)": [25.0, 50.0, 25.0]}), 1)
+    assert shown["PDP (%)"].tolist() == ["25,0", "50,0", "25,0"]
+    assert shown["PDP (n)"].tolist() == ["4", "8", "4"]

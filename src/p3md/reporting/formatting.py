@@ -99,12 +99,16 @@ def format_frame(
     for col in df.columns:
         d = decimals.get(col, 3) if isinstance(decimals, Mapping) else decimals
         is_p = _is_p_column(col)
+        # A share keeps its decimals even when every value is whole (25,0 beside 43,8 in the
+        # same column of another table, not "25").
+        is_share = "%" in str(col) and not pd.api.types.is_integer_dtype(df[col].dtype)
         series = df[col]
         if pd.api.types.is_integer_dtype(series.dtype) or (
             pd.api.types.is_float_dtype(series.dtype)
             and series.dropna().size > 0
             and (series.dropna() % 1 == 0).all()
             and not is_p
+            and not is_share
             and not (isinstance(decimals, Mapping) and col in decimals)
         ):
             vals = [format_number(int(v), lang=lang) if pd.notna(v) else MISSING for v in series]
