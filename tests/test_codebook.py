@@ -138,7 +138,7 @@ def test_slovin_and_allocation_give_59(cb):
 
 
 def test_validity_critical_r_at_n30(cb):
-    from p3md.reconstruction.calibration import critical_r
+    from p3md.stats.instrument import critical_r
 
     assert round(critical_r(30, cb.alpha["validity"]), 3) == 0.361
     assert cb.reliability_threshold == 0.61

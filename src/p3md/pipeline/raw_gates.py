@@ -23,7 +23,6 @@ once the column is there the rule itself is a plain GX expectation with a row co
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -395,14 +394,3 @@ def _both_phases_check(fname: str) -> PandasCheck:
         fix=f"add the missing pre- or post-test row in {fname}, or remove the participant",
         why="a group-wise rule across rows; GX expectations test rows or columns, not groups",
     )
-
-
-def file_label(cb: Codebook, key: str) -> str:
-    return cb.files[key].path
-
-
-_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
-
-
-def safe_name(text: str) -> str:
-    return _SAFE.sub("_", text)

@@ -13,22 +13,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from p3md.codebook import Codebook
 from p3md.scoring import ScoredStudy
-
-
-def critical_r(n: int, alpha: float) -> float:
-    """Two-sided critical Pearson r at ``alpha`` with df = n - 2 (0.361 at n = 30, 5%)."""
-    t = stats.t.ppf(1 - alpha / 2, n - 2)
-    return float(t / np.sqrt(n - 2 + t**2))
-
-
-def cronbach_alpha(items: pd.DataFrame) -> float:
-    items = items.dropna()
-    k = items.shape[1]
-    return float(k / (k - 1) * (1 - items.var(ddof=1).sum() / items.sum(axis=1).var(ddof=1)))
+from p3md.stats import StatsInputError
+from p3md.stats.hypothesis import kruskal_table, spearman_table
+from p3md.stats.instrument import critical_r, item_validity, reliability
 
 
 def instrument_columns(cb: Codebook, pilot: pd.DataFrame) -> dict[str, list[str]]:
@@ -41,18 +31,30 @@ def instrument_columns(cb: Codebook, pilot: pd.DataFrame) -> dict[str, list[str]
 
 
 def conclusion_stats(scored: ScoredStudy, cb: Codebook) -> dict[str, Any]:
-    """The statistics behind each published conclusion, and whether each holds."""
+    """The statistics behind each published conclusion, and whether each holds.
+
+    Computed by the study's own analyses (:mod:`p3md.stats`: item validity and Cronbach's alpha,
+    Spearman, Kruskal-Wallis), so the draw is checked with the methods the report uses. A draw
+    they refuse (a constant item, say) fails the check it concerns.
+    """
     out: dict[str, Any] = {}
     ok: dict[str, bool] = {}
     pilot = scored.pilot_scored
+    miss = cb.max_missing_share
     r_crit = critical_r(len(pilot), cb.alpha["validity"])
     r_min, alphas = {}, {}
     for var, cols in instrument_columns(cb, pilot).items():
         items = pilot[cols].astype(float)
-        total = items.sum(axis=1)
-        rs = [items[c].corr(total) for c in cols]
-        r_min[var] = float(np.nanmin(rs)) if not np.isnan(rs).any() else float("nan")
-        alphas[var] = cronbach_alpha(items)
+        try:
+            validity = item_validity(items, cb.alpha["validity"], use="r", max_missing_share=miss)
+            r_min[var] = float(validity["r"].min())
+            alphas[var] = float(
+                reliability(items, cb.reliability_threshold, max_missing_share=miss)["alpha"].iloc[
+                    0
+                ]
+            )
+        except StatsInputError:
+            r_min[var], alphas[var] = float("nan"), float("nan")
     out["r_min"], out["alpha"], out["r_crit"] = r_min, alphas, r_crit
     ok["validity"] = all(r >= r_crit for r in r_min.values())
     ok["reliability"] = all(a >= cb.reliability_threshold for a in alphas.values())
@@ -70,29 +72,43 @@ def conclusion_stats(scored: ScoredStudy, cb: Codebook) -> dict[str, Any]:
 
     a_corr = cb.alpha["correlation"]
     related = {"X2", "X4", "X5", "X6", "X7"}
-    spearman = {}
-    for var in [v for v, d in cb.variables.items() if d.group == "X"]:
-        rho, p = stats.spearmanr(fac[var].astype(float), fac["Y"].astype(float))
-        spearman[var] = (float(rho), float(p))
+    xs = [v for v, d in cb.variables.items() if d.group == "X"]
+    data = fac[[*xs, "Y"]].astype(float)
+    try:
+        table = spearman_table(data, xs, "Y", alpha=a_corr, max_missing_share=miss)
+        spearman = {
+            r.x: (float(r.rho), float(r.p_asymptotic)) for r in table.itertuples(index=False)
+        }
+    except StatsInputError:
+        spearman = {v: (float("nan"), float("nan")) for v in xs}
     out["spearman"] = spearman
     ok["spearman"] = all(
         (p <= a_corr and rho > 0) if v in related else p > a_corr
         for v, (rho, p) in spearman.items()
     )
 
-    groups = [fac.loc[fac["role"] == r, "Y"].astype(float) for r in cb.roles]
-    h, p = stats.kruskal(*groups)
-    out["kw_role"] = (float(h), float(p))
-    ok["kw_role"] = p <= cb.alpha["difference"]
+    a_diff = cb.alpha["difference"]
+    roles = fac[fac["role"].isin(list(cb.roles))].assign(Y=lambda d: d["Y"].astype(float))
+    try:
+        kw = kruskal_table(roles, "role", ["Y"], a_diff, max_missing_share=miss).iloc[0]
+        out["kw_role"] = (float(kw["H"]), float(kw["p_asymptotic"]))
+    except StatsInputError:
+        out["kw_role"] = (float("nan"), float("nan"))
+    ok["kw_role"] = out["kw_role"][1] <= a_diff
 
     vr = scored.village_ratings_scored
     village = vr.groupby(["village_id", "status"], as_index=False)["Y"].mean()
     order = sorted(cb.statuses, key=lambda s: cb.statuses[s].rank)
-    h, p = stats.kruskal(*[village.loc[village["status"] == s, "Y"] for s in order])
-    ranks = village["Y"].rank().groupby(village["status"]).mean().reindex(order)
-    out["kw_status"] = (float(h), float(p))
+    village = village[village["status"].isin(order)]
+    try:
+        kw = kruskal_table(village, "status", ["Y"], a_diff, max_missing_share=miss).iloc[0]
+        out["kw_status"] = (float(kw["H"]), float(kw["p_asymptotic"]))
+        ranks = pd.Series({s: float(kw.get(f"mean_rank_{s}", np.nan)) for s in order})
+    except StatsInputError:
+        out["kw_status"] = (float("nan"), float("nan"))
+        ranks = pd.Series({s: np.nan for s in order})
     out["status_mean_ranks"] = ranks.round(2).to_dict()
-    ok["kw_status"] = p <= cb.alpha["difference"] and bool(np.all(np.diff(ranks.to_numpy()) > 0))
+    ok["kw_status"] = out["kw_status"][1] <= a_diff and bool(np.all(np.diff(ranks.to_numpy()) > 0))
     out["ok"] = ok
     out["all_ok"] = all(ok.values())
     return out

@@ -122,10 +122,6 @@ SENTENCES: dict[str, dict[str, str]] = {
         "id": "Koreksi {methods} mengubah keputusan {k} uji: {tests}.",
         "en": "The {methods} corrections change the decision of {k} test(s): {tests}.",
     },
-    "agreement": {
-        "id": "{n_same} dari {n_total} {what} terbitan tereproduksi ({share}).",
-        "en": "{n_same} of {n_total} published {what} reproduced ({share}).",
-    },
     "printed_sum_same": {
         "id": "Baris-baris Tabel 8 berjumlah sama dengan baris Jumlah ({tv} desa, {tr} responden).",
         "en": (
@@ -342,14 +338,6 @@ def adjustment_sentence(
     if not changed:
         return _say("adjustment_none", lang, methods=methods)
     return _say("adjustment", lang, methods=methods, k=len(changed), tests=join_list(changed, lang))
-
-
-def agreement_sentence(n_same: int, n_total: int, what: str = "nilai", lang: str = "id") -> str:
-    """``12 dari 40 nilai terbitan tereproduksi (30,0%).``"""
-    share = 100 * n_same / n_total if n_total else float("nan")
-    return _say(
-        "agreement", lang, n_same=n_same, n_total=n_total, what=what, share=pct(share, 1, lang)
-    )
 
 
 def printed_sum_sentence(

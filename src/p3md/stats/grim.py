@@ -15,8 +15,6 @@ import math
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Literal
 
-import pandas as pd
-
 from p3md.stats.errors import StatsInputError
 
 Rounding = Literal["half_up", "half_even", "any"]
@@ -80,31 +78,3 @@ def nearest_possible_percents(pct: float, n: int) -> tuple[float, float]:
     """The two shares ``100 k / n`` that bracket ``pct`` (for the audit's explanation)."""
     k = math.floor(pct * n / 100)
     return 100 * k / n, 100 * min(k + 1, n) / n
-
-
-def grim_table(
-    values: pd.Series, n: int, decimals: int, *, percent: bool = False, items: int = 1
-) -> pd.DataFrame:
-    """GRIM for several printed values. Columns: ``value``, ``n``, ``decimals``, ``consistent``,
-    ``possible`` (the nearest possible printed values, as text)."""
-    rows = []
-    for key, v in values.items():
-        if percent:
-            ok = grim_percent(v, n, decimals)
-            lo, hi = nearest_possible_percents(v, n)
-            possible = f"{lo:g} % atau {hi:g} %"
-        else:
-            ok = grim_consistent(v, n, decimals, items)
-            t = math.floor(v * n * items)
-            possible = f"{t}/{n * items} = {t / (n * items):.4g}; {t + 1}/{n * items} = {(t + 1) / (n * items):.4g}"  # noqa: E501
-        rows.append(
-            {
-                "id": key,
-                "value": v,
-                "n": n,
-                "decimals": decimals,
-                "consistent": ok,
-                "possible": possible,
-            }
-        )
-    return pd.DataFrame(rows)

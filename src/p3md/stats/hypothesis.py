@@ -28,7 +28,6 @@ RELATED, NOT_RELATED = "Berhubungan nyata", "Tidak berhubungan nyata"
 DIFFERENT, NOT_DIFFERENT = "Berbeda nyata", "Tidak berbeda nyata"
 ALL_GROUPS = "all"
 
-_METHOD_NAMES = {"holm": "Holm", "fdr_bh": "Benjamini-Hochberg", "bonferroni": "Bonferroni"}
 
 #: Groups of at most this many observations are computed but flagged (R and SPSS compute them
 #: too; R's kruskal.test and SPSS's NPAR TESTS print no refusal for a group of one).
@@ -449,25 +448,3 @@ def adjust_pvalues(
         changes |= out[f"significant_{m}"] != out["significant"]
     out["decision_changes"] = changes
     return out
-
-
-def decision_change_sentence(adjusted: pd.DataFrame, lang: str = "id") -> str:
-    """One sentence: did adjustment change any decision (output of :func:`adjust_pvalues`)?"""
-    methods = [c[2:] for c in adjusted.columns if c.startswith("p_")]
-    names = ", ".join(_METHOD_NAMES.get(m, m) for m in methods)
-    changed = adjusted.index[adjusted["decision_changes"]].tolist()
-    if lang == "en":
-        if not changed:
-            return f"No decision changes after adjustment ({names})."
-        return f"Decisions change after adjustment ({names}) for: {', '.join(map(str, changed))}."
-    if not changed:
-        return f"Keputusan tidak berubah setelah penyesuaian ({names})."
-    detail = []
-    for idx in changed:
-        ms = [
-            _METHOD_NAMES.get(m, m)
-            for m in methods
-            if adjusted.loc[idx, f"significant_{m}"] != adjusted.loc[idx, "significant"]
-        ]
-        detail.append(f"{idx} ({', '.join(ms)})")
-    return f"Keputusan berubah setelah penyesuaian untuk: {'; '.join(detail)}."
