@@ -130,3 +130,18 @@ def test_status_lists_the_stages_out_of_date_and_why(tmp_path):
     assert lines[0].startswith("sampling") and "out of date: no earlier run" in lines[0]
     assert lines[-1].startswith(f"8 of 8 stages out of date in {out}")
     assert not out.exists()  # status runs and writes nothing
+
+
+def test_the_stage_graph_draws_inputs_stages_and_upstream_edges():
+    from p3md.pipeline.status import StageStatus, mermaid
+
+    stages = default_registry().for_run("single")
+    states = [StageStatus("hypotheses", "out of date", ["code stats/hypothesis.py changed"]),
+              StageStatus("wioi", "left out", ["no wioi_tests"])]  # fmt: skip
+    text = mermaid(stages, states)
+    assert text.startswith("flowchart LR\n")
+    assert "  scoring --> hypotheses" in text and "  in_published --> reproduction" in text
+    assert "  in_wioi_tests -.-> scoring" in text  # an optional input: dotted
+    assert "  class hypotheses stale" in text and "  class wioi gone" in text
+    edges = sum(len(s.upstream) for s in stages)
+    assert sum(1 for line in text.splitlines() if "-->" in line and "in_" not in line) == edges

@@ -67,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     st.add_argument("--data", type=Path, help="raw data folder (default data/raw)")
     st.add_argument("--out", type=Path, help="report folder (default reports)")
     st.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    st.add_argument(
+        "--graph", action="store_true", help="print the stage graph as a Mermaid flowchart"
+    )
 
     gen = sub.add_parser("generate", help="write the seeded reconstructed raw data")
     gen.add_argument("--out", type=Path, required=True)
@@ -233,7 +236,13 @@ def cmd_status(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     kind = "district" if (params.data_dir / "design.yaml").is_file() else "single"
-    statuses = stage_status(params, default_registry().for_run(kind), print)
+    stages = default_registry().for_run(kind)
+    statuses = stage_status(params, stages, print)
+    if args.graph:
+        from p3md.pipeline.status import mermaid
+
+        print(mermaid(stages, statuses), end="")
+        return EXIT_OK
     for line in status_lines(statuses, str(args.out or "reports")):
         print(line)
     return EXIT_OK

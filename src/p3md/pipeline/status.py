@@ -69,5 +69,35 @@ def status_lines(statuses: list[StageStatus], where: str) -> list[str]:
     return lines
 
 
+def mermaid(stages: Sequence[Stage], statuses: list[StageStatus] | None = None) -> str:
+    """The stage graph as a Mermaid flowchart (like R targets' ``tar_visnetwork``): inputs ->
+    stages -> downstream stages; stages out of date drawn dashed, stages left out grey."""
+    state = {s.name: s.state for s in statuses or []}
+    lines = ["flowchart LR"]
+    inputs: list[str] = []
+    for stage in stages:
+        for key in (*stage.inputs, *stage.optional_inputs):
+            if key not in inputs:
+                inputs.append(key)
+    for key in inputs:
+        lines.append(f"  in_{key}[/{key}/]")
+    for stage in stages:
+        lines.append(f'  {stage.name}["{stage.name}<br/>{stage.notebook.name}"]')
+    for stage in stages:
+        for key in stage.inputs:
+            lines.append(f"  in_{key} --> {stage.name}")
+        for key in stage.optional_inputs:
+            lines.append(f"  in_{key} -.-> {stage.name}")
+        for up in stage.upstream:
+            lines.append(f"  {up} --> {stage.name}")
+    stale = [n for n, st in state.items() if st == "out of date"]
+    gone = [n for n, st in state.items() if st == "left out"]
+    if stale:
+        lines += ["  classDef stale stroke-dasharray: 4 3", f"  class {','.join(stale)} stale"]
+    if gone:
+        lines += ["  classDef gone fill:#eee,color:#999", f"  class {','.join(gone)} gone"]
+    return "\n".join(lines) + "\n"
+
+
 def as_dict(statuses: list[StageStatus]) -> list[dict[str, Any]]:
     return [{"name": s.name, "state": s.state, "why": s.why} for s in statuses]
