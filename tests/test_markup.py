@@ -188,3 +188,25 @@ def test_the_grep_finds_the_issue_19_caption():
         if '": {caption}' in ln
     )
     assert MARKUP_LITERAL.search("[x](y)") and MARKUP_START.match("- {name}")
+
+
+# ------------------------------------------------------------------ tidy CSV
+def test_tidy_csv_round_trips_a_carriage_return(tmp_path):
+    """A codebook label with a CR once split rows of derived/facilitators_scored.csv (44 rows
+    read back as 59): such a file is written with its text cells quoted."""
+    import pandas as pd
+
+    from p3md.io.tidy import write_tidy_csv
+
+    frame = pd.DataFrame(
+        {"kecamatan": ["\r=1+1", "Way Ratai", None], "r": [-0.5, 0.25, 1.0], "n": [1, 2, 3]}
+    )
+    path = write_tidy_csv(frame, tmp_path / "cr.csv")
+    back = pd.read_csv(path)  # the stages' reader: three rows, numbers as numbers
+    assert len(back) == 3 and back["kecamatan"].iloc[1] == "Way Ratai"
+    assert back["r"].tolist() == [-0.5, 0.25, 1.0] and back["n"].tolist() == [1, 2, 3]
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode(), newline="")))
+    assert len(rows) == 4 and rows[1][0] == "\r=1+1"  # the label itself, CR included
+    plain = frame.assign(kecamatan=["a", "b", None])
+    write_tidy_csv(plain, tmp_path / "plain.csv")
+    assert (tmp_path / "plain.csv").read_text() == plain.to_csv(index=False, lineterminator="\n")

@@ -168,6 +168,7 @@ CODEBOOK_FIELDS = {
     "textarea_close": "variables.X1.name_id (a variable name)",
     "entity_js": "scales.tinggi[3] (an answer label)",
     "formula_tab": "variables.X2.categories[0].label",
+    "formula_cr": "variables.X4.categories[0].label (a CR once split the tidy CSV's rows)",
     "typst_label": "items[0].text (a question text)",
     "md_citation": "variables.X2.name_id",
     "md_math": "variables.Y2.name_id",
@@ -259,6 +260,7 @@ def _codebook_payloads(cb: dict) -> None:
     v["X1"]["name_id"] = _p("textarea_close")
     cb["scales"]["tinggi"][3] = _p("entity_js")
     v["X2"]["categories"][0]["label"] = _p("formula_tab")
+    v["X4"]["categories"][0]["label"] = _p("formula_cr")
     cb["items"][0]["text"] = _p("typst_label")
     v["X2"]["name_id"] = _p("md_citation")
     v["Y2"]["name_id"] = _p("md_math")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from p3md.io.tidy import write_tidy_csv
 from p3md.reporting.captions import running_cell_caption, validate_label
 from p3md.reporting.display import render_html
 from p3md.reporting.formatting import format_frame, format_number
@@ -111,7 +112,7 @@ def save_table(
     tables = Path(out_dir) / "tables"
     tables.mkdir(parents=True, exist_ok=True)
     csv_path = tables / f"{label}.csv"
-    data.to_csv(csv_path, index=False, encoding="utf-8", lineterminator="\n")
+    write_tidy_csv(data, csv_path)
     meta = {
         "label": label,
         "caption": caption,

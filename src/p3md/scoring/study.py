@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from p3md.codebook import Codebook
+from p3md.io.tidy import write_tidy_csv
 from p3md.scoring.aggregate import aggregate_items, modal_scores
 from p3md.scoring.items import ScoringError, as_int, categories, score_items, variable_total
 from p3md.scoring.wioi import score_wioi_satisfaction, score_wioi_tests
@@ -36,9 +37,7 @@ class ScoredStudy:
             if getattr(self, f.name) is None:
                 continue
             path = derived / f"{f.name}.csv"
-            getattr(self, f.name).to_csv(
-                path, index=False, lineterminator="\n", encoding="utf-8", float_format="%.4g"
-            )
+            write_tidy_csv(getattr(self, f.name), path, float_format="%.4g")
             paths.append(path)
             if cb is not None:
                 from p3md.io.spss import write_scored_sav  # pyreadstat only when asked for
