@@ -188,6 +188,9 @@ def test_unknown_design_keys_are_refused_at_every_level(tmp_path):
         with pytest.raises(DataFileError) as err:
             load_codebook(data_dir=folder)
         assert where in str(err.value) and rule in str(err.value), (text, str(err.value))
+    (folder / "design.yaml").write_text("sampling:\n  population_village: 12\n")
+    out = assert_clean(cli("check", "--data", str(folder), cwd=tmp_path))
+    assert "design.yaml, key 'sampling.population_village'" in out
 
 
 BILLION_LAUGHS = """\
@@ -352,6 +355,9 @@ def test_control_characters_in_a_value_are_refused_not_dropped(cb, tmp_path, cha
     assert (e.file, e.column, e.rows) == ("facilitators.csv", "kecamatan", [5])
     assert e.values == ["Way? Ratai"] and f"0x{ord(char):02x}" in e.rule
     assert char not in str(e)
+    if char == "\x00":
+        out = assert_clean(cli("check", "--data", str(folder), cwd=tmp_path))
+        assert "facilitators.csv, column 'kecamatan': row 5" in out and "0x00" in out
 
 
 def test_a_nul_byte_in_a_header_or_an_xlsx_cell_is_refused(cb, tmp_path):
