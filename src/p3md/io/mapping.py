@@ -675,7 +675,8 @@ def merge_mapping(
             for label, code in (answers or {}).items():
                 if label not in current:
                     current[label] = code
-                    changes.append(f"added the answer {label!r} = {code} to {header!r}")
+                    shown = "null (no code in the codebook: fill it in)" if code is None else code
+                    changes.append(f"added the answer {label!r} = {shown} to {header!r}")
                 elif current[label] is None and code is not None:
                     current[label] = code
                     changes.append(f"filled the answer {label!r} = {code} of {header!r}")
