@@ -103,8 +103,8 @@ def test_generated_pages_go_to_render_folder_only(tmp_path):
     info = (gen / "run-info.qmd").read_text()
     assert "0123456789abcdef" in info and "2026-11-23T10:01:05" in info
     valid = (gen / "validasi.qmd").read_text()
-    assert "raw.village_frame" in valid and "derived.scored" in valid
-    assert "expect_table_row_count_to_equal" in valid and "144" in valid
+    assert "village_frame.csv" in valid and "derived/facilitators_scored.csv" in valid
+    assert "144" in valid
     assert "Semua 3 pemeriksaan dari 2 gerbang lulus" in valid
     repro = (gen / "reproduksibilitas.qmd").read_text()
     assert " ".join(["ab" * 8] * 4) in repro and "pingouin" in repro and "08_audit" in repro
@@ -184,44 +184,46 @@ def test_validation_page_summarises_per_raw_file_and_stage_and_folds_details(tmp
     assert len(table) == 10 and (table["hasil"] == "gagal").sum() == 1
 
 
-def test_gate_reader_tolerates_shapes_and_failures(tmp_path):
+def test_gate_reader_reads_the_pipelines_files_and_names_the_others(tmp_path):
+    """Gate files are read through the pipeline's model (GateResult.from_dict); a file the
+    pipeline did not write (another tool's validation result, broken JSON) is named in a
+    warning and shown raw, never dropped."""
+    from p3md.pipeline.gates import CheckRecord, GateResult
+
     gates = tmp_path / "gates"
-    gates.mkdir()
-    (gates / "a.json").write_text(
-        json.dumps(
-            {
-                "stage": "scoring",
-                "suites": [
-                    {
-                        "meta": {"expectation_suite_name": "s1"},
-                        "success": False,
-                        "results": [
-                            {
-                                "success": False,
-                                "expectation_config": {
-                                    "type": "expect_column_values_to_be_in_set",
-                                    "kwargs": {"column": "role", "value_set": ["PLD", "PDP"]},
-                                },
-                                "result": {
-                                    "unexpected_count": 2,
-                                    "element_count": 44,
-                                    "partial_unexpected_list": ["pendamping", "x"],
-                                },
-                            }
-                        ],
-                    }
-                ],
-            }
-        )
-    )
+    GateResult(
+        "scoring",
+        "facilitators.csv",
+        "input",
+        [
+            CheckRecord(
+                "expect_column_values_to_be_in_set",
+                "role",
+                "role is one of PLD, PDP",
+                "use PLD or PDP",
+                "error",
+                False,
+                rows=[3, 9],
+                values=["pendamping", "x"],
+                unexpected_count=2,
+                kwargs={"column": "role", "value_set": ["PLD", "PDP"]},
+            )
+        ],
+    ).write(gates)
     (gates / "b.json").write_text("{not json")
-    (gates / "c.json").write_text(json.dumps({"success": True}))
+    (gates / "c.json").write_text(
+        json.dumps({"success": True, "suite_name": "s1", "results": [{"success": True}]})
+    )
     suites, warnings = readers.load_gates(tmp_path)
-    s1 = next(s for s in suites if s.name == "s1")
-    assert s1.success is False and s1.n_failed == 1
-    assert "2 nilai tidak sesuai dari 44" in s1.expectations[0].observed
-    assert s1.expectations[0].column == "role"
-    assert any("b.json" in w for w in warnings) and any("c.json" in w for w in warnings)
+    gate = next(s for s in suites if s.stage == "scoring")
+    assert gate.name == "scoring / facilitators.csv" and gate.kind == "input"
+    assert gate.success is False and gate.n_failed == 1
+    assert "2 nilai tidak sesuai" in gate.expectations[0].observed
+    assert "pendamping" in gate.expectations[0].observed
+    assert gate.expectations[0].column == "role"
+    assert any("b.json" in w for w in warnings)
+    assert any("c.json" in w and "not a gate result" in w for w in warnings)
+    assert next(s for s in suites if s.file == "c.json").extra["raw"]
     text = P.validation(suites, warnings)
     assert "**gagal**" in text and "pemeriksaan gagal" in text
 

@@ -1,11 +1,9 @@
-"""Tolerant readers of the run's ``manifest.json`` and ``gates/*.json``.
+"""Readers of the run's ``manifest.json`` and ``gates/*.json`` for the site's pages.
 
-The pipeline owns both formats. These readers accept the shapes it may write, so the site
-does not break when a field is renamed: a great-expectations 1.x validation result
-(``{"success", "suite_name", "results": [{"expectation_config": {"type", "kwargs"},
-"success", "result"}]}``), a list or a mapping of them, or a simplified record
-(``{"suite", "success", "expectations": [{"expectation"|"type", "column", "success",
-"observed"}]}``). Anything not understood is kept and shown raw, never dropped.
+The pipeline owns both formats. A gate file is read through the pipeline's typed model
+(:meth:`p3md.pipeline.gates.GateResult.from_dict`; a failed run's ``failures.json`` holds
+:class:`p3md.pipeline.gates.FailureItem` records), so the site reads exactly what the pipeline
+writes; a file that is not one of them is named in a warning and shown raw, never dropped.
 """
 
 from __future__ import annotations
@@ -113,9 +111,10 @@ def _observed_value(v: Any) -> str:
 
 
 def _observed(record: dict[str, Any]) -> str:
-    result = record.get("result") if isinstance(record.get("result"), dict) else {}
-    if record.get("observed") not in (None, {}, ""):
-        obs = record["observed"]
+    """What a check saw: its observed values, else how many values broke it (with examples),
+    else the failure's message."""
+    obs = record.get("observed")
+    if obs not in (None, {}, ""):
         text = (
             ", ".join(f"{OBSERVED_WORDS.get(k, k)}: {_observed_value(v)}" for k, v in obs.items())
             if isinstance(obs, dict)
@@ -131,97 +130,52 @@ def _observed(record: dict[str, Any]) -> str:
         return text
     if record.get("message"):
         return _short(record["message"], 200)
-    if "observed_value" in result:
-        return _short(result["observed_value"], 160)
-    if "unexpected_count" in result:
-        text = f"{result['unexpected_count']} nilai tidak sesuai"
-        if result.get("element_count") is not None:
-            text += f" dari {result['element_count']}"
-        sample = result.get("partial_unexpected_list")
-        if sample:
-            text += f"; contoh: {_short(sample[:5], 120)}"
-        return text
-    exc = record.get("exception_info") or {}
-    if isinstance(exc, dict) and exc.get("raised_exception"):
-        return "galat: " + _short(exc.get("exception_message", ""), 150)
-    return _short(result, 160) if result else ""
+    return ""
 
 
-def _expectation(record: dict[str, Any]) -> Expectation:
-    config = record.get("expectation_config") or {}
-    kwargs = dict(config.get("kwargs") or record.get("kwargs") or {})
-    if "column" in record and "column" not in kwargs:
+def _expectation(record: dict[str, Any], success: bool | None) -> Expectation:
+    """A check of a gate file (a ``CheckRecord`` or a ``FailureItem`` as a dict)."""
+    kwargs = dict(record.get("kwargs") or {})
+    if record.get("column") and "column" not in kwargs:
         kwargs["column"] = record["column"]
-    kind = (
-        config.get("type")
-        or config.get("expectation_type")
-        or _first(record, "type", "expectation_type", "expectation", "check", "name", default="?")
-    )
-    success = _first(record, "success", "passed")
     return Expectation(
-        type=str(kind),
+        type=str(record.get("check") or "?"),
         kwargs=kwargs,
-        success=None if success is None else bool(success),
+        success=success,
         observed=_observed(record),
         rule=str(record.get("rule") or ""),
         severity=str(record.get("severity") or "error"),
     )
 
 
-def _suites_in(node: Any, file: str, name_hint: str) -> list[Suite]:
-    """Every validation-result-like mapping under ``node`` (depth-first)."""
-    if isinstance(node, list):
-        return [s for i, item in enumerate(node) for s in _suites_in(item, file, name_hint)]
-    if not isinstance(node, dict):
-        return []
-    records, kind = None, ""
-    for key in ("results", "records", "expectations", "checks", "failures"):
-        if isinstance(node.get(key), list) and node[key] and isinstance(node[key][0], dict):
-            records, kind = node[key], key
-            break
-    if isinstance(records, list) and all(isinstance(r, dict) for r in records):
-        # the pipeline's own gate files name the stage and the raw file they checked
-        pair = " / ".join(str(node[k]) for k in ("stage", "file") if node.get(k))
-        name = _first(
-            node,
-            "suite_name",
-            "suite",
-            "name",
-            "expectation_suite_name",
-            "meta.expectation_suite_name",
-            "meta.suite_name",
-            default=pair or name_hint,
+#: A failed run's list of failures (``GateFailure.write``), beside the gate files.
+FAILURES_FILE = "failures.json"
+
+
+def _suite(path: Path, data: Any) -> Suite:
+    """One gate file as a :class:`Suite`; raises ``KeyError``/``TypeError``/``ValueError`` for
+    a file the pipeline did not write."""
+    from p3md.pipeline.gates import GateResult
+
+    if path.name == FAILURES_FILE:
+        items = data["failures"]
+        return Suite(
+            name=path.stem,
+            file=path.name,
+            success=False,
+            expectations=[_expectation(dict(item), False) for item in items],
         )
-        success = _first(node, "success", "passed")
-        expectations = [_expectation(r) for r in records]
-        if kind == "failures":  # failures.json of a failed run: every record is a failure
-            for e in expectations:
-                e.success = False if e.success is None else e.success
-            success = False
-        extra = {
-            k: v
-            for k, v in node.items()
-            if k not in ("results", "records", "expectations", "checks", "failures", "success")
-            and k not in ("passed", "stage", "file")
-            and isinstance(v, str | int | float | bool)
-        }
-        return [
-            Suite(
-                name=str(name),
-                file=file,
-                success=None if success is None else bool(success),
-                expectations=expectations,
-                extra=extra,
-                stage=str(node.get("stage") or ""),
-                target=str(node.get("file") or ""),
-                kind=str(node.get("kind") or ""),
-            )
-        ]
-    out: list[Suite] = []
-    for key, value in node.items():
-        if isinstance(value, dict | list):
-            out += _suites_in(value, file, f"{name_hint}/{key}" if name_hint else key)
-    return out
+    result = GateResult.from_dict(data)
+    return Suite(
+        name=f"{result.stage} / {result.file}",
+        file=path.name,
+        success=result.success,
+        expectations=[_expectation(r.to_dict(), r.success) for r in result.records],
+        extra={k: data[k] for k in ("seconds", "cached") if k in data},
+        stage=result.stage,
+        target=result.file,
+        kind=result.kind,
+    )
 
 
 def load_gates(run_dir: Path) -> tuple[list[Suite], list[str]]:
@@ -234,12 +188,10 @@ def load_gates(run_dir: Path) -> tuple[list[Suite], list[str]]:
         except (OSError, json.JSONDecodeError) as exc:
             warnings.append(f"gates/{path.name}: not readable JSON ({exc})")
             continue
-        found = _suites_in(data, path.name, path.stem)
-        for s in found:
-            if s.success is None and s.expectations:
-                s.success = s.n_failed == 0
-        if not found:
-            warnings.append(f"gates/{path.name}: no expectation results found; shown raw")
+        try:
+            suites.append(_suite(path, data))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            warnings.append(f"gates/{path.name}: not a gate result of the pipeline; shown raw")
             suites.append(
                 Suite(
                     name=path.stem,
@@ -248,7 +200,6 @@ def load_gates(run_dir: Path) -> tuple[list[Suite], list[str]]:
                     extra={"raw": _short(data, 400)},
                 )
             )
-        suites += found
     return suites, warnings
 
 
