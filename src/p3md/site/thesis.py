@@ -417,8 +417,14 @@ def _test_rows(h: HypothesisResult, lang: str) -> list[list[str]]:
     return rows
 
 
+#: Relative column widths of a decision table (pandoc reads a long pipe table's widths from
+#: the dashes of its separator line): the name of what was tested gets the most room.
+COLUMN_DASHES = (32, 13, 4, 10, 4, 27)
+
+
 def _table(headers: list[str], rows: list[list[str]], caption: str, label: str) -> str:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    dashes = COLUMN_DASHES if len(headers) == len(COLUMN_DASHES) else (3,) * len(headers)
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("-" * d for d in dashes) + "|"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines) + f"\n\n: {caption} {{#{label}}}\n"
 
