@@ -291,6 +291,7 @@ def test_word_copy_has_native_tables_captions_and_thesis_page_setup(built):
     assert all(len(t.rows) >= 1 and t.rows[0].cells for t in doc.tables)
     texts = [p.text for p in doc.paragraphs]
     assert any(re.match(r"Tabel \d+(\.\d+)?[.:]", t) for t in texts)  # captions keep numbers
+    assert doc.styles["Table Note"].font.size.pt == 10  # for the tables' notes
     chapters = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert any(re.match(r"1 Pendahuluan", h) for h in chapters)  # numbered chapters
     assert any(re.match(r"F Summary in English", h) for h in chapters)  # lettered appendices
@@ -377,3 +378,36 @@ def test_smalldocs_previous_next_links_and_plain_search_text(tmp_path):
     entries = json.loads((site / "search.json").read_text(encoding="utf-8"))
     assert entries[0]["text"] == "Awal Bab A Spearman, 1904."
     assert entries[1]["text"] == "Isi bagian."
+
+
+def test_tables_filter_puts_the_note_under_the_table(tmp_path):
+    """templates/tables.lua: a table's footer (its note, one cell spanning every column) leaves
+    the table, so that it cannot widen the last column: in Word a "Table Note" paragraph, in
+    Typst a note under the table; a group row (one spanning cell) is left-aligned."""
+    docx = pytest.importorskip("docx")
+    import pypandoc
+
+    html = (
+        "<table><caption>Tabel 1: Sebaran</caption><thead><tr><th>Kategori</th><th>n</th>"
+        '</tr></thead><tbody><tr><td colspan="2">3–3</td></tr><tr><td>Tinggi</td><td>24</td>'
+        '</tr></tbody><tfoot><tr><td colspan="2">Kelas interval pada rentang teoretis.</td>'
+        "</tr></tfoot></table>"
+    )
+    out = tmp_path / "t.docx"
+    pypandoc.convert_text(
+        html,
+        "docx",
+        format="html",
+        outputfile=str(out),
+        extra_args=[f"--reference-doc={book_pdf.TEMPLATES / 'reference.docx'}"],
+        filters=[str(book_pdf.TABLES_FILTER)],
+    )
+    doc = docx.Document(str(out))
+    (table,) = doc.tables
+    assert "Kelas interval" not in " ".join(c.text for r in table.rows for c in r.cells)
+    notes = [p.text for p in doc.paragraphs if p.style.name == "Table Note"]
+    assert notes == ["Kelas interval pada rentang teoretis."]
+    typ = pypandoc.convert_text(html, "typst", format="html", filters=[str(book_pdf.TABLES_FILTER)])
+    assert "table.footer" not in typ and "p3md-with-note(" in typ
+    assert "table.cell(align: left, colspan: 2)[#emph[3--3]]" in typ
+    assert typ.count("table.hline(") == 2  # under the header, under the last row

@@ -110,7 +110,9 @@ function Table(tbl)
     return pandoc.RawBlock("typst", "#" .. expr)
   end
   if #notes > 0 then
-    return { tbl, pandoc.Div(notes, pandoc.Attr("", { "p3md-table-note" })) }
+    -- Word: the note in reference.docx's "Table Note" style (10 pt, single spacing)
+    local attr = pandoc.Attr("", { "p3md-table-note" }, { ["custom-style"] = "Table Note" })
+    return { tbl, pandoc.Div(notes, attr) }
   end
   return tbl
 end
