@@ -360,11 +360,24 @@ def test_smalldocs_previous_next_links_and_plain_search_text(tmp_path):
             encoding="utf-8",
         )
     order = [(Path("index.html"), ""), (Path("pages/a.html"), "1"), (Path("pages/b.html"), "2")]
+    for name in ("index", "pages/a", "pages/b"):  # smalldocs' sidebar, current page active
+        path = site / f"{name}.html"
+        links = "".join(
+            f'<a href="{href}" class="sidebar-item-text sidebar-link'
+            f'{" active" if target == name else ""}"><span class="menu-text">{title}</span></a>'
+            for target, href, title in (
+                ("pages/a", "pages/a.html" if name == "index" else "a.html", "Bab A"),
+                ("pages/b", "pages/b.html" if name == "index" else "b.html", "Bab B"),
+            )
+        )
+        path.write_text(path.read_text(encoding="utf-8").replace("<main>", links + "<main>"))
     assert smalldocs_ui.navigation(site, order) == 3
     a = (site / "pages/a.html").read_text(encoding="utf-8")
     nav = re.search(r'<nav class="page-navigation.*?</nav>', a, re.S).group(0)
     assert 'href="../index.html"' in nav and 'href="b.html"' in nav
     assert '<span class="chapter-number">2</span>' in nav
+    sidebar = a.split("<main>")[0]  # both chapters numbered, the current one too
+    assert sidebar.count('class="chapter-number"') == 2, sidebar
     (site / "search.json").write_text(
         json.dumps(
             [

@@ -216,7 +216,7 @@ def navigation(site: Path, order: list[tuple[Path, str]]) -> int:
                 continue
             href = re.escape(_rel(other, page))
             new = re.sub(
-                rf'(<a href="{href}" class="sidebar-item-text sidebar-link">'
+                rf'(<a href="{href}" class="sidebar-item-text sidebar-link[^"]*"[^>]*>'
                 r'<span class="menu-text">)(?!<span class="chapter-number">)(.*?)(</span></a>)',
                 lambda m, num=num: m.group(1) + _chapter_text(num, m.group(2)) + m.group(3),
                 new,
