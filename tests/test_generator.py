@@ -149,7 +149,8 @@ def test_scale_1000_is_fast(tmp_path):
 
 def test_generator_declares_the_reconstruction(tmp_path):
     # The data notice follows the folder's declaration, never its name (issue 17).
-    from p3md.codebook.provenance import data_kind, data_notice
+    from p3md.codebook.provenance import data_kind
+    from p3md.reporting.text import data_notice
 
     assert data_kind(RAW) == "reconstruction"
     assert "rekonstruksi" in data_notice(RAW, "id")

@@ -79,19 +79,6 @@ def data_kind(data_dir: str | Path) -> DataKind:
     return kind  # type: ignore[return-value]
 
 
-def data_notice(data_dir: str | Path, lang: str = "id") -> str:
-    """The chapter's notice about its data: the reconstruction's, the synthetic example's,
-    or nothing for real data."""
-    kind = data_kind(data_dir)
-    if kind == "reconstruction":
-        from p3md.reporting.text import reconstruction_notice
-
-        return reconstruction_notice(lang)
-    if kind == "synthetic":
-        return NOTICES["synthetic"][lang]
-    return ""
-
-
 def kind_words(data_dir: str | Path, lang: str = "id") -> str:
     """The folder's kind of data in words (``data rekonstruksi``, ``data sintetis``...)."""
     return KIND_WORDS[data_kind(data_dir)][lang]

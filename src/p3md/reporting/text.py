@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
+from p3md.codebook.provenance import NOTICES, data_kind
 from p3md.markup import Md, md, md_code
 from p3md.paths import StageFolders
 from p3md.reporting.formatting import format_number
@@ -241,6 +243,18 @@ def join_list(items: Iterable[str], lang: str = "id") -> Md:
 def reconstruction_notice(lang: str = "id") -> str:
     """The plain statement every chapter repeats: the data are a reconstruction."""
     return _say("reconstruction", lang)
+
+
+def data_notice(data_dir: str | Path, lang: str = "id") -> str:
+    """The chapter's notice about its data, by the kind the folder declares
+    (``provenance.yaml``): the reconstruction's, the synthetic example's, or nothing for real
+    data."""
+    kind = data_kind(data_dir)
+    if kind == "reconstruction":
+        return reconstruction_notice(lang)
+    if kind == "synthetic":
+        return NOTICES["synthetic"][lang]
+    return ""
 
 
 def hand_run_notice(folders: StageFolders, lang: str = "id") -> str:
