@@ -210,8 +210,8 @@ def test_lists_follow_book_order_and_skip_site_only_blocks(tmp_path):
         ("fig-d", "Gambar D"),
     ]
     page = thesis.lists(floats)
-    assert page.index("Daftar Tabel") < page.index("- @tbl-a. Tabel A") < page.index("@tbl-c")
-    assert "Daftar Gambar" in page and "- @fig-d. Gambar D" in page
+    assert page.index("Daftar Tabel") < page.index("- @tbl-a: Tabel A") < page.index("@tbl-c")
+    assert "Daftar Gambar" in page and "- @fig-d: Gambar D" in page
 
 
 # -- banding, counts, rounding --------------------------------------------------------------

@@ -602,7 +602,9 @@ def lists(floats: Sequence[tuple[str, str]], lang: str = "id") -> str:
         if not items:
             continue
         out.append(f"## {_w(key, lang)} {{.unnumbered}}\n")
-        out += [f"- @{lab}. {_md(cap)}" for lab, cap in items]
+        # "@label." at the start of a list item would be a pandoc example-list marker (Quarto
+        # rendered the list as numbered examples): the reference is followed by a colon.
+        out += [f"- @{lab}: {_md(cap)}" for lab, cap in items]
         out.append("")
     return "\n".join(out) + "\n"
 
