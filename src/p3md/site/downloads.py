@@ -118,3 +118,81 @@ def neutralise_site(site: Path) -> dict[str, int]:
             if n:
                 done[path.relative_to(site).as_posix()] = n
     return done
+
+
+#: Every table of the run in one workbook, offered beside the CSVs (issue 18, Deliver 8).
+WORKBOOK = "downloads/tabel.xlsx"
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_name(label: str, used: set[str]) -> str:
+    """A worksheet name from a table label: without ``tbl-``, Excel's 31 characters, unique."""
+    base = _SHEET_FORBIDDEN.sub("-", label.removeprefix("tbl-"))[:31] or "tabel"
+    name, n = base, 1
+    while name.lower() in used:
+        n += 1
+        name = f"{base[: 31 - len(str(n)) - 1]}~{n}"
+    used.add(name.lower())
+    return name
+
+
+def _cell_value(text: str) -> Any:
+    """A CSV cell as the workbook holds it: a number when it is one (the tidy CSVs use a
+    decimal point), else text neutralised like every other download."""
+    if text == "":
+        return None
+    if _NUMBER.match(text) and "," not in text and not text.endswith("%"):
+        try:
+            return float(text) if any(ch in text for ch in ".eE") else int(text)
+        except ValueError:
+            pass
+    return neutralise(text)
+
+
+def write_workbook(run_dir: Path, path: Path, notice: str = "") -> int:
+    """Write every ``tables/*.csv`` of the run into one workbook at ``path``: one sheet per
+    table with its caption (from the JSON sidecar) in the first row, the data notice under it
+    when there is one (``notice``: plain text), the table at full precision, and its note
+    below. Numbers stay numbers; text that would start a formula is neutralised (and
+    XlsxWriter is told never to turn a string into a formula or a link). Returns the number of
+    sheets (0: no tables, no file)."""
+    import json
+
+    import xlsxwriter
+
+    tables = sorted((run_dir / "tables").glob("*.csv"))
+    if not tables:
+        return 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": True}
+    wb = xlsxwriter.Workbook(str(path), options)
+    bold = wb.add_format({"bold": True})
+    header = wb.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "top"})
+    italic = wb.add_format({"italic": True})
+    used: set[str] = set()
+    for csv_path in tables:
+        sidecar = csv_path.with_suffix(".json")
+        meta = json.loads(sidecar.read_text(encoding="utf-8")) if sidecar.is_file() else {}
+        ws = wb.add_worksheet(_sheet_name(csv_path.stem, used))
+        row = 0
+        ws.write_string(row, 0, neutralise(str(meta.get("caption") or csv_path.stem)), bold)
+        row += 1
+        if notice:
+            ws.write_string(row, 0, neutralise(notice), italic)
+            row += 1
+        row += 1
+        with csv_path.open(encoding="utf-8", newline="") as fh:
+            for r, values in enumerate(csv.reader(fh)):
+                for c, text in enumerate(values):
+                    value = neutralise(text) if r == 0 else _cell_value(text)
+                    if value is None:
+                        continue
+                    if isinstance(value, str):
+                        ws.write_string(row, c, value, header if r == 0 else None)
+                    else:
+                        ws.write_number(row, c, value)
+                row += 1
+        if meta.get("note"):
+            ws.write_string(row + 1, 0, neutralise(str(meta["note"])), italic)
+    wb.close()
+    return len(tables)

@@ -719,6 +719,10 @@ def downloads(
             "modus), dengan titik desimal dan angka lengkap tanpa pembulatan; judul dan catatan "
             "tabel ada di berkas JSON bernama sama.\n"
         )
+        out.append(
+            "- Semua tabel dalam satu buku kerja Excel, satu lembar per tabel: "
+            + _link(md_code("tabel.xlsx"), up + "downloads/tabel.xlsx")
+        )
         out += [
             f"- {_link(cell(captions.get(p.stem, p.stem)), up + 'tables/' + p.name)}"
             for p in tables

@@ -19,6 +19,7 @@ import yaml
 from p3md.codebook import DESIGN_FILE, load_codebook, read_yaml
 from p3md.markup import md
 from p3md.pipeline.stages import book_chapters, default_registry
+from p3md.reporting.text import data_notice
 from p3md.site import (
     bench_figure,
     bench_page,
@@ -494,6 +495,9 @@ def render_site(
     for name in OUTPUT_DIRS:
         if (run_dir / name).is_dir():
             shutil.copytree(run_dir / name, site / name, dirs_exist_ok=True)
+    # every table in one workbook, with the data notice where the data are not real
+    notice = data_notice(_data_dir(project_dir, manifest), "id").replace("*", "")
+    site_downloads.write_workbook(run_dir, site / site_downloads.WORKBOOK, notice)
     # the copies readers download: no cell a spreadsheet would run (the run folder keeps the
     # exact values the stages read)
     site_downloads.neutralise_site(site)
