@@ -117,11 +117,18 @@ def test_every_p_in_the_hypotheses_and_wioi_chapters_names_its_method(pipeline_r
     """Issue 13: a p value never appears without the method that computed it."""
     tables = pipeline_run.out_dir / "tables"
     checked = 0
-    for stem in ("05_hypotheses", "06_wioi"):
-        source = (PROJECT_ROOT / "notebooks" / f"{stem}.py").read_text(encoding="utf-8")
-        for label in _labels(source, "tbl"):
-            table = pd.read_csv(tables / f"{label}.csv")
-            p_cols = [c for c in table.columns if re.match(r"^p( |$)", str(c))]
+    from p3md.pipeline.stages import by_name, default_registry
+
+    stages = by_name(default_registry().stages)
+    for name in ("hypotheses", "wioi"):
+        # the stage's declared tables (patterns included: one table per codebook variable)
+        paths = {p for pattern in stages[name].tables for p in tables.glob(f"{pattern}.csv")}
+        assert paths, f"{name}: no table of the stage in the run"
+        for path in sorted(paths):
+            label = path.stem
+            table = pd.read_csv(path)
+            # a p under its own name or under SPSS's ("Asymp. Sig.", "Exact Sig.")
+            p_cols = [c for c in table.columns if re.search(r"(^|: )p( |$)|Sig\.", str(c))]
             if not p_cols:
                 continue
             methods = [c for c in table.columns if "metode p" in str(c).lower()]
