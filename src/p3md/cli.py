@@ -125,16 +125,22 @@ def _parse_sets(pairs: Sequence[str]) -> dict[str, Any]:
     return values
 
 
+def _run_values(args: argparse.Namespace) -> dict[str, Any]:
+    """The run's parameter values from ``--set`` plus ``--data``/``--out`` (report, status)."""
+    values = _parse_sets(args.set)
+    if args.data is not None:
+        values["data_dir"] = args.data
+    if args.out is not None:
+        values["out_dir"] = args.out
+    return values
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from p3md.pipeline.params import ParameterError, make_params
     from p3md.pipeline.stages import STAGES, RegistryError, upstream_closure
 
     try:
-        values = _parse_sets(args.set)
-        if args.data is not None:
-            values["data_dir"] = args.data
-        if args.out is not None:
-            values["out_dir"] = args.out
+        values = _run_values(args)
         params = make_params(**values)
         if args.only:
             upstream_closure(STAGES, args.only)
@@ -219,11 +225,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from p3md.pipeline.status import stage_status, status_lines
 
     try:
-        values = _parse_sets(args.set)
-        if args.data is not None:
-            values["data_dir"] = args.data
-        if args.out is not None:
-            values["out_dir"] = args.out
+        values = _run_values(args)
         params = make_params(**values)
     except (ParameterError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -774,30 +774,28 @@ class _Run:
         return None
 
 
-def _pdf_record(result: Any, site_dir: Path) -> dict[str, Any] | None:
-    """The manifest's entry for the book's PDF: path in the run folder, SHA-256, engine."""
-    pdf = getattr(result, "pdf", None)
-    if pdf is None or not Path(pdf).is_file():
+def _book_record(
+    result: Any, site_dir: Path, kind: str, engine: str | None
+) -> dict[str, Any] | None:
+    """The manifest's entry for one copy of the book (``kind`` ``pdf`` or ``docx``): path in
+    the run folder, SHA-256, engine, seconds; ``None`` when the site made no such file."""
+    path = getattr(result, kind, None)
+    if path is None or not Path(path).is_file():
         return None
     return {
-        "path": f"site/{Path(pdf).relative_to(site_dir).as_posix()}",
-        "sha256": sha256_file(Path(pdf)),
-        "engine": getattr(result, "pdf_engine", None),
-        "seconds": round(float(getattr(result, "pdf_seconds", 0.0)), 3),
+        "path": f"site/{Path(path).relative_to(site_dir).as_posix()}",
+        "sha256": sha256_file(Path(path)),
+        "engine": engine,
+        "seconds": round(float(getattr(result, f"{kind}_seconds", 0.0)), 3),
     }
+
+
+def _pdf_record(result: Any, site_dir: Path) -> dict[str, Any] | None:
+    return _book_record(result, site_dir, "pdf", getattr(result, "pdf_engine", None))
 
 
 def _docx_record(result: Any, site_dir: Path) -> dict[str, Any] | None:
-    """The manifest's entry for the book's Word copy: path in the run folder, SHA-256."""
-    docx = getattr(result, "docx", None)
-    if docx is None or not Path(docx).is_file():
-        return None
-    return {
-        "path": f"site/{Path(docx).relative_to(site_dir).as_posix()}",
-        "sha256": sha256_file(Path(docx)),
-        "engine": "pandoc-docx",
-        "seconds": round(float(getattr(result, "docx_seconds", 0.0)), 3),
-    }
+    return _book_record(result, site_dir, "docx", "pandoc-docx")
 
 
 def atomic_previous(out_dir: Path) -> dict[str, Any] | None:
