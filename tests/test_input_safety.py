@@ -221,9 +221,7 @@ def test_billion_laughs_is_refused_before_anything_walks_it(tmp_path):
         "district: &d Kabupaten Contoh\nsurvey_period: *d\n", encoding="utf-8"
     )
     assert load_codebook(data_dir=folder).design["survey_period"] == "Kabupaten Contoh"
-    out = assert_clean(
-        cli("check", "--data", str(_write(folder, BILLION_LAUGHS)), cwd=tmp_path)
-    )
+    out = assert_clean(cli("check", "--data", str(_write(folder, BILLION_LAUGHS)), cwd=tmp_path))
     assert "billion laughs" in out
 
 
@@ -531,3 +529,79 @@ def test_a_reader_error_on_a_converted_input_names_both_files(cb, tmp_path):
         [5],
     )
     assert f"file {name} (read as official_ratings.csv)" in item.paragraph()
+
+
+def _twice(text: str, line: str, again: str) -> str:
+    """``text`` with ``again`` written right after its line ``line`` (same indentation)."""
+    assert line in text, line
+    return text.replace(line, line + again, 1)
+
+
+def test_a_key_written_twice_is_one_message_in_every_yaml_the_user_writes(cb, tmp_path):
+    """PyYAML keeps the last of two equal keys without a word: a second ``district:`` or a
+    pasted block would change the study silently. Each YAML a user writes refuses it with the
+    file, the line, the key and the fix; the commands print it without a traceback."""
+    from p3md.codebook import CodebookError, load_codebook
+    from p3md.codebook.provenance import ProvenanceError, data_kind
+    from p3md.stats.published import load_published
+
+    folder = copy_raw(tmp_path)
+    # design.yaml: through the codebook, `p3md check` and `p3md report`.
+    (folder / "design.yaml").write_text(
+        "district: Kabupaten Satu\nsurvey_period: 2024\ndistrict: Kabupaten Dua\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataFileError) as err:
+        load_codebook(data_dir=folder)
+    message = str(err.value)
+    assert message.startswith("Problem in file design.yaml, line 3, key 'district'."), message
+    assert "here and on line 1" in message and "Fix: keep one 'district'" in message
+    for argv in (
+        ("check", "--data", str(folder)),
+        ("report", "--data", str(folder), "--out", str(tmp_path / "out"), "--no-site"),
+    ):
+        out = assert_clean(cli(*argv, cwd=tmp_path))
+        assert "design.yaml, line 3, key 'district'" in out, (argv, out)
+    (folder / "design.yaml").unlink()
+
+    # mapping.yaml: the reader and `p3md map` run again over the user's file.
+    write_mapping(folder, "frame.csv")
+    shutil.copy2(RAW / "village_frame.csv", folder / "frame.csv")
+    good = (folder / "mapping.yaml").read_text(encoding="utf-8")
+    assert read_raw_file(folder, cb, "village_frame").shape[0] > 0
+    (folder / "mapping.yaml").write_text(
+        _twice(good, "    source: 'frame.csv'\n", "    source: 'other.csv'\n"), encoding="utf-8"
+    )
+    with pytest.raises(RawDataError) as raw_err:
+        read_raw_file(folder, cb, "village_frame")
+    assert raw_err.value.file == "mapping.yaml" and "key 'source'" in str(raw_err.value.column)
+    assert "written twice" in raw_err.value.rule and "line 4" in raw_err.value.rule
+    out = assert_clean(
+        cli("map", "--data", str(folder / "frame.csv"), "--file", "village_frame", cwd=tmp_path)
+    )
+    assert "mapping.yaml" in out and "key 'source'" in out and "written twice" in out
+
+    # codebook.yaml: a CodebookError with the line and the key (`p3md check` exits 2, usage).
+    text = (PROJECT_ROOT / "data" / "codebook.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("meta:"))
+    dup = tmp_path / "codebook.yaml"
+    dup.write_text("".join(lines[: at + 2] + [lines[at + 1]] + lines[at + 2 :]), encoding="utf-8")
+    key = lines[at + 1].split(":")[0].strip()
+    with pytest.raises(CodebookError) as cb_err:
+        load_codebook(dup)
+    assert f"line {at + 3}: the key '{key}' is written twice" in str(cb_err.value)
+    proc = cli("check", "--data", str(RAW), "--codebook", str(dup), cwd=tmp_path)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 2 and "Traceback" not in out and f"key '{key}'" in out, out
+
+    # published.yaml and provenance.yaml.
+    published = (PROJECT_ROOT / "data" / "published.yaml").read_text(encoding="utf-8")
+    first = next(line for line in published.splitlines(keepends=True) if line[:1].isalpha())
+    (tmp_path / "published.yaml").write_text(published + first, encoding="utf-8")
+    with pytest.raises(DataFileError, match="Problem in file published.yaml, line") as pub_err:
+        load_published(tmp_path / "published.yaml")
+    assert f"key '{first.split(':')[0]}'" in str(pub_err.value)
+    (folder / "provenance.yaml").write_text("data_kind: real\ndata_kind: synthetic\n")
+    with pytest.raises(ProvenanceError, match="provenance.yaml, line 2, key 'data_kind'"):
+        data_kind(folder)

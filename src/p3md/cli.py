@@ -361,6 +361,7 @@ def _codebook_for(data: Path | None, codebook: Path | None) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from p3md.codebook import CodebookError
+    from p3md.safe_yaml import DataFileError
 
     args = _parser().parse_args(argv)
     handler = {
@@ -376,6 +377,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CodebookError as exc:  # a student's codebook: what to change, no traceback
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except DataFileError as exc:  # a data folder's YAML read where no command expected it
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,6 +8,11 @@ everything that walks the result afterwards does (pydantic's validation, ``json.
 manifest), so a "billion laughs" document of a few hundred bytes would hang the run there;
 its expanded size is counted from the parser's events before anything is built.
 
+A key written twice in one mapping is refused too (:class:`DuplicateKeyError`): YAML's loaders
+keep the last value silently, so a second ``district:`` or a pasted block would change the study
+without a word. The codebook and ``published.yaml`` are read with the same loader
+(:func:`unique_key_loader`).
+
 Every problem is one :class:`DataFileError`: a one-paragraph message with the file, the line,
 the rule and the fix, never a traceback. It lives at the bottom of the package (it imports
 nothing of ``p3md``) because both the codebook (``design.yaml``) and the readers
@@ -47,8 +52,67 @@ class DataFileError(ValueError):
         return (type(self), (self.file, self.where, self.rule, self.fix))
 
 
+class DuplicateKeyError(yaml.constructor.ConstructorError):
+    """A key written twice in the same mapping; ``key``, ``line`` and ``first_line`` (1-based)."""
+
+    def __init__(self, key: Any, mark: Any, first_mark: Any) -> None:
+        self.key, self.line, self.first_line = key, mark.line + 1, first_mark.line + 1
+        problem = f"found duplicate key {shown_key(key)} (first on line {self.first_line})"
+        super().__init__(None, None, problem, mark)
+
+    def rule(self) -> str:
+        return (
+            f"the key {shown_key(self.key)} is written twice in the same mapping (here and on "
+            f"line {self.first_line}); YAML would keep only the last value without a word"
+        )
+
+    def fix(self) -> str:
+        return (
+            f"keep one {shown_key(self.key)} there: delete the other, or merge the two values "
+            "into one entry"
+        )
+
+
+def shown_key(key: Any, limit: int = 60) -> str:
+    """A key as a message shows it: quoted, cut at ``limit`` characters."""
+    text = str(key)
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+class _UniqueKeys:
+    """A constructor mixin refusing a key written twice in one mapping. PyYAML has no option
+    for it (yaml/pyyaml#41), hence this override. The keys a merge (``<<: *anchor``) brings in
+    may be overridden, as YAML intends: only the mapping's own keys are compared."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, Any] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(
+                    key_node, yaml.ScalarNode
+                ):
+                    continue
+                key = self.construct_object(key_node)  # type: ignore[attr-defined]
+                try:
+                    first = seen.setdefault(key, key_node.start_mark)
+                except TypeError:  # an unhashable key: the base constructor refuses it
+                    continue
+                if first is not key_node.start_mark:
+                    raise DuplicateKeyError(key, key_node.start_mark, first)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
+
+
+_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_UNIQUE = type("UniqueKeySafeLoader", (_UniqueKeys, _BASE), {})
+
+
+def unique_key_loader() -> type:
+    """PyYAML's safe loader (its C parser when present) that refuses duplicate keys."""
+    return _UNIQUE
+
+
 def _loader() -> type:
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return _UNIQUE
 
 
 def _line(exc: yaml.YAMLError) -> str | None:
@@ -111,6 +175,10 @@ def load_data_yaml(
                 fix="write the values out without nested aliases",
             )
         return yaml.load(text, Loader=_loader())  # noqa: S506 - a safe loader, C or Python
+    except DuplicateKeyError as exc:
+        raise DataFileError(
+            name, f"line {exc.line}, key {shown_key(exc.key)}", rule=exc.rule(), fix=exc.fix()
+        ) from None
     except yaml.constructor.ConstructorError as exc:
         found = re.search(r"tag '([^']*)'", str(getattr(exc, "problem", "") or ""))
         tag = found.group(1).replace("tag:yaml.org,2002:", "!!") if found else ""

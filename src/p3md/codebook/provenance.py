@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
+from p3md.safe_yaml import DataFileError, load_data_yaml
 
 DataKind = Literal["real", "reconstruction", "synthetic"]
 PROVENANCE_FILE = "provenance.yaml"
@@ -66,10 +66,10 @@ def data_kind(data_dir: str | Path) -> DataKind:
     path = Path(data_dir) / PROVENANCE_FILE
     if not path.is_file():
         return "real"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ProvenanceError(f"{path}: not valid YAML ({exc})") from None
+    try:  # the data folder's loader: size and alias limits, no tags, no duplicate keys
+        data = load_data_yaml(path, fix="write `data_kind: real` (or the generator's kind)") or {}
+    except DataFileError as exc:
+        raise ProvenanceError(str(exc)) from None
     kind = data.get("data_kind", "real") if isinstance(data, dict) else None
     if kind not in KINDS:
         raise ProvenanceError(

@@ -17,6 +17,7 @@ import pandas as pd
 
 from p3md import PROJECT_ROOT
 from p3md.codebook import read_yaml
+from p3md.safe_yaml import DataFileError, DuplicateKeyError, shown_key
 from p3md.stats.errors import StatsInputError
 from p3md.words import word
 
@@ -49,7 +50,13 @@ def printed_decimals(printed: str, decimal: str = ",") -> int:
 
 def load_published(path: str | Path | None = None) -> Published:
     """Load ``data/published.yaml`` and check that every ``value`` is its ``printed`` parsed."""
-    data = read_yaml(path or DEFAULT_PUBLISHED)
+    path = Path(path or DEFAULT_PUBLISHED)
+    try:
+        data = read_yaml(path)
+    except DuplicateKeyError as exc:
+        raise DataFileError(
+            path.name, f"line {exc.line}, key {shown_key(exc.key)}", exc.rule(), exc.fix()
+        ) from None
     ids = [r["id"] for r in data.get("values", [])] + [c["id"] for c in data.get("conclusions", [])]
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:
