@@ -159,3 +159,52 @@ def test_template_cli_refuses_a_bad_codebook_without_traceback(tmp_path, thesis_
     assert main(["template", "--out", str(tmp_path / "t.xlsx"), "--codebook", str(path)]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and "variables.X7" in err
+
+
+def test_control_characters_in_codebook_texts_are_refused_with_their_path(thesis_data, tmp_path):
+    """A carriage return in a category label once split the tidy CSV's rows. YAML writes every
+    line break of the file as a line feed, so a CR (or NUL, ESC) comes only from an escape
+    ("\\r") or a pasted file: refused with the codebook path, the rule and the fix. A tab is
+    text (downloads neutralise one at a cell's start); a line break is refused where the text
+    is one line (labels, names, scale options), kept in a question text written as a block."""
+    from p3md.codebook import DESIGN_FILE
+    from p3md.safe_yaml import DataFileError
+
+    data = copy.deepcopy(thesis_data)
+    data["variables"]["X4"]["categories"][0]["label"] = "\r=1+1"
+    data["scales"][next(iter(data["scales"]))][1] = "Rendah\x1b[31m"
+    with pytest.raises(CodebookError) as err:
+        validate_codebook(data)
+    assert len(err.value.problems) == 2, err.value.problems
+    option, label = sorted(err.value.problems, key=lambda p: not p.startswith("scales"))
+    assert label.startswith("variables.X4.categories[0].label: the text holds a control")
+    assert "(0x0d;" in label and "carriage return" in label and "Fix" not in label
+    assert label.endswith("retype the text without it (remove the escape)")
+    assert option.startswith(f"scales.{next(iter(data['scales']))}.1:") and "0x1b" in option
+    assert "carriage" not in option
+
+    data = copy.deepcopy(thesis_data)
+    data["variables"]["X1"]["name_id"] = "Usia\n"  # a `|` block: one line is meant
+    data["items"][0]["text"] = "Baris satu\nbaris dua\n"  # a question text may be a block
+    data["variables"]["X2"]["categories"][0]["label"] = "\t=1+1"
+    with pytest.raises(CodebookError) as err:
+        validate_codebook(data)
+    assert err.value.problems == [
+        "variables.X1.name_id: the text holds a line break, but it is shown on one line (a "
+        "table cell, a header, a caption); write it on one line (a YAML block `|` or `>` ends "
+        "with a line break: use one quoted line, or `>-`)"
+    ]
+    data["variables"]["X1"]["name_id"] = "Usia"
+    cb = validate_codebook(data)
+    assert cb.variables["X2"].categories[0].label == "\t=1+1"
+    assert cb.items[0].text == "Baris satu\nbaris dua\n"
+
+    # A district's design.yaml: the same rule, through the data folder's message.
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / DESIGN_FILE).write_text('district: "Kabupaten\\rContoh"\n', encoding="utf-8")
+    with pytest.raises(DataFileError) as design_err:
+        load_codebook(data_dir=folder)
+    assert str(design_err.value).startswith(
+        "Problem in file design.yaml, key 'district'. Rule: the text holds a control character"
+    )

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
 import hostile_support as hs  # noqa: E402
@@ -164,6 +165,11 @@ def test_refused_payloads_end_in_one_clear_message(case, tmp_path):
             f"version: 1\nfiles:\n  facilitators:\n    source: {target}\n    columns: []\n"
         )
         file = "mapping.yaml"
+    elif case.name == "codebook_cr_label":  # the data folder's own codebook
+        cb = yaml.safe_load(hostile.CODEBOOK.read_text(encoding="utf-8"))
+        cb["variables"]["X4"]["categories"][0]["label"] = case.text
+        (data / "codebook.yaml").write_text(yaml.safe_dump(cb, allow_unicode=True))
+        file = "codebook.yaml"
     else:
         (data / "design.yaml").write_text(f"district: {case.text}\n")
         file = "design.yaml"
@@ -176,4 +182,6 @@ def test_refused_payloads_end_in_one_clear_message(case, tmp_path):
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0, out
     assert file in out and "Traceback" not in out
+    if case.name == "codebook_cr_label":
+        assert "variables.X4.categories[0].label: the text holds a control character" in out
     assert "TOPSECRET" not in out

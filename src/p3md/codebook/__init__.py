@@ -11,7 +11,16 @@ from pydantic import ValidationError
 
 from p3md import PROJECT_ROOT
 from p3md.codebook.design import DESIGN_FILE, DESIGN_KEYS, read_design
-from p3md.codebook.model import Band, Category, Codebook, FileSpec, Item, Meta, Variable
+from p3md.codebook.model import (
+    Band,
+    Category,
+    Codebook,
+    FileSpec,
+    Item,
+    Meta,
+    Variable,
+    text_problems,
+)
 from p3md.safe_yaml import DataFileError, DuplicateKeyError, expanded_nodes, unique_key_loader
 
 DEFAULT_CODEBOOK = PROJECT_ROOT / "data" / "codebook.yaml"
@@ -83,6 +92,9 @@ def validate_codebook(data: Any, path: str | Path = "codebook") -> Codebook:
     """Validate codebook data; a problem raises :class:`CodebookError` with readable lines."""
     if not isinstance(data, dict):
         raise CodebookError(path, ["the file must be a YAML mapping of sections (meta:, ...)"])
+    problems = text_problems(data)
+    if problems:
+        raise CodebookError(path, [f"{where}: {rule}; {fix}" for where, rule, fix in problems])
     try:
         return Codebook.model_validate(data)
     except ValidationError as exc:

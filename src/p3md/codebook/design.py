@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from p3md.codebook.model import text_problems
 from p3md.safe_yaml import DataFileError, load_data_yaml
 
 DESIGN_FILE = "design.yaml"
@@ -86,6 +87,8 @@ def read_design(path: Any, roles: list[str]) -> dict[str, Any]:
             rule="the file must be a mapping of design keys (district:, kecamatan:, ...)",
             fix=f"write one `key: value` per line; allowed keys: {', '.join(DESIGN_KEYS)}",
         )
+    for where, rule, fix in text_problems(data)[:1]:  # the codebook's rule for plain text
+        raise DataFileError(DESIGN_FILE, f"key {where!r}", rule=rule, fix=fix)
     try:
         design = DesignFile.model_validate(data)
     except ValidationError as exc:

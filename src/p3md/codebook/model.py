@@ -614,3 +614,69 @@ def _suggest(lo: int, hi: int, k: int) -> str:
     pairs = reversed(list(zip(starts, ends, strict=True)))
     cats = ", ".join(f"{{min: {a}, max: {b}, label: ...}}" for a, b in pairs)
     return f"categories: [{cats}]"
+
+
+# -- plain text -----------------------------------------------------------------------------
+
+#: Characters no text of a codebook holds: the C0 and C1 controls and DEL, except tab and
+#: line feed. YAML turns every line break of the file into a line feed, so a carriage return,
+#: a NUL or an escape character in a value comes only from an escape written on purpose
+#: (``"\r"``) or from a pasted binary, never from typed text; a carriage return once split the
+#: tidy CSV's rows, and spreadsheets read one at a cell's start as a formula's. Refused, not
+#: cleaned: the codebook is the study's own text, and a silent edit would make a label differ
+#: between the codebook and the report. (Answers in the data may hold a CR: a form export's
+#: multi-line answer; :mod:`p3md.io.table` keeps them.)
+CONTROL_CHARACTERS = frozenset(chr(c) for c in [*range(32), *range(127, 160)]) - {"\t", "\n"}
+#: Keys whose text is shown on one line (a table's cell or header, a caption, the title): a
+#: line feed is refused there too. Longer texts (question texts, descriptions, notes) may be
+#: written as YAML blocks (``|``), which keep their line breaks.
+ONE_LINE_KEYS = frozenset(
+    {"label", "name", "name_id", "name_en", "title_id", "title_en", "author", "institution"}
+)
+
+
+def _codes(text: str, chars: frozenset[str]) -> str:
+    return ", ".join(sorted({f"0x{ord(c):02x}" for c in text if c in chars}))
+
+
+def text_problems(data: Any) -> list[tuple[str, str, str]]:
+    """Every text holding a control character (or a line break where the text is shown on one
+    line) as ``(path, rule, fix)``, with the file's own path (``variables.X4.categories[0].label``).
+    Checked on the raw data, before the schema (the codebook, a district's ``design.yaml``)."""
+    problems: list[tuple[str, str, str]] = []
+
+    def walk(node: Any, path: str, one_line: bool) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                sub = f"{path}.{key}" if path else str(key)
+                # a scale's options ({1: Rendah, ...}) are labels too
+                walk(value, sub, one_line or key in ONE_LINE_KEYS or path == "scales")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{path}[{i}]", one_line)
+        elif isinstance(node, str):
+            if CONTROL_CHARACTERS & set(node):
+                problems.append(
+                    (
+                        path,
+                        f"the text holds a control character ({_codes(node, CONTROL_CHARACTERS)}"
+                        + ("; 0x0d is a carriage return" if "\r" in node else "")
+                        + "), which no typed text holds: YAML writes "
+                        'every line break as a line feed, so it comes from an escape such as "\\r"'
+                        " or a pasted file, and it breaks the rows of the tidy CSV files",
+                        "retype the text without it (remove the escape)",
+                    )
+                )
+            elif one_line and "\n" in node:
+                problems.append(
+                    (
+                        path,
+                        "the text holds a line break, but it is shown on one line (a table "
+                        "cell, a header, a caption)",
+                        "write it on one line (a YAML block `|` or `>` ends with a line break: "
+                        "use one quoted line, or `>-`)",
+                    )
+                )
+
+    walk(data, "", False)
+    return problems
