@@ -175,6 +175,60 @@ def test_synthesis_notebook_runs_on_a_seeded_districts_folder(tmp_path):
         assert (out / "figures" / f"{label}.png").stat().st_size > 10_000
 
 
+def test_synthesis_with_one_district_says_there_is_nothing_to_pool(tmp_path):
+    """One district read (a multi-district folder with one kabupaten, or all but one failed):
+    the stage once stopped with KeyError 'effect'. Nothing is pooled, the chapter says so in
+    words, and every table and figure shows the district's own effects."""
+    import papermill as pm
+
+    from p3md.stats import meta
+
+    districts = write_districts_dir(
+        tmp_path / "run" / "districts",
+        DISTRICTS[:1],
+        failed=(("rusak", "Kabupaten Rusak", "gate facilitators: column role"),),
+    )
+    out = tmp_path / "run"
+    executed = out / "09_synthesis.ipynb"
+    pm.execute_notebook(
+        str(PROJECT_ROOT / "notebooks" / "09_synthesis.ipynb"),
+        str(executed),
+        parameters={"out_dir": str(out), "districts_dir": str(districts), "lang": "en"},
+        kernel_name="p3md",
+        progress_bar=False,
+        cwd=str(PROJECT_ROOT),
+    )
+    shown = [
+        "".join(o["data"]["text/markdown"])
+        for c in json.loads(executed.read_text(encoding="utf-8"))["cells"]
+        for o in c.get("outputs", [])
+        if "text/markdown" in o.get("data", {})
+    ]
+    name = DISTRICTS[0][1]
+    assert text.nothing_pooled_sentence([name], 1, "en") in shown
+    assert f"Only 1 district could be read ({name}): there is nothing to pool" in "".join(shown)
+    assert "1 other district(s) failed" in "".join(shown)
+    summary = pd.read_csv(out / "tables" / "tbl-sintesis-ringkasan.csv")
+    assert summary["k"].tolist() == [1] * 8
+    assert summary["r gabungan"].isna().all()
+    estimators = pd.read_csv(out / "tables" / "tbl-sintesis-penaksir.csv")
+    assert estimators.empty and "r gabungan" in estimators.columns
+    role = pd.read_csv(out / "tables" / "tbl-sintesis-beda-peran.csv")
+    assert role["Kabupaten"].tolist() == [name] and role["Bobot (%)"].isna().all()
+    assert -1 < role["r_rb"].iloc[0] < 1
+    for label in ("fig-forest-beda-peran", "fig-forest-spearman", "fig-funnel-baik"):
+        assert (out / "figures" / f"{label}.png").stat().st_size > 5_000
+    # the library side: no effect with two districts gives the comparison's columns, no rows
+    effects = pd.DataFrame({"district": ["A"], "effect": ["role"], "z": [0.5], "se_z": [0.2]})
+    comparison = meta.estimator_comparison(effects)
+    assert comparison.empty and {"effect", "method", "r", "p"} <= set(comparison.columns)
+    assert meta_views.estimator_view(comparison, {}).empty
+    # a district's name is data: escaped like every name in a sentence
+    assert text.nothing_pooled_sentence(["A <b>"], 0, "id").startswith(
+        "Hanya 1 kabupaten yang hasilnya terbaca (A &lt;b&gt;): tidak ada yang dapat digabung."
+    )
+
+
 # -- figures --------------------------------------------------------------------------------
 def test_forest_plot_names_districts_up_to_the_limit_only():
     from p3md.reporting import meta_figures

@@ -35,17 +35,23 @@ def _forest_panel(
     d = districts.sort_values("estimate").reset_index(drop=True)
     k = len(d)
     y = np.arange(k, 0, -1) + 1.0  # districts from the top; the pooled rows below them
-    size = 8 + 50 * (d["weight"] / d["weight"].max()) if "weight" in d else 25
+    weighted = "weight" in d and bool(d["weight"].notna().all())  # none when nothing pooled
+    size = 8 + 50 * (d["weight"] / d["weight"].max()) if weighted else 25
     ax.hlines(y, d["ci_low"], d["ci_high"], color=DISTRICT_COLOR, lw=1)
     ax.scatter(d["estimate"], y, s=size, marker="s", color=DISTRICT_COLOR, zorder=3)
-    mu, lo, hi = pooled["r"], pooled["r_ci_low"], pooled["r_ci_high"]
-    ax.fill([lo, mu, hi, mu], [0.5, 0.8, 0.5, 0.2], color=POOLED_COLOR, zorder=3)
+    mu = pooled.get("r", np.nan)
+    pooled_row = bool(np.isfinite(mu))  # no pooled effect (fewer than 2 districts): no diamond
+    if pooled_row:
+        lo, hi = pooled["r_ci_low"], pooled["r_ci_high"]
+        ax.fill([lo, mu, hi, mu], [0.5, 0.8, 0.5, 0.2], color=POOLED_COLOR, zorder=3)
     if np.isfinite(pooled.get("r_pi_low", np.nan)):
         ax.hlines(0.5, pooled["r_pi_low"], pooled["r_pi_high"], color=POOLED_COLOR, lw=1, ls="--")
     ax.axvline(0, color="0.4", lw=0.8)
-    ax.axvline(mu, color=POOLED_COLOR, lw=0.8, ls=":")
+    if pooled_row:
+        ax.axvline(mu, color=POOLED_COLOR, lw=0.8, ls=":")
     labels = list(d["district"]) if k <= MAX_LABELLED else [""] * k
-    ax.set_yticks([*y, 0.5], [*labels, "Gabungan (IK; interval prediksi)"], fontsize=7)
+    pooled_tick = ([0.5], ["Gabungan (IK; interval prediksi)"]) if pooled_row else ([], [])
+    ax.set_yticks([*y, *pooled_tick[0]], [*labels, *pooled_tick[1]], fontsize=7)
     ax.set_ylim(-0.2, k + 1.8)
     ax.set_xlim(-1, 1)
     ax.set_title(title, fontsize=9)
@@ -86,7 +92,7 @@ def plot_forest_grid(
     n = len(effects)
     ncols = min(ncols, n)
     nrows = -(-n // ncols)
-    k = districts.groupby("effect").size().max()
+    k = max(districts.groupby("effect").size().max(), 1)
     height = min(1.4 + 0.2 * min(k, MAX_LABELLED), 9)
     fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, height * nrows), squeeze=False)
     for ax in axes.flat[n:]:

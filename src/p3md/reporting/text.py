@@ -190,6 +190,20 @@ SENTENCES: dict[str, dict[str, str]] = {
         "id": "{head} Heterogenitas antarkabupaten {i2} ({het}).{tail}",
         "en": "{head} Heterogeneity is {i2} ({het}).{tail}",
     },
+    "meta_nothing_pooled": {
+        "id": "Hanya {n} kabupaten yang hasilnya terbaca ({names}): tidak ada yang dapat "
+        "digabung. Meta-analisis efek acak (efek gabungan, τ², I², uji Q, interval prediksi) "
+        "memerlukan sedikitnya dua kabupaten; efek kabupaten ini ditampilkan apa adanya, "
+        "tanpa efek gabungan.",
+        "en": "Only {n} district could be read ({names}): there is nothing to pool. A "
+        "random-effects meta-analysis (pooled effect, τ², I², Q test, prediction interval) "
+        "needs at least two districts; this district's effects are shown as they are, "
+        "without a pooled effect.",
+    },
+    "meta_nothing_pooled_failed": {
+        "id": " {n} kabupaten lain gagal dan tidak dibaca.",
+        "en": " {n} other district(s) failed and are not read.",
+    },
     "league_share": {
         "id": "Secara keseluruhan {share} pendamping dari {n} kabupaten berkinerja {top}.",
         "en": "Overall, {share} of the facilitators of {n} districts are rated {top}.",
@@ -488,6 +502,14 @@ _EXCLUDED = {
         "; every effect of these districts is defined",
     ),
 }
+
+
+def nothing_pooled_sentence(districts: Sequence[str], n_failed: int = 0, lang: str = "id") -> Md:
+    """A synthesis with fewer than two districts read: nothing to pool, in words."""
+    text = _say("meta_nothing_pooled", lang, n=len(districts), names=join_list(districts, lang))
+    if n_failed:
+        text = Md(text + _say("meta_nothing_pooled_failed", lang, n=n_failed))
+    return text
 
 
 def excluded_sentence(n_pairs: int, n_failed: int, n_districts: int, lang: str = "id") -> str:

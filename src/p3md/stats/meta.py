@@ -483,4 +483,6 @@ def estimator_comparison(
                     "p": res.p,
                 }
             )
-    return pd.DataFrame(rows)
+    columns = ["effect", "method", "k", "tau2", "estimate", "ci_low", "ci_high", "r"]
+    # the columns even when no effect has 2 districts (a run with one district pools nothing)
+    return pd.DataFrame(rows, columns=[*columns, "r_ci_low", "r_ci_high", "p"])
