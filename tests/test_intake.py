@@ -369,6 +369,10 @@ def test_kobo_spss_and_template_roads_end_to_end(cb, pipeline_run, tmp_path):
     spss = build("spss", tmp_path / "spss", cb)
     for key in ("facilitators", "pilot"):
         shutil.copy2(spss.folder / spss.exports[key], folder / spss.exports[key])
+    # the template asks only for the study's own files; the thesis's Wioi layer (and with it
+    # the reproduction chapter, which compares Wioi too) comes from its own files
+    for wioi in RAW.glob("wioi_*.csv"):
+        shutil.copy2(wioi, folder / wioi.name)
     out = tmp_path / "reports"
     result = run_pipeline(
         make_params(data_dir=folder, out_dir=out), renderer=None, derived_dir=None

@@ -23,6 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from p3md.markup import md
 from p3md.site import pdf as book_pdf
 
 REFERENCE_DOCX = book_pdf.TEMPLATES / "reference.docx"
@@ -50,16 +53,23 @@ def docx_name(cfg: dict[str, Any]) -> str:
     return Path(book_pdf.pdf_name(cfg)).with_suffix(".docx").name
 
 
-def _title_args(cfg: dict[str, Any]) -> list[str]:
-    """The title page from the book's metadata (pandoc's Title, Subtitle and Author styles)."""
+def _title_meta(cfg: dict[str, Any], markdown: bool) -> dict[str, Any]:
+    """The title page from the book's metadata (pandoc's Title, Subtitle and Author styles), as
+    a pandoc metadata file's values, which pandoc reads as Markdown: under Quarto the book's
+    metadata already is Markdown (escaped by p3md.markup when it came from a data file); under
+    smalldocs it is plain text, escaped here."""
     book = cfg.get("book") or {}
     authors = book.get("author") or []
-    authors = [authors] if isinstance(authors, str) else [str(a) for a in authors]
-    args = [f"--metadata=title:{book.get('title', '')}"]
+    authors = [authors] if isinstance(authors, str) else list(authors)
+
+    def text(value: Any) -> str:
+        return str(value) if markdown else str(md(value))
+
+    meta: dict[str, Any] = {"title": text(book.get("title", ""))}
     if book.get("subtitle"):
-        args.append(f"--metadata=subtitle:{book['subtitle']}")
-    args += [f"--metadata=author:{a}" for a in authors]
-    return args
+        meta["subtitle"] = text(book["subtitle"])
+    meta["author"] = [text(a) for a in authors]
+    return meta
 
 
 def _notice(cfg: dict[str, Any]) -> str:
@@ -68,9 +78,14 @@ def _notice(cfg: dict[str, Any]) -> str:
 
 
 def build_docx(
-    site: Path, run_dir: Path, cfg: dict[str, Any], pages: list[tuple[Path, str]]
+    site: Path,
+    run_dir: Path,
+    cfg: dict[str, Any],
+    pages: list[tuple[Path, str]],
+    markdown_meta: bool = False,
 ) -> DocxResult:
     """Write ``<site>/<name>.docx`` from the rendered pages ((html path, number) in book order).
+    ``markdown_meta``: the book's title and author in ``cfg`` are Markdown (Quarto's reading).
 
     Raises :class:`DocxError`.
     """
@@ -90,6 +105,10 @@ def build_docx(
         for m in re.finditer(r'\sid="((?:tbl|fig)-[A-Za-z0-9_-]+)"', doc)
         if not m.group(1).endswith("-caption")
     }
+    meta_file = build / "title.yaml"
+    meta_file.write_text(
+        yaml.safe_dump(_title_meta(cfg, markdown_meta), allow_unicode=True), encoding="utf-8"
+    )
     parts = [_notice(cfg)]
     for page, number in pages:
         if page not in docs:
@@ -114,7 +133,7 @@ def build_docx(
                 f"--resource-path={run_dir}",
                 "--toc",
                 "--toc-depth=2",
-                *_title_args(cfg),
+                f"--metadata-file={meta_file}",
                 f"--metadata=lang:{cfg.get('lang') or 'id'}",
                 f"--metadata=toc-title:{_toc_title(cfg)}",
             ],

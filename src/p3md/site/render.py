@@ -323,7 +323,10 @@ def fit_book(run_dir: Path, markdown_title: bool = False, own_study: bool = Fals
 
         cb_path = readers._first(manifest, "codebook_path", "parameters.codebook_path")
         book = study_pages.book_identity(
-            book, load_codebook(cb_path, data_dir=data_dir), data_kind(data_dir)
+            book,
+            load_codebook(cb_path, data_dir=data_dir),
+            data_kind(data_dir),
+            markdown=markdown_title,
         )
     cfg["book"] = book
     path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -518,7 +521,7 @@ def render_site(
     if pdf:
         words = smalldocs_ui.translations(cfg, str(cfg.get("lang") or "en"))
         try:  # the Word copy from the same pages, before the sidebar gets the links
-            word = book_docx.build_docx(site, run_dir, cfg, order)
+            word = book_docx.build_docx(site, run_dir, cfg, order, markdown_meta=chosen == "quarto")
         except book_docx.DocxError as exc:
             warnings.append(f"docx: {exc}")
         try:

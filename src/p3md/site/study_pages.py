@@ -44,14 +44,22 @@ def own_study(project_dir: Path, codebook_path: str | Path | None) -> bool:
     return path.resolve() != (project_dir / "data" / "codebook.yaml").resolve()
 
 
-def book_identity(book: dict[str, Any], cb: Codebook, kind: str) -> dict[str, Any]:
+def book_identity(
+    book: dict[str, Any], cb: Codebook, kind: str, markdown: bool = False
+) -> dict[str, Any]:
     """The book's title, subtitle, author, PDF name and footer from the codebook and the data
-    kind; the compendium's own appendices left out of the chapter lists."""
+    kind; the compendium's own appendices left out of the chapter lists. ``markdown``: the
+    renderer reads the book's metadata as Markdown (Quarto), so the codebook's values are
+    escaped as Markdown text; smalldocs and the PDF's title page read them as text."""
     meta = cb.meta
+
+    def text(value: Any) -> str:  # a plain str: yaml.safe_dump does not write Md
+        return str(md(value)) if markdown else str(value)
+
     book = dict(book)
-    book["title"] = meta.title_id
+    book["title"] = text(meta.title_id)
     book["subtitle"] = WORDS["subtitle"]["id"].format(data=KIND_WORDS[kind]["id"])
-    book["author"] = [f"{meta.author} ({meta.institution}, {meta.year})"]
+    book["author"] = [f"{text(meta.author)} ({text(meta.institution)}, {text(meta.year)})"]
     book["output-file"] = meta.pdf_name
     book["page-footer"] = {"center": WORDS["footer"]["id"]}
     for key in ("chapters", "appendices"):

@@ -117,6 +117,31 @@ function Table(tbl)
   return tbl
 end
 
+-- Word: Quarto's site writes a table float as <figure> around the table, which pandoc's docx
+-- writer sets as a one-cell "figure table" holding the table, captioned under it as an image.
+-- A figure holding one table becomes that table with the figure's caption (Word's "Table
+-- Caption" style, above the table), as smalldocs' pages give it.
+function Figure(fig)
+  if not FORMAT:match("docx") then
+    return nil
+  end
+  local tables = 0
+  fig.content:walk({ Table = function() tables = tables + 1 end })
+  if tables ~= 1 then
+    return nil
+  end
+  local caption = fig.caption.long
+  local content = fig.content:walk({
+    Table = function(tbl)
+      if caption and #caption > 0 then
+        tbl.caption.long = caption
+      end
+      return tbl
+    end,
+  })
+  return pandoc.Div(content, pandoc.Attr(fig.identifier))
+end
+
 -- Figures fit the text width: an image whose set width is wider than a portrait A4 page's
 -- text (Quarto gives a notebook figure its pixel size at 96 dpi: 10.5 in for a 3-column
 -- figure) is scaled to the width of the text, keeping its proportions.
