@@ -393,19 +393,12 @@ def test_smalldocs_previous_next_links_and_plain_search_text(tmp_path):
     assert entries[1]["text"] == "Isi bagian."
 
 
-def test_tables_filter_puts_the_note_under_the_table(tmp_path):
-    """templates/tables.lua: a table's footer (its note, one cell spanning every column) leaves
-    the table, so that it cannot widen the last column: in Word a "Table Note" paragraph, in
-    Typst a note under the table; a group row (one spanning cell) is left-aligned."""
+def _word_through_tables_filter(html: str, tmp_path: Path):
+    """``html`` as a Word document by pandoc with the book's reference document and
+    tables.lua, read back with python-docx."""
     docx = pytest.importorskip("docx")
     import pypandoc
 
-    html = (
-        "<table><caption>Tabel 1: Sebaran</caption><thead><tr><th>Kategori</th><th>n</th>"
-        '</tr></thead><tbody><tr><td colspan="2">3–3</td></tr><tr><td>Tinggi</td><td>24</td>'
-        '</tr></tbody><tfoot><tr><td colspan="2">Kelas interval pada rentang teoretis.</td>'
-        "</tr></tfoot></table>"
-    )
     out = tmp_path / "t.docx"
     pypandoc.convert_text(
         html,
@@ -415,7 +408,22 @@ def test_tables_filter_puts_the_note_under_the_table(tmp_path):
         extra_args=[f"--reference-doc={book_pdf.TEMPLATES / 'reference.docx'}"],
         filters=[str(book_pdf.TABLES_FILTER)],
     )
-    doc = docx.Document(str(out))
+    return docx.Document(str(out))
+
+
+def test_tables_filter_puts_the_note_under_the_table(tmp_path):
+    """templates/tables.lua: a table's footer (its note, one cell spanning every column) leaves
+    the table, so that it cannot widen the last column: in Word a "Table Note" paragraph, in
+    Typst a note under the table; a group row (one spanning cell) is left-aligned."""
+    import pypandoc
+
+    html = (
+        "<table><caption>Tabel 1: Sebaran</caption><thead><tr><th>Kategori</th><th>n</th>"
+        '</tr></thead><tbody><tr><td colspan="2">3–3</td></tr><tr><td>Tinggi</td><td>24</td>'
+        '</tr></tbody><tfoot><tr><td colspan="2">Kelas interval pada rentang teoretis.</td>'
+        "</tr></tfoot></table>"
+    )
+    doc = _word_through_tables_filter(html, tmp_path)
     (table,) = doc.tables
     assert "Kelas interval" not in " ".join(c.text for r in table.rows for c in r.cells)
     notes = [p.text for p in doc.paragraphs if p.style.name == "Table Note"]
@@ -431,9 +439,6 @@ def test_tables_filter_unwraps_quartos_table_float_for_word(tmp_path):
     made it a one-cell "figure table" with the table nested inside and the caption under it (a
     reader's Word copy under Quarto, and the hostile test's names hidden from python-docx).
     tables.lua gives Word the table itself, its caption above it."""
-    docx = pytest.importorskip("docx")
-    import pypandoc
-
     html = (
         '<div id="tbl-a" class="quarto-float"><figure class="quarto-float quarto-float-tbl">'
         "<figcaption>Tabel 3.1: Sebaran sampel</figcaption><div><div>"
@@ -441,16 +446,7 @@ def test_tables_filter_unwraps_quartos_table_float_for_word(tmp_path):
         "<tr><td>&lt;script&gt;x&lt;/script&gt;</td><td>4</td></tr></tbody></table>"
         "</div></div></figure></div>"
     )
-    out = tmp_path / "t.docx"
-    pypandoc.convert_text(
-        html,
-        "docx",
-        format="html",
-        outputfile=str(out),
-        extra_args=[f"--reference-doc={book_pdf.TEMPLATES / 'reference.docx'}"],
-        filters=[str(book_pdf.TABLES_FILTER)],
-    )
-    doc = docx.Document(str(out))
+    doc = _word_through_tables_filter(html, tmp_path)
     (table,) = doc.tables  # one table, at the top level
     assert [c.text for c in table.rows[1].cells] == ["<script>x</script>", "4"]
     body = list(doc.element.body.iterchildren())
