@@ -22,6 +22,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+# CARRIED_FILES: run files no stage makes that the site shows (``make bench``'s measurements),
+# the runner's list, which carries them from run to run
+from p3md.pipeline.runner import CARRIED_FILES
+
 #: Project files the site is built from (besides ``pages/``).
 SOURCE_FILES = ("_quarto.yml", "stages.yaml", "references.bib", "apa.csl")
 #: What :func:`p3md.site.render_site` writes into a run folder besides ``site/``: kept with a
@@ -39,8 +43,6 @@ PROJECT_FILES = (
     "figures/fig-kinerja-skala.png",
     "figures/fig-kinerja-skala.svg",
 )
-#: Run files no stage makes that the site shows (``make bench``'s measurements).
-CARRIED_FILES = ("bench.json",)
 
 
 @dataclass(frozen=True)
