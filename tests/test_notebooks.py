@@ -205,3 +205,78 @@ def test_labelled_cells_save_under_their_own_label():
                 assert f'"{label}"' in body, f"{path.stem}: {label} is not saved under its label"
                 saver = "save_table" if label.startswith("tbl-") else "save_figure"
                 assert saver in cell.source, f"{path.stem}: {label} cell does not call {saver}"
+
+
+def _stats_calls(nb) -> list[tuple[str, object, set[str]]]:
+    """Every call of a ``p3md.stats`` function in the notebook's code: (the call as written,
+    the function, its keyword names). Resolves ``from p3md.stats import meta`` and ``from
+    p3md.stats.meta import f`` as the notebook imports them."""
+    import ast
+    import importlib
+
+    modules: dict[str, object] = {}
+    functions: dict[str, object] = {}
+    trees = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        tree = ast.parse(cell.source)
+        trees.append(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("p3md.stats"):
+                module = importlib.import_module(node.module)
+                for alias in node.names:
+                    value = getattr(module, alias.name, None)
+                    if value is None:  # a submodule not imported yet
+                        value = importlib.import_module(f"{node.module}.{alias.name}")
+                    target = modules if isinstance(value, type(module)) else functions
+                    target[alias.asname or alias.name] = value
+    # keyword dicts passed as **name: `group_args = dict(alpha=..., max_missing_share=...)`
+    spread: dict[str, set[str]] = {}
+    for tree in trees:
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Call)
+                and isinstance(node.value.func, ast.Name)
+                and node.value.func.id == "dict"
+            ):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        spread[target.id] = {k.arg for k in node.value.keywords if k.arg}
+    calls = []
+    for tree in trees:
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            keywords = {k.arg for k in node.keywords if k.arg}
+            for k in node.keywords:
+                if k.arg is None and isinstance(k.value, ast.Name):
+                    keywords |= spread.get(k.value.id, set())
+            func = node.func
+            fn = None
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+                module = modules.get(func.value.id)
+                fn = getattr(module, func.attr, None) if module is not None else None
+            elif isinstance(func, ast.Name):
+                fn = functions.get(func.id)
+            if callable(fn):
+                calls.append((ast.unparse(func), fn, keywords))
+    return calls
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_every_statistic_gets_the_runs_max_missing_share(path):
+    """``--set max_missing_share=...`` reaches every test a stage runs: a stats function that
+    takes the share gets the notebook's parameter (the Wioi stage and the synthesis once used
+    the 5 % default whatever the run said)."""
+    import inspect
+
+    nb = nbformat.read(path, as_version=4)
+    missing = [
+        written
+        for written, fn, keywords in _stats_calls(nb)
+        if "max_missing_share" in inspect.signature(fn).parameters
+        and "max_missing_share" not in keywords
+    ]
+    assert missing == [], f"{path.name}: called without max_missing_share=: {missing}"

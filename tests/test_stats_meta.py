@@ -371,3 +371,25 @@ def test_estimator_comparison_pools_each_effect_with_each_method():
     reml = out[out["method"] == "reml"].iloc[0]
     assert reml["tau2"] == pytest.approx(0.3132, abs=PRINTED_4)  # metafor's default fit
     assert reml["r"] == pytest.approx(np.tanh(-0.7145), abs=PRINTED_4)
+
+
+def test_district_effects_use_the_runs_max_missing_share():
+    """A district with 2 of 20 facilitators missing Y (10 %): every effect left out (with the
+    reason) at the default 5 %, computed on the 18 complete rows at the run's 10 %, equal to
+    scipy's Spearman on those rows."""
+    from p3md.stats.meta import district_effects
+
+    rng = np.random.default_rng(7)
+    x = rng.integers(1, 20, 20).astype(float)
+    y = x + rng.normal(0, 4, 20)
+    y[[3, 11]] = np.nan
+    table = pd.DataFrame({"X1": x, "Y": y, "role": ["PLD", "PDP"] * 10})
+    effects, excluded = district_effects({"A": table}, ["X1"], "Y")
+    assert effects.empty and set(excluded["effect"]) == {"role", "X1"}
+    assert excluded["reason"].str.contains("max_missing_share").all()
+    effects, excluded = district_effects({"A": table}, ["X1"], "Y", max_missing_share=0.1)
+    assert excluded.empty
+    rs = effects.set_index("effect").loc["X1"]
+    keep = ~np.isnan(y)
+    assert rs["n"] == 18
+    assert rs["estimate"] == pytest.approx(stats.spearmanr(x[keep], y[keep]).statistic, rel=1e-12)

@@ -56,7 +56,7 @@ from scipy import optimize, stats
 from statsmodels.stats.meta_analysis import combine_effects
 from statsmodels.stats.nonparametric import rank_compare_2indep
 
-from p3md.stats._checks import drop_incomplete, numeric_frame
+from p3md.stats._checks import DEFAULT_MAX_MISSING_SHARE, drop_incomplete, numeric_frame
 from p3md.stats.errors import StatsInputError
 
 #: Our method names -> statsmodels' ``method_re``.
@@ -90,6 +90,8 @@ def role_difference(
     outcome: str = "Y",
     role_col: str = "role",
     groups: Sequence[str] = ("PLD", "PDP"),
+    *,
+    max_missing_share: float = DEFAULT_MAX_MISSING_SHARE,
 ) -> dict[str, float]:
     """Rank-biserial correlation of ``outcome`` between ``groups[0]`` and ``groups[1]``.
 
@@ -103,7 +105,9 @@ def role_difference(
         raise StatsInputError(f"columns {role_col!r}/{outcome!r} not in the data")
     what = f"{outcome} by {role_col}"
     values = _as_numeric(data, [outcome], what)[outcome]
-    frame = drop_incomplete(pd.DataFrame({"g": data[role_col], "y": values}), what)
+    frame = drop_incomplete(
+        pd.DataFrame({"g": data[role_col], "y": values}), what, max_missing_share
+    )
     a = frame.loc[frame["g"] == groups[0], "y"].to_numpy(float)
     b = frame.loc[frame["g"] == groups[1], "y"].to_numpy(float)
     for name, arr in ((groups[0], a), (groups[1], b)):
@@ -141,7 +145,13 @@ def role_difference(
     }
 
 
-def spearman_effect(data: pd.DataFrame, x: str, y: str = "Y") -> dict[str, float]:
+def spearman_effect(
+    data: pd.DataFrame,
+    x: str,
+    y: str = "Y",
+    *,
+    max_missing_share: float = DEFAULT_MAX_MISSING_SHARE,
+) -> dict[str, float]:
     """Spearman's rho of ``x`` with ``y`` with its Fisher z and Bonett-Wright standard error.
 
     Raises :class:`StatsInputError` for fewer than 4 complete pairs (n - 3 must be positive),
@@ -151,7 +161,7 @@ def spearman_effect(data: pd.DataFrame, x: str, y: str = "Y") -> dict[str, float
     if missing:
         raise StatsInputError(f"spearman {x} ~ {y}: columns {missing} not in the data")
     what = f"spearman {x} ~ {y}"
-    pair = drop_incomplete(_as_numeric(data, [x, y], what), what)
+    pair = drop_incomplete(_as_numeric(data, [x, y], what), what, max_missing_share)
     n = len(pair)
     if n < 4:
         raise StatsInputError(f"{what}: {n} complete pairs; the Fisher z SE needs n > 3")
@@ -177,6 +187,7 @@ def district_effects(
     *,
     role_col: str = "role",
     groups: Sequence[str] = ("PLD", "PDP"),
+    max_missing_share: float = DEFAULT_MAX_MISSING_SHARE,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every district's effects, and the districts left out of an effect with the reason.
 
@@ -198,8 +209,18 @@ def district_effects(
             excluded.append({"district": district, "effect": ALL_EFFECTS, "reason": str(exc)})
             continue
         frame = frame.assign(**{role_col: table[role_col]}) if role_col in table else frame
-        jobs = [(ROLE_EFFECT, lambda f=frame: role_difference(f, y, role_col, groups))]
-        jobs += [(x, lambda f=frame, x=x: spearman_effect(f, x, y)) for x in x_vars]
+        jobs = [
+            (
+                ROLE_EFFECT,
+                lambda f=frame: role_difference(
+                    f, y, role_col, groups, max_missing_share=max_missing_share
+                ),
+            )
+        ]
+        jobs += [
+            (x, lambda f=frame, x=x: spearman_effect(f, x, y, max_missing_share=max_missing_share))
+            for x in x_vars
+        ]
         for effect, compute in jobs:
             try:
                 rows.append({"district": district, "effect": effect, **compute()})

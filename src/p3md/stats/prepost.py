@@ -48,10 +48,12 @@ def _pairs(
     return data
 
 
-def describe_prepost(pre: pd.Series, post: pd.Series) -> pd.DataFrame:
+def describe_prepost(
+    pre: pd.Series, post: pd.Series, *, max_missing_share: float = DEFAULT_MAX_MISSING_SHARE
+) -> pd.DataFrame:
     """Rows ``pre``, ``post``, ``difference``; columns ``phase``, ``n``, ``mean``, ``sd``,
     ``median``, ``min``, ``max`` (complete pairs only)."""
-    data = _pairs(pre, post, "describe_prepost")
+    data = _pairs(pre, post, "describe_prepost", max_missing_share)
     rows = []
     for phase, col in (("pre", "pre"), ("post", "post"), ("difference", "diff")):
         v = data[col]
@@ -69,12 +71,18 @@ def describe_prepost(pre: pd.Series, post: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def shapiro_differences(pre: pd.Series, post: pd.Series, alpha: float = 0.05) -> pd.DataFrame:
+def shapiro_differences(
+    pre: pd.Series,
+    post: pd.Series,
+    alpha: float = 0.05,
+    *,
+    max_missing_share: float = DEFAULT_MAX_MISSING_SHARE,
+) -> pd.DataFrame:
     """Shapiro-Wilk on ``post - pre`` (the assumption of the paired t-test).
 
     Columns: ``n``, ``W``, ``p``, ``normal`` (p > alpha).
     """
-    d = _pairs(pre, post, "shapiro_differences")["diff"]
+    d = _pairs(pre, post, "shapiro_differences", max_missing_share)["diff"]
     if d.nunique() == 1:
         raise StatsInputError("shapiro_differences: all differences are equal; W is undefined")
     res = stats.shapiro(d)
@@ -91,7 +99,13 @@ def shapiro_differences(pre: pd.Series, post: pd.Series, alpha: float = 0.05) ->
     )
 
 
-def paired_t(pre: pd.Series, post: pd.Series, confidence: float = 0.95) -> pd.DataFrame:
+def paired_t(
+    pre: pd.Series,
+    post: pd.Series,
+    confidence: float = 0.95,
+    *,
+    max_missing_share: float = DEFAULT_MAX_MISSING_SHARE,
+) -> pd.DataFrame:
     """Paired t-test of ``post`` vs ``pre`` (``pingouin.ttest(post, pre, paired=True)``).
 
     Columns: ``n``, ``mean_diff``, ``ci_low``, ``ci_high`` (CI of the mean difference),
@@ -100,7 +114,7 @@ def paired_t(pre: pd.Series, post: pd.Series, confidence: float = 0.95) -> pd.Da
     d_z -- it standardises by the average SD of pre and post (d_av, Lakens 2013), so it is
     reported separately for comparison.
     """
-    data = _pairs(pre, post, "paired_t")
+    data = _pairs(pre, post, "paired_t", max_missing_share)
     d = data["diff"]
     if d.std(ddof=1) == 0:
         raise StatsInputError(
@@ -130,7 +144,11 @@ def paired_t(pre: pd.Series, post: pd.Series, confidence: float = 0.95) -> pd.Da
 
 
 def wilcoxon_signed_rank(
-    pre: pd.Series, post: pd.Series, *, p_method: str = "asymptotic"
+    pre: pd.Series,
+    post: pd.Series,
+    *,
+    p_method: str = "asymptotic",
+    max_missing_share: float = DEFAULT_MAX_MISSING_SHARE,
 ) -> pd.DataFrame:
     """Wilcoxon signed-rank test of ``post - pre`` (``scipy.stats.wilcoxon``, zero differences
     dropped as SPSS and R do).
@@ -147,7 +165,7 @@ def wilcoxon_signed_rank(
     Psychol 3:11.IT.3.1; hand-written, scipy has none).
     """
     pvalues.check_p_method(p_method)
-    data = _pairs(pre, post, "wilcoxon_signed_rank")
+    data = _pairs(pre, post, "wilcoxon_signed_rank", max_missing_share)
     d = data["diff"]
     nz = d[d != 0]
     if nz.empty:
@@ -206,6 +224,8 @@ def normalized_gain(
     post: pd.Series,
     max_score: float = 100,
     classes: Sequence[Mapping[str, Any]] = HAKE_CLASSES,
+    *,
+    max_missing_share: float = DEFAULT_MAX_MISSING_SHARE,
 ) -> pd.DataFrame:
     """Hake's normalised gain ``g = (post - pre) / (max - pre)`` per participant (Hake 1998,
     Am J Phys 66:64-74; >= 0.7 high, >= 0.3 medium, else low).
@@ -216,7 +236,7 @@ def normalized_gain(
     and ``note`` says why -- a documented exclusion, never a silent NaN. Averages over the
     class are in :func:`ngain_summary`.
     """
-    data = _pairs(pre, post, "normalized_gain")
+    data = _pairs(pre, post, "normalized_gain", max_missing_share)
     if (data[["pre", "post"]] > max_score).any().any() or (data[["pre", "post"]] < 0).any().any():
         raise StatsInputError(f"normalized_gain: scores must lie in 0..{max_score}")
     room = max_score - data["pre"]
@@ -244,12 +264,14 @@ def ngain_summary(
     post: pd.Series,
     max_score: float = 100,
     classes: Sequence[Mapping[str, Any]] = HAKE_CLASSES,
+    *,
+    max_missing_share: float = DEFAULT_MAX_MISSING_SHARE,
 ) -> pd.DataFrame:
     """Class-level normalised gain. One row: ``n``, ``n_excluded``, ``mean_pre``, ``mean_post``,
     ``g_class`` = (mean post - mean pre) / (max - mean pre) (Hake's <g> of class averages),
     ``g_class_label``, ``g_mean_individual`` (mean of the participants' g, excluded ones left
     out), ``g_mean_individual_label``."""
-    per = normalized_gain(pre, post, max_score, classes)
+    per = normalized_gain(pre, post, max_score, classes, max_missing_share=max_missing_share)
     kept = per.loc[~per["excluded"]]
     if kept.empty:
         raise StatsInputError("ngain_summary: every participant scored the maximum on the pre-test")
