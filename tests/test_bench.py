@@ -147,3 +147,172 @@ def test_process_memory_is_pss_where_available():
     assert 0 < mem <= me.memory_info().rss * 1.05
     if hasattr(full, "pss"):
         assert abs(mem - full.pss) <= 0.2 * full.pss  # sampled a moment apart
+
+
+# ---------------------------------------------------------------- with and without Quarto
+def _fake_quarto(folder):
+    folder.mkdir(parents=True, exist_ok=True)
+    exe = folder / "quarto"
+    exe.write_text("#!/bin/sh\nexit 0\n")
+    exe.chmod(0o755)
+    return folder
+
+
+def test_child_env_leaves_out_the_folders_holding_quarto(tmp_path, monkeypatch) -> None:
+    from p3md.bench.driver import child_env
+
+    qdir = _fake_quarto(tmp_path / "quarto" / "bin")
+    other = tmp_path / "other"
+    other.mkdir()
+    monkeypatch.setenv("PATH", f"{qdir}:{other}")
+    monkeypatch.setenv("P3MD_RENDERER", "quarto")
+    without = child_env(quarto=False)
+    assert without["PATH"] == str(other)
+    assert "P3MD_RENDERER" not in without  # the run chooses as make report does
+    with_ = child_env(quarto=True)
+    assert with_["PATH"] == f"{qdir}:{other}" and "P3MD_RENDERER" not in with_
+
+
+def test_quarto_parts_say_not_measured_without_quarto(tmp_path, monkeypatch) -> None:
+    from p3md.bench.districts import measure_districts_quarto
+    from p3md.bench.measures import measure_quarto_edit
+    from p3md.bench.verdicts import NO_QUARTO, verdicts
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no quarto; nothing may run either
+    said: list[str] = []
+    monkeypatch.setattr("p3md.bench.measures.log", said.append)
+    q = measure_quarto_edit(tmp_path / "data", 1, tmp_path)
+    d = measure_districts_quarto(tmp_path, 13, log=said.append)
+    assert q == {"measured": False, "reason": NO_QUARTO}
+    assert d == {"measured": False, "reason": NO_QUARTO, "n": 13}
+    assert said == [f"quarto part: {NO_QUARTO}", f"districts-quarto part: {NO_QUARTO}"]
+    assert NO_QUARTO == "not measured: quarto not on PATH"
+    assert list(tmp_path.iterdir()) == []  # no data generated, no run folder
+    v = verdicts({"quarto": q, "districts_quarto": d, "edit": {"wall": summarize([5.0])}})
+    for key in ("quarto_edit_ratio", "quarto_districts_ratio"):
+        assert v[key]["status"] == "N/A" and v[key]["reason"] == NO_QUARTO
+
+
+def test_quarto_verdicts_are_ratios_against_the_same_without_quarto() -> None:
+    from p3md.bench.verdicts import verdicts
+
+    results = {
+        "edit": {"wall": summarize([8.0, 10.0, 12.0])},
+        "quarto": {"measured": True, "edit": {"wall": summarize([25.0, 30.0, 40.0])}},
+        "districts_quarto": {"measured": True, "n": 3, "ratio": 1.75},
+    }
+    v = verdicts(results)
+    assert v["quarto_edit_ratio"]["value"] == 3.0  # 30 / 10: at the target, reached
+    assert v["quarto_edit_ratio"]["status"] == "PASS"
+    assert v["quarto_districts_ratio"]["status"] == "MISS"
+    assert v["quarto_districts_ratio"]["gap"] == 0.25
+    assert v["quarto_districts_ratio"]["districts"] == 3
+    # the quarto edit measured, the edit without Quarto not: no ratio, and why
+    del results["edit"]
+    v = verdicts(results)
+    assert v["quarto_edit_ratio"]["status"] == "N/A"
+    assert "without Quarto" in v["quarto_edit_ratio"]["reason"]
+    # the part not asked for
+    v = verdicts({})
+    assert "not asked for" in v["quarto_edit_ratio"]["reason"]
+
+
+def test_summary_names_why_a_quarto_part_was_not_measured(capsys, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    out = tmp_path / "b.json"
+    assert main(["--only", "quarto,districts-quarto", "--json", str(out), "--no-render"]) == 0
+    text = capsys.readouterr().out
+    assert "With Quarto on PATH: not measured: quarto not on PATH" in text
+    assert "Districts with Quarto on PATH: not measured: quarto not on PATH" in text
+    assert "N/A (not measured: quarto not on PATH)" in text
+    doc = json.loads(out.read_text())
+    assert doc["quarto"]["measured"] is False and doc["districts_quarto"]["measured"] is False
+
+
+def test_unknown_part_is_refused(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["--only", "cold,colds"])
+    assert "unknown part(s) colds" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- the edit's per-stage report
+def test_edit_check_reads_the_per_stage_report() -> None:
+    from p3md.bench.measures import edit_check
+
+    expected = ["reproduction", "instrument"]
+    statuses = {
+        "sampling": "skipped",
+        "scoring": "skipped",
+        "instrument": "ran",
+        "reproduction": "ran",
+        "wioi": "omitted",
+    }
+    c = edit_check(statuses, expected)
+    assert c["ok"] and c["reran"] == ["instrument", "reproduction"]
+    assert c["cached"] == ["sampling", "scoring"] and c["other"] == []
+    # an upstream stage that reran too, a stage that failed, or no report at all: not ok
+    assert not edit_check(statuses | {"scoring": "ran"}, expected)["ok"]
+    failed = edit_check(statuses | {"sampling": "failed"}, expected)
+    assert not failed["ok"] and failed["other"] == ["sampling"]
+    assert not edit_check({}, [])["ok"]
+
+
+def test_render_facts_need_a_pdf_in_every_run() -> None:
+    from p3md.bench.measures import render_facts
+
+    runs = [
+        {"render_renderer": "smalldocs", "pdf": "pandoc-typst", "render_pdf_seconds": 3.0},
+        {"render_renderer": "smalldocs", "pdf": "pandoc-typst", "render_pdf_seconds": 5.0},
+    ]
+    f = render_facts(runs)
+    assert f["renderer"] == "smalldocs" and f["pdf"] == "pandoc-typst"
+    assert f["pdf_seconds"]["median"] == 4.0
+    assert render_facts([*runs, {"pdf": None}])["pdf"] is None
+
+
+# ---------------------------------------------------------------- the test suite's times
+def test_pytest_counts_from_the_closing_line() -> None:
+    from p3md.bench.suite import pytest_counts
+
+    quiet = "....\n3 failed, 550 passed, 4 skipped, 2 warnings in 590.12s (0:09:50)\n"
+    assert pytest_counts(quiet) == {
+        "failed": 3,
+        "passed": 550,
+        "skipped": 4,
+        "warnings": 2,
+        "pytest_seconds": 590.12,
+    }
+    framed = "== 1 error, 12 passed, 40 deselected in 7.50s ==\nmake: *** [test] Error 1\n"
+    assert pytest_counts(framed) == {
+        "errors": 1,
+        "passed": 12,
+        "deselected": 40,
+        "pytest_seconds": 7.5,
+    }
+    assert pytest_counts("ImportError while loading conftest\n") == {}
+
+
+def test_make_env_does_not_hand_bench_args_to_the_timed_target(monkeypatch) -> None:
+    from p3md.bench.suite import make_env
+
+    monkeypatch.setenv("MAKEFLAGS", " -- ARGS=--only\\ tests")
+    monkeypatch.setenv("MAKELEVEL", "1")
+    env = make_env()
+    assert "MAKEFLAGS" not in env and "MAKELEVEL" not in env and "PATH" in env
+
+
+def test_test_suite_verdicts() -> None:
+    from p3md.bench.verdicts import NO_TESTS, verdicts
+
+    v = verdicts({})
+    assert v["test_fast"]["status"] == "N/A" and v["test_fast"]["reason"] == NO_TESTS
+    v = verdicts(
+        {
+            "tests": {
+                "test-fast": {"wall": 170.0, "exit_code": 0},
+                "test": {"wall": 700.0, "exit_code": 1},
+            }
+        }
+    )
+    assert v["test_fast"]["status"] == "PASS" and v["test_fast"]["target"] == 180.0
+    assert v["test"]["status"] == "MISS" and v["test"]["exit_code"] == 1

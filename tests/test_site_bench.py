@@ -141,7 +141,6 @@ def test_absent_bench_says_how_to_measure(tmp_path):
     assert "@tbl-" not in text and "@fig-" not in text  # nothing to refer to
 
 
-
 def test_absent_bench_shows_this_runs_stage_times():
     text = bench_part(None, stages=[("sampling", "1.63", "ran"), ("scoring", "4.39", "skipped")])
     assert "| sampling | 1,63 | dijalankan |" in text  # decimal comma, status in words
@@ -188,7 +187,8 @@ def test_every_target_with_median_spread_and_verdict(bench):
     assert "5,00 GiB" in rss and "≤ 4 GiB" in rss and "TIDAK TERCAPAI" in rss
     setup = _row(text, "Set-up")
     assert "≤ 120 s" in setup and setup.endswith("| tidak diukur |")
-    assert "4 dari 7 target yang diukur tercapai; 5 tidak diukur" in text  # + 4 districts rows
+    # + 4 districts rows, 2 with Quarto, 2 test-suite times: not measured here
+    assert "4 dari 7 target yang diukur tercapai; 9 tidak diukur" in text
 
 
 def test_missing_verdicts_ask_for_a_new_bench(bench):
@@ -365,3 +365,81 @@ def test_districts_part_rows_and_the_extrapolation_stated_as_such(bench):
     assert _row(text, "Proses ulang banyak").endswith("| TERCAPAI |")
     assert "**Ekstrapolasi (bukan pengukuran)** ke 434 kabupaten" in text
     assert "64 pekerja ≈ 0,03 jam" in text and "100 kabupaten dingin, sekali: 640,00 s" in text
+
+
+# ---------------------------------------------------------------- with Quarto, test suite
+def test_quarto_and_test_rows_say_why_they_were_not_measured(bench):
+    bench["quarto"] = {"measured": False, "reason": "not measured: quarto not on PATH"}
+    bench["districts_quarto"] = {"measured": False, "reason": "x", "n": 13}
+    bench["verdicts"] = verdicts(bench)
+    text = bench_part(bench)
+    for start in ("Suntingan satu tahap dengan Quarto", "13 kabupaten dengan Quarto"):
+        assert _row(text, start).endswith("| tidak diukur: Quarto tidak ada di `PATH` |")
+    assert _row(text, "`make test-fast`").endswith(
+        '| tidak diukur: hanya dengan `make bench ARGS="--only tests"` |'
+    )
+    assert "Proses dengan Quarto tidak diukur: Quarto tidak ada di `PATH`." in text
+    assert "Kabupaten dengan Quarto tidak diukur" in text
+    assert "4 dari 7 target yang diukur tercapai; 9 tidak diukur" in text
+
+
+def test_quarto_part_ratio_render_and_the_edits_stages(bench):
+    bench["cold"] |= {
+        "renderer": "smalldocs",
+        "pdf": "pandoc-typst",
+        "pdf_seconds": summarize([3.5]),
+        "docx_seconds": summarize([1.25]),
+    }
+    q_edit = dict(bench["edit"], wall=summarize([28.0]), renderer="quarto", pdf="quarto-typst")
+    q_edit["checks"] = [
+        {
+            "reran": ["instrument", "reproduction"],
+            "cached": ["sampling", "scoring"],
+            "expected": ["instrument", "reproduction"],
+            "ok": True,
+        }
+    ]
+    bench["quarto"] = {
+        "measured": True,
+        "cold": {"wall": summarize([120.0]), "render": summarize([90.0]), "renderer": "quarto"},
+        "noop": {"wall": summarize([1.5])},
+        "edit": q_edit,
+    }
+    bench["districts_quarto"] = {
+        "measured": True,
+        "n": 3,
+        "without": {"wall": 60.0, "top_render_seconds": 10.0, "renderer": "smalldocs"},
+        "with": {"wall": 150.0, "top_render_seconds": 95.0, "renderer": "quarto"},
+        "ratio": 2.5,
+    }
+    bench["verdicts"] = verdicts(bench)
+    text = bench_part(bench)
+    row = _row(text, "Suntingan satu tahap dengan Quarto")
+    assert "2,95×" in row and "≤ 3×" in row and row.endswith("| TERCAPAI |")  # 28 / 9.5
+    row = _row(text, "3 kabupaten dengan Quarto")
+    assert "2,50×" in row and row.endswith("| **TIDAK TERCAPAI** |")
+    assert "(folder keluaran baru, tanpa Quarto, dengan PDF `pandoc-typst`)" in text
+    assert "di antaranya PDF (`pandoc-typst`) 3,50 s dan salinan Word 1,25 s" in text
+    assert "dingin 120,00 s (perenderan situs 90,00 s dengan quarto)" in text
+    assert (
+        "dijalankan ulang `instrument`, `reproduction`; dari *cache* `sampling`, `scoring`" in text
+    )
+    assert "3 kabupaten dingin tanpa Quarto 60,00 s" in text and "rasio 2,50×" in text
+
+
+def test_test_suite_times(bench):
+    bench["tests"] = {
+        "test-fast": {
+            "wall": 170.5,
+            "exit_code": 0,
+            "counts": {"passed": 400, "skipped": 3, "pytest_seconds": 160.0},
+            "load_average_before": [2.0, 1.5, 1.0],
+        },
+        "test": {"wall": 640.0, "exit_code": 1, "counts": {"failed": 2, "passed": 550}},
+    }
+    bench["verdicts"] = verdicts(bench)
+    text = bench_part(bench)
+    assert _row(text, "`make test-fast`").endswith("| ≤ 180 s | TERCAPAI |")
+    assert "640,00 s (gagal)" in _row(text, "`make test`")
+    assert "- `make test-fast`: 170,50 s (400 lulus, 3 dilewati); beban rata-rata" in text
+    assert "**gagal** (kode keluar 1)" in text

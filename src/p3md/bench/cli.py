@@ -14,11 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from p3md import PROJECT_ROOT
-from p3md.bench import districts, driver, measures
+from p3md.bench import districts, driver, measures, suite
 from p3md.bench.measures import log
 from p3md.bench.probe import machine_facts
 from p3md.bench.summary import summary_text
 from p3md.bench.verdicts import NLOGN_EXPONENT, TARGETS, verdicts
+
+#: What ``make bench`` measures by default; ``tests`` (the test suite's times, minutes) only
+#: when asked with ``--only``.
+DEFAULT_PARTS = ("cold", "quarto", "naive", "scale", "districts", "districts-quarto")
+#: Every part ``--only`` knows.
+PARTS = (*DEFAULT_PARTS, "tests")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -39,11 +45,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--setup", action="store_true", help="also time `make setup` in a fresh clone")
     ap.add_argument(
         "--only",
-        default="cold,naive,scale,districts",
-        help="comma list of: cold (with no-op and edit), naive, scale, districts",
+        default=",".join(DEFAULT_PARTS),
+        help="comma list of: cold (cold, no-op and one-stage edit, without Quarto), quarto (the "
+        "same with Quarto on PATH), naive, scale, districts, districts-quarto (districts without "
+        "and with Quarto on PATH), tests (times make test-fast and make test: minutes, so only "
+        f"when asked); default {','.join(DEFAULT_PARTS)}",
     )
     ap.add_argument("--districts", type=int, default=15, help="districts of the districts part")
     ap.add_argument("--districts-large", type=int, default=100, help="the larger run (0: none)")
+    ap.add_argument(
+        "--districts-quarto",
+        type=int,
+        default=13,
+        help="districts of the districts-quarto part (run twice: without and with Quarto)",
+    )
     ap.add_argument("--data", type=Path, default=PROJECT_ROOT / "data" / "raw")
     ap.add_argument("--json", type=Path, default=PROJECT_ROOT / "reports" / "bench.json")
     ap.add_argument(
@@ -55,6 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     repeats = 1 if args.quick else max(1, args.repeats)
     scales = [int(s) for s in args.scales.split(",") if s.strip()]
     parts = {p.strip() for p in args.only.split(",") if p.strip()}
+    unknown = sorted(parts - set(PARTS) - {"none"})
+    if unknown:
+        ap.error(f"unknown part(s) {', '.join(unknown)} in --only: use {', '.join(PARTS)}")
     results: dict[str, Any] = {
         "schema": 1,
         "started": datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -65,7 +83,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="p3md-bench-"))
     try:
         if "cold" in parts:
-            results.update(measures.measure_cold_noop_edit(args.data.resolve(), repeats, tmp))
+            results.update(
+                measures.measure_cold_noop_edit(
+                    args.data.resolve(), repeats, tmp, env=driver.child_env(quarto=False)
+                )
+            )
+        if "quarto" in parts:
+            results["quarto"] = measures.measure_quarto_edit(args.data.resolve(), repeats, tmp)
         if "naive" in parts:
             results["naive"] = measures.measure_naive(args.data.resolve(), repeats, tmp)
         if "districts" in parts:
@@ -78,11 +102,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             results["districts"] = districts.measure_districts(
                 tmp, args.districts, args.districts_large or None, log=log, save=save
             )
+        if "districts-quarto" in parts:
+            results["districts_quarto"] = districts.measure_districts_quarto(
+                tmp, args.districts_quarto, log=log
+            )
         if "scale" in parts and scales:
             results["scale"] = measures.measure_scale(scales, repeats, tmp)
         if args.setup:
             log("make setup in a fresh clone ...")
             results["setup"] = measures.measure_setup(tmp)
+        if "tests" in parts:
+            results["tests"] = suite.measure_tests(log=log)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     load = os.getloadavg() if hasattr(os, "getloadavg") else None

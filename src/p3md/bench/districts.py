@@ -12,6 +12,12 @@
   (the workers' occupied time, whatever they spent it on), next to the mean task time.
 - **extrapolation** to 434 districts on W workers from the measured marginal cost and the
   fixed cost (cluster start-up and worker set-up, the top-level stages), *stated as such*.
+
+These runs are made without Quarto on PATH (:func:`p3md.bench.driver.child_env`). The part
+``--only districts-quarto`` (:func:`measure_districts_quarto`) runs ``--districts-quarto``
+districts (default 13, Lampung's) cold twice, without and with Quarto on PATH, for the target
+"with Quarto, the districts take at most 1.5x the time without"; without Quarto on PATH it
+says "not measured: quarto not on PATH" and runs nothing.
 """
 
 from __future__ import annotations
@@ -27,9 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from p3md import PROJECT_ROOT
-from p3md.bench.driver import python
+from p3md.bench.driver import child_env, python, timed_site
 from p3md.bench.probe import process_memory
-from p3md.bench.verdicts import summarize
+from p3md.bench.verdicts import NO_QUARTO, summarize
 
 #: Districts of the national programme the extrapolation is for.
 NATIONAL_DISTRICTS = 434
@@ -90,10 +96,20 @@ def drive(argv: Sequence[str]) -> int:
     from p3md.site.step import SiteStep
 
     t0 = time.perf_counter()
-    # As `python -m p3md report` does: the districts' sites (HTML) and the book's.
-    result = run_districts(args.data, args.out, {}, renderer=SiteStep(), echo=lambda _: None)
+    # As `python -m p3md report` does: the districts' sites (HTML) and the book's (timed).
+    top: dict[str, Any] = {}
+    result = run_districts(
+        args.data,
+        args.out,
+        {},
+        renderer=SiteStep(),
+        top_renderer=timed_site(SiteStep(), top),
+        echo=lambda _: None,
+    )
     doc = result.summary()
     doc["wall"] = round(time.perf_counter() - t0, 3)
+    doc["top_render_seconds"] = top.get("render_seconds")
+    doc["renderer"] = top.get("render_renderer")
     doc["top_seconds"] = round(
         sum(s.seconds + sum(g.get("seconds") or 0 for g in s.gates) for s in result.top.stages)
         if result.top
@@ -104,13 +120,14 @@ def drive(argv: Sequence[str]) -> int:
     return result.exit_code
 
 
-def _multi_run(data: Path, out: Path) -> dict[str, Any]:
+def _multi_run(data: Path, out: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
     timing = out.parent / f".bench-districts-{out.name}.json"
     cmd = [python(), "-m", "p3md.bench", "_districts", "--data", str(data), "--out", str(out)]
     cmd += ["--timing", str(timing)]
+    env = child_env(quarto=False) if env is None else env
     t0 = time.perf_counter()
     proc = subprocess.Popen(
-        cmd, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        cmd, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
     )
     sampler = WorkerSampler(proc.pid)
     sampler.start()
@@ -132,6 +149,8 @@ def _multi_run(data: Path, out: Path) -> dict[str, Any]:
         "task_seconds_total": round(sum(d["seconds"] for d in ran), 3),
         "engine": doc.get("engine", {}),
         "top_seconds": doc.get("top_seconds"),
+        "top_render_seconds": doc.get("top_render_seconds"),
+        "renderer": doc.get("renderer"),
         "peak_mem_per_worker": sorted(sampler.peaks.values()),
         "peak_mem_tree": sampler.peak_total,
     }
@@ -150,6 +169,7 @@ def _serial(data: Path, out: Path, folders: list[Path]) -> dict[str, Any]:
             capture_output=True,
             text=True,
             check=False,
+            env=child_env(quarto=False),
         )  # fmt: skip
         per[folder.name] = round(time.perf_counter() - s0, 3)
         if proc.returncode != 0:
@@ -195,6 +215,7 @@ def measure_districts(
         capture_output=True,
         text=True,
         check=False,
+        env=child_env(quarto=False),
     )  # fmt: skip
     res["noop"] = {
         "wall": round(time.perf_counter() - t0, 3),
@@ -227,6 +248,36 @@ def measure_districts(
         shutil.rmtree(tmp / f"districts-out-{large}", ignore_errors=True)
         shutil.rmtree(big, ignore_errors=True)
     res.update(_marginal_and_extrapolation(res))
+    return res
+
+
+def measure_districts_quarto(tmp: Path, n: int = 13, log: Any = print) -> dict[str, Any]:
+    """``n`` districts cold on the embedded LocalCluster, without and then with Quarto on PATH
+    (same generated data, fresh output folders), and the ratio of the two walls. With Quarto
+    the districts' sites stay smalldocs (``SiteStep.for_district``) and the top-level book and
+    its PDF are Quarto's, so the ratio is what a user with Quarto pays more. Without Quarto on
+    PATH nothing runs: ``{"measured": False, "reason": NO_QUARTO}``."""
+    quarto = shutil.which("quarto")
+    if quarto is None:
+        log(f"districts-quarto part: {NO_QUARTO}")
+        return {"measured": False, "reason": NO_QUARTO, "n": n}
+    from p3md.reconstruction.districts import generate_districts
+
+    data = tmp / f"districts-q-{n}"
+    generate_districts(data, n=n)
+    res: dict[str, Any] = {"measured": True, "n": n, "quarto": quarto}
+    for key, with_quarto in (("without", False), ("with", True)):
+        out = tmp / f"districts-q-out-{key}" / "reports"
+        log(f"districts: {n} cold {key} Quarto on PATH ...")
+        res[key] = _multi_run(data, out, env=child_env(quarto=with_quarto))
+        log(
+            f"  {res[key]['wall']:.1f} s (top-level site {res[key].get('top_render_seconds')} s,"
+            f" {res[key].get('renderer')})" + ("" if res[key]["exit_code"] == 0 else " (exit 1)")
+        )
+        shutil.rmtree(out.parent, ignore_errors=True)
+    shutil.rmtree(data, ignore_errors=True)
+    ok = all(res[k]["exit_code"] == 0 and res[k]["wall"] for k in ("without", "with"))
+    res["ratio"] = round(res["with"]["wall"] / res["without"]["wall"], 3) if ok else None
     return res
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
+import shutil
 import subprocess
 import sys
 import time
@@ -60,6 +62,21 @@ def python() -> str:
     return sys.executable
 
 
+def child_env(quarto: bool) -> dict[str, str]:
+    """The environment of a measured run: this one with Quarto on ``PATH`` (``quarto=True``;
+    the caller checks :func:`shutil.which` first), or with every ``PATH`` folder that holds a
+    ``quarto`` executable left out, so that the run renders as it does for a user without
+    Quarto (smalldocs, the pandoc PDF). ``P3MD_RENDERER`` is dropped either way: the run
+    chooses its renderer as ``make report`` does."""
+    env = {k: v for k, v in os.environ.items() if k != "P3MD_RENDERER"}
+    if not quarto:
+        folders = env.get("PATH", "").split(os.pathsep)
+        env["PATH"] = os.pathsep.join(
+            f for f in folders if f and shutil.which("quarto", path=f) is None
+        )
+    return env
+
+
 def _iso_ts(value: str | None) -> float | None:
     if not value:
         return None
@@ -77,8 +94,10 @@ def run_once(
     site: bool = True,
     jobs: int = 2,
     sample: bool = True,
+    env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Run the pipeline in a child process; wall time, peak memory (PSS), per-stage breakdown."""
+    """Run the pipeline in a child process; wall time, peak memory (PSS), per-stage breakdown.
+    ``env``: the child's environment (:func:`child_env`), this one by default."""
     cmd = [python(), "-m", "p3md.bench", "_run", "--data", str(data), "--out", str(out)]
     cmd += ["--jobs", str(jobs)]
     if notebooks is not None:
@@ -89,7 +108,7 @@ def run_once(
     cmd += ["--timing", str(timing_file)]
     t0 = time.perf_counter()
     proc = subprocess.Popen(
-        cmd, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        cmd, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
     )
     sampler = TreeSampler(proc.pid) if sample else None
     if sampler:
@@ -138,9 +157,17 @@ def run_once(
         stages[s["name"]] = entry
     result["stages"] = stages
     result["render"] = timing.get("render_seconds")
+    # What the render made: the renderer, the PDF (engine, seconds) and the Word copy; a run
+    # whose site was reused (no-op) has none of these.
+    for key in ("renderer", "pdf_engine", "pdf_seconds", "docx_seconds"):
+        if f"render_{key}" in timing:
+            result[f"render_{key}"] = timing[f"render_{key}"]
     result["gates_total"] = round(sum(v.get("gates", 0) for v in stages.values()), 3)
     result["gx_import"] = timing.get("gx_import_seconds")
     result["renderer"] = manifest.get("renderer")
+    # The book's PDF the run's report holds (made by this run, or kept with a reused site).
+    pdf = manifest.get("pdf")
+    result["pdf"] = pdf.get("engine") if isinstance(pdf, dict) else None
     if sampler:
         result["peak_mem_tree"] = sampler.peak_total
         kernels = [i["peak_mem"] for i in sampler.procs.values() if i["kind"] == "kernel"]
@@ -149,6 +176,30 @@ def run_once(
             (i["peak_mem"] for i in sampler.procs.values() if i["kind"] == "runner"), default=0
         )
     return result
+
+
+def timed_site(step: Any, timing: dict[str, Any]) -> Any:
+    """``step`` (a :class:`p3md.site.step.SiteStep`) as the runner sees it, with its render timed
+    into ``timing``: ``render_seconds``, and what the render made (``render_renderer``,
+    ``render_pdf_engine``, ``render_pdf_seconds``, ``render_docx_seconds``)."""
+
+    class TimedSite:
+        project_files = step.project_files
+        key = step.key
+
+        def render(self, project_root: Path, run_dir: Path) -> Any:
+            r0 = time.perf_counter()
+            try:
+                done = step.render(project_root, run_dir)
+            finally:
+                timing["render_seconds"] = round(time.perf_counter() - r0, 3)
+            timing["render_renderer"] = getattr(done, "renderer", None)
+            timing["render_pdf_engine"] = getattr(done, "pdf_engine", None)
+            timing["render_pdf_seconds"] = getattr(done, "pdf_seconds", None)
+            timing["render_docx_seconds"] = getattr(done, "docx_seconds", None)
+            return done
+
+    return TimedSite()
 
 
 def drive(argv: Sequence[str]) -> int:
@@ -176,20 +227,7 @@ def drive(argv: Sequence[str]) -> int:
         # As `python -m p3md report` does: the site step, its render timed.
         from p3md.site.step import SiteStep
 
-        step = SiteStep()
-
-        class TimedSite:
-            project_files = step.project_files
-            key = step.key
-
-            def render(self, project_root: Path, run_dir: Path) -> Any:
-                r0 = time.perf_counter()
-                try:
-                    return step.render(project_root, run_dir)
-                finally:
-                    timing["render_seconds"] = round(time.perf_counter() - r0, 3)
-
-        renderer = TimedSite()
+        renderer = timed_site(SiteStep(), timing)
     params = make_params(data_dir=args.data, out_dir=args.out)
     t1 = time.perf_counter()
     result = run_pipeline(

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from p3md import PROJECT_ROOT
-from p3md.bench.driver import python, run_once
+from p3md.bench.driver import child_env, python, run_once
 from p3md.bench.verdicts import (
     EDIT_STAGE,
+    NO_QUARTO,
     TARGETS,
     growth_exponent,
     summarize,
@@ -93,7 +94,11 @@ def run_naive(data: Path, out: Path) -> dict[str, Any]:
         per[stage.name] = round(time.perf_counter() - s0, 3)
     r0 = time.perf_counter()
     subprocess.run(
-        [py, "-m", "p3md.site", str(out)], cwd=PROJECT_ROOT, check=False, capture_output=True
+        [py, "-m", "p3md.site", str(out)],
+        cwd=PROJECT_ROOT,
+        check=False,
+        capture_output=True,
+        env=child_env(quarto=False),  # as the cold run it is compared with
     )
     render = time.perf_counter() - r0
     return {
@@ -143,39 +148,51 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def measure_cold_noop_edit(data: Path, repeats: int, tmp: Path) -> dict[str, Any]:
+def measure_cold_noop_edit(
+    data: Path,
+    repeats: int,
+    tmp: Path,
+    *,
+    env: dict[str, str] | None = None,
+    label: str = "",
+) -> dict[str, Any]:
+    """Cold, no-op and one-stage edit runs, ``repeats`` times each; ``env``: the runs'
+    environment (:func:`p3md.bench.driver.child_env`: with or without Quarto on PATH);
+    ``label`` prefixes the progress lines."""
     from p3md.pipeline.stages import STAGES, downstream_closure
 
     cold, noop, edit = [], [], []
     expected = sorted(downstream_closure(STAGES, [EDIT_STAGE]))
     edit_checks = []
+    tag = "".join(ch if ch.isalnum() else "-" for ch in label.strip())
     for i in range(repeats):
-        nbdir = tmp / f"nb-{i}"
+        nbdir = tmp / f"nb-{tag}{i}"
         shutil.copytree(PROJECT_ROOT / "notebooks", nbdir)
-        out = tmp / f"cold-{i}" / "reports"
-        log(f"cold run {i + 1}/{repeats} ...")
-        r = run_once(data, out, notebooks=nbdir)
+        out = tmp / f"cold-{tag}{i}" / "reports"
+        log(f"{label}cold run {i + 1}/{repeats} ...")
+        r = run_once(data, out, notebooks=nbdir, env=env)
         cold.append(r)
         log(f"  {r['wall']:.1f} s" + ("" if r["exit_code"] == 0 else " FAILED"))
         if r["exit_code"] != 0:
             continue
-        log(f"no-op run {i + 1}/{repeats} ...")
-        r = run_once(data, out, notebooks=nbdir)
+        log(f"{label}no-op run {i + 1}/{repeats} ...")
+        r = run_once(data, out, notebooks=nbdir, env=env)
         noop.append(r)
         log(f"  {r['wall']:.1f} s")
         _edit_notebook(nbdir / STAGES_BY_NAME()[EDIT_STAGE].notebook.name)
-        log(f"edit run ({EDIT_STAGE}) {i + 1}/{repeats} ...")
-        r = run_once(data, out, notebooks=nbdir)
+        log(f"{label}edit run ({EDIT_STAGE}) {i + 1}/{repeats} ...")
+        r = run_once(data, out, notebooks=nbdir, env=env)
         edit.append(r)
-        reran = sorted(n for n, s in r.get("statuses", {}).items() if s == "ran")
-        edit_checks.append({"reran": reran, "expected": expected, "ok": reran == expected})
-        log(f"  {r['wall']:.1f} s, re-executed {reran}")
-        shutil.rmtree(tmp / f"cold-{i}", ignore_errors=True)
+        edit_checks.append(edit_check(r.get("statuses", {}), expected))
+        log(f"  {r['wall']:.1f} s, re-executed {edit_checks[-1]['reran']}")
+        shutil.rmtree(tmp / f"cold-{tag}{i}", ignore_errors=True)
+        shutil.rmtree(nbdir, ignore_errors=True)
     cold_ok = succeeded(cold)
     res: dict[str, Any] = {
         "cold": {
             "wall": summarize([r["wall"] for r in cold_ok]),
             "render": summarize([r.get("render") for r in cold_ok]),
+            **render_facts(cold_ok),
             "gates_total": summarize([r.get("gates_total") for r in cold_ok]),
             "gx_import": summarize([r.get("gx_import") for r in cold_ok]),
             "driver_startup": summarize(
@@ -196,10 +213,13 @@ def measure_cold_noop_edit(data: Path, repeats: int, tmp: Path) -> dict[str, Any
         },
         "edit": {
             "stage": EDIT_STAGE,
+            "what": f"a code cell appended to a copy of the {EDIT_STAGE} stage's notebook",
             "wall": summarize([r["wall"] for r in succeeded(edit)]),
+            "render": summarize([r.get("render") for r in succeeded(edit)]),
+            **render_facts(succeeded(edit)),
             "checks": edit_checks,
             "only_stage_and_downstream": bool(edit_checks) and all(c["ok"] for c in edit_checks),
-            "stages": agg_stages(succeeded(edit), ("wall",)),
+            "stages": agg_stages(succeeded(edit), ("wall", "gates")),
         },
     }
     # Target for the edit: what the edited stage and its downstream stages cost in the cold run
@@ -213,6 +233,48 @@ def measure_cold_noop_edit(data: Path, repeats: int, tmp: Path) -> dict[str, Any
         )
         res["edit"]["target_s"] = round(base + TARGETS["edit_slack_s"], 3)
     return res
+
+
+def edit_check(statuses: dict[str, str], expected: Sequence[str]) -> dict[str, Any]:
+    """The edit run's per-stage report (the manifest's statuses) against the stages expected to
+    rerun: ``ok`` when exactly those re-executed and every other stage was taken from the cache
+    (a stage that failed or was not run is not ok; one left out of the run, ``omitted``, is
+    neither)."""
+    reran = sorted(n for n, s in statuses.items() if s == "ran")
+    cached = sorted(n for n, s in statuses.items() if s == "skipped")
+    other = sorted(n for n, s in statuses.items() if s not in ("ran", "skipped", "omitted"))
+    return {
+        "reran": reran,
+        "cached": cached,
+        "other": other,
+        "expected": sorted(expected),
+        "ok": bool(statuses) and reran == sorted(expected) and not other,
+    }
+
+
+def render_facts(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the runs' renders made: renderer, PDF engine and seconds, Word seconds; ``pdf``
+    is the engine every run's report holds a PDF from (None if one run has none)."""
+    engines = [r.get("pdf") for r in runs]
+    return {
+        "renderer": next((r.get("render_renderer") or r.get("renderer") for r in runs), None),
+        "pdf": engines[0] if engines and all(engines) and len(set(engines)) == 1 else None,
+        "pdf_seconds": summarize([r.get("render_pdf_seconds") for r in runs]),
+        "docx_seconds": summarize([r.get("render_docx_seconds") for r in runs]),
+    }
+
+
+def measure_quarto_edit(data: Path, repeats: int, tmp: Path) -> dict[str, Any]:
+    """The cold, no-op and one-stage edit runs again with Quarto on PATH (the book and its PDF
+    by Quarto's Typst), for the target "a one-stage edit with Quarto costs at most 3x the same
+    edit without" (the ratio is taken against the ``cold`` part's edit, made without Quarto).
+    Without Quarto on PATH: ``{"measured": False, "reason": NO_QUARTO}``, no run."""
+    quarto = shutil.which("quarto")
+    if quarto is None:
+        log(f"quarto part: {NO_QUARTO}")
+        return {"measured": False, "reason": NO_QUARTO}
+    res = measure_cold_noop_edit(data, repeats, tmp, env=child_env(quarto=True), label="quarto ")
+    return {"measured": True, "quarto": quarto, **res}
 
 
 def STAGES_BY_NAME() -> dict[str, Any]:  # noqa: N802 - small accessor
@@ -268,7 +330,7 @@ def measure_scale(scales: Sequence[int], repeats: int, tmp: Path) -> dict[str, A
         for i in range(repeats):
             log(f"scale x{k} (n={n}) run {i + 1}/{repeats} ...")
             out = tmp / f"scale-x{k}-{i}" / "reports"
-            r = run_once(data, out)
+            r = run_once(data, out, env=child_env(quarto=False))
             runs.append(r)
             log(
                 f"  {r['wall']:.1f} s, peak {r.get('peak_mem_tree', 0) / 1024**2:.0f} MiB"

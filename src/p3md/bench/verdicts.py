@@ -26,12 +26,22 @@ TARGETS = {
     "districts_marginal_s": 8.0,
     "districts_mem": 2 * 1024**3,
     "districts_noop_s": 2.0,
+    # with Quarto on PATH (issue 20): the edit and the districts against the same without Quarto
+    "quarto_edit_ratio": 3.0,
+    "quarto_districts_ratio": 1.5,
+    # the test suite on 2 cores (``--only tests``: make test-fast, make test)
+    "test_fast_s": 180.0,
+    "test_s": 600.0,
 }
 #: A stage whose time grows faster than this exponent of n is flagged (n log n over
 #: n = 10^2..10^5 fits to about 1.1-1.15).
 NLOGN_EXPONENT = 1.15
 #: The stage edited in the one-stage-edit measurement (a middle stage with a downstream).
 EDIT_STAGE = "instrument"
+#: Why a part that needs Quarto was not measured (bench.json, the summary and the page say it).
+NO_QUARTO = "not measured: quarto not on PATH"
+#: Why the test suite's times are missing: they are measured only when asked.
+NO_TESTS = "not measured: make bench ARGS='--only tests' times make test-fast and make test"
 
 
 def summarize(values: Sequence[float | None]) -> dict[str, Any]:
@@ -83,10 +93,14 @@ def worse_than_nlogn(exponent: float | None, limit: float = NLOGN_EXPONENT) -> b
     return exponent is not None and exponent > limit
 
 
-def verdict(value: float | None, target: float, unit: str = "s") -> dict[str, Any]:
-    """PASS/MISS of ``value <= target`` with the gap."""
+def verdict(
+    value: float | None, target: float, unit: str = "s", reason: str | None = None
+) -> dict[str, Any]:
+    """PASS/MISS of ``value <= target`` with the gap; ``reason``: why a missing value was not
+    measured (kept with the N/A)."""
     if value is None:
-        return {"value": None, "target": target, "status": "N/A", "gap": None}
+        out = {"value": None, "target": target, "status": "N/A", "gap": None}
+        return out | {"reason": reason} if reason else out
     ok = value <= target
     return {
         "value": round(value, 3),
@@ -137,6 +151,54 @@ def verdicts(results: dict[str, Any]) -> dict[str, Any]:
         m(results, "districts", "noop", "wall"), TARGETS["districts_noop_s"]
     )
     v["edit_reruns_only_stage_and_downstream"] = m(results, "edit", "only_stage_and_downstream")
+    v["cold"]["pdf"] = m(results, "cold", "pdf")
+    v.update(quarto_verdicts(results))
+    v.update(test_verdicts(results))
+    return v
+
+
+def quarto_verdicts(results: dict[str, Any]) -> dict[str, Any]:
+    """With Quarto on PATH against without: the one-stage edit (<= 3x) and the districts
+    (<= 1.5x); N/A with the reason when a side was not measured."""
+    v: dict[str, Any] = {}
+    q = results.get("quarto")
+    edit = dig(results, "edit", "wall", "median")
+    q_edit = dig(q, "edit", "wall", "median")
+    if q is None:
+        reason = "not measured: the quarto part was not asked for (--only ...,quarto)"
+    elif not q.get("measured"):
+        reason = q.get("reason") or NO_QUARTO
+    elif edit is None:
+        reason = "not measured: the edit without Quarto (the cold part) was not measured"
+    else:
+        reason = "not measured: the edit with Quarto failed" if q_edit is None else None
+    ratio = q_edit / edit if q_edit is not None and edit else None
+    v["quarto_edit_ratio"] = verdict(ratio, TARGETS["quarto_edit_ratio"], "x", reason)
+    v["quarto_edit_reruns_only_stage_and_downstream"] = dig(q, "edit", "only_stage_and_downstream")
+    d = results.get("districts_quarto")
+    if d is None:
+        reason = "not measured: the districts-quarto part was not asked for"
+    elif not d.get("measured"):
+        reason = d.get("reason") or NO_QUARTO
+    else:
+        reason = "not measured: a districts run failed" if d.get("ratio") is None else None
+    v["quarto_districts_ratio"] = verdict(
+        dig(d, "ratio"), TARGETS["quarto_districts_ratio"], "x", reason
+    )
+    if d and d.get("measured"):
+        v["quarto_districts_ratio"]["districts"] = d.get("n")
+    return v
+
+
+def test_verdicts(results: dict[str, Any]) -> dict[str, Any]:
+    """``make test-fast`` (<= 3 min) and ``make test`` (<= 10 min) from the ``tests`` part; a
+    target that failed keeps its time and says so (``exit_code``)."""
+    v: dict[str, Any] = {}
+    for key, target in (("test_fast", "test-fast"), ("test", "test")):
+        run = dig(results, "tests", target)
+        v[key] = verdict(dig(run, "wall"), TARGETS[f"{key}_s"], "s", None if run else NO_TESTS)
+        if run:
+            v[key]["exit_code"] = run.get("exit_code")
     return v
 
 

@@ -102,8 +102,34 @@ def _range(s: dict[str, Any] | None, lo: str, hi: str, fmt=secs) -> str:
     return f"{a}–{b}"
 
 
-def status_word(status: Any) -> str:
-    return STATUS_WORDS.get(str(status), STATUS_WORDS["N/A"])
+def status_word(status: Any, why: str | None = None) -> str:
+    """The verdict in words; ``why`` (Indonesian) follows "tidak diukur" when it is known."""
+    word_ = STATUS_WORDS.get(str(status), STATUS_WORDS["N/A"])
+    return f"{word_}: {why}" if why and word_ == STATUS_WORDS["N/A"] else word_
+
+
+#: pytest's outcomes (its closing line, as ``make bench --only tests`` parsed it) in words.
+PYTEST_WORDS = {
+    "passed": "lulus",
+    "failed": "gagal",
+    "skipped": "dilewati",
+    "xfailed": "gagal sesuai harapan",
+    "xpassed": "lulus tanpa diduga",
+    "errors": "galat",
+    "deselected": "tidak dipilih",
+    "warnings": "peringatan",
+    "rerun": "diulang",
+}
+#: Why a part was not measured, in the page's words (bench.json keeps make bench's English).
+NO_QUARTO_WORDS = "Quarto tidak ada di `PATH`"
+NO_TESTS_WORDS = 'hanya dengan `make bench ARGS="--only tests"`'
+
+
+def _not_measured(part: Any, what: str) -> str | None:
+    """Why a part that needs Quarto has no figure: Quarto absent, or the part not asked for."""
+    if isinstance(part, dict) and part.get("measured") is False:
+        return NO_QUARTO_WORDS
+    return f"bagian `{what}` tidak diminta" if part is None else None
 
 
 def _when(iso: Any) -> str:
@@ -168,7 +194,14 @@ def _target_rows(bench: dict[str, Any], v: dict[str, Any]) -> list[list[str]]:
             ]
         )
 
-    row("Proses dingin penuh (folder keluaran baru)", cold, "cold", "≤ 20 s")
+    pdf = _dig(bench, "cold", "pdf")
+    row(
+        "Proses dingin penuh (folder keluaran baru, tanpa Quarto"
+        + (f", dengan PDF `{pdf}`)" if pdf else ")"),
+        cold,
+        "cold",
+        "≤ 20 s",
+    )
     row("Proses ulang tanpa perubahan", _dig(bench, "noop", "wall"), "noop", "≤ 1 s")
     edit_target = _dig(bench, "edit", "target_s")
     row(
@@ -253,6 +286,50 @@ def _target_rows(bench: dict[str, Any], v: dict[str, Any]) -> list[list[str]]:
         "districts_noop",
         "≤ 2 s",
     )
+    quarto = bench.get("quarto")
+    ratio = _dig(v, "quarto_edit_ratio", "value")
+    rows.append(
+        [
+            "Suntingan satu tahap dengan Quarto di `PATH` dibagi tanpa Quarto",
+            f"{num(ratio)}×" if ratio is not None else MISSING,
+            MISSING,
+            MISSING,
+            str(_dig(quarto, "edit", "wall", "n") or 0),
+            "≤ 3×",
+            status_word(_dig(v, "quarto_edit_ratio", "status"), _not_measured(quarto, "quarto")),
+        ]
+    )
+    dq = bench.get("districts_quarto")
+    ratio = _dig(v, "quarto_districts_ratio", "value")
+    rows.append(
+        [
+            f"{_dig(dq, 'n') or 13} kabupaten dengan Quarto di `PATH` dibagi tanpa Quarto",
+            f"{num(ratio)}×" if ratio is not None else MISSING,
+            MISSING,
+            MISSING,
+            "1" if ratio is not None else "0",
+            "≤ 1,5×",
+            status_word(
+                _dig(v, "quarto_districts_ratio", "status"),
+                _not_measured(dq, "districts-quarto"),
+            ),
+        ]
+    )
+    for target, key, limit in (("test-fast", "test_fast", "≤ 180 s"), ("test", "test", "≤ 600 s")):
+        run = _dig(bench, "tests", target)
+        wall = _dig(run, "wall")
+        failed = isinstance(run, dict) and run.get("exit_code") not in (0, None)
+        rows.append(
+            [
+                f"`make {target}` (2 pekerja pytest)",
+                secs(wall) + (" (gagal)" if failed else ""),
+                MISSING,
+                MISSING,
+                "1" if wall is not None else "0",
+                limit,
+                status_word(_dig(v, key, "status"), None if run else NO_TESTS_WORDS),
+            ]
+        )
     return rows
 
 
@@ -294,7 +371,7 @@ def _districts(bench: dict[str, Any]) -> str:
 def _targets(bench: dict[str, Any], v: dict[str, Any]) -> str:
     rows = _target_rows(bench, v)
     reached = sum(r[-1] == STATUS_WORDS["PASS"] for r in rows)
-    measured = sum(r[-1] != STATUS_WORDS["N/A"] for r in rows)
+    measured = sum(not r[-1].startswith(STATUS_WORDS["N/A"]) for r in rows)
     return (
         "## Ringkasan terhadap target {.unnumbered}\n\n"
         f"@tbl-kinerja-target membandingkan setiap ukuran dengan targetnya: {reached} dari "
@@ -315,6 +392,21 @@ def _targets(bench: dict[str, Any], v: dict[str, Any]) -> str:
     )
 
 
+def _render_words(part: dict[str, Any]) -> str:
+    """The site render of a cold or edit part in words: renderer, seconds, of which the PDF
+    (its engine) and the Word copy."""
+    text = f"perenderan situs {secs(_dig(part, 'render', 'median'))}"
+    if part.get("renderer"):
+        text += f" dengan {cell(part['renderer'])}"
+    pdf_s, docx_s = _dig(part, "pdf_seconds", "median"), _dig(part, "docx_seconds", "median")
+    within = []
+    if part.get("pdf"):
+        within.append(f"PDF ({cell(part['pdf'], code=True)}) {secs(pdf_s)}")
+    if isinstance(docx_s, (int, float)) and docx_s > 0:
+        within.append(f"salinan Word {secs(docx_s)}")
+    return text + (f", di antaranya {' dan '.join(within)}" if within else "")
+
+
 def _cold(bench: dict[str, Any]) -> str:
     cold = bench.get("cold") or {}
     head = "## Proses dingin per tahap {.unnumbered}\n\n"
@@ -332,9 +424,9 @@ def _cold(bench: dict[str, Any]) -> str:
     rows.append(["**perenderan situs**", secs(_dig(cold, "render", "median"))] + [MISSING] * 5)
     return (
         head + "Proses dingin menjalankan semua tahap ke folder keluaran baru (tanpa *cache*), dua "
-        f"tahap sekaligus bila tidak saling bergantung. Median seluruh proses "
-        f"{secs(_dig(cold, 'wall', 'median'))}; perenderan situs "
-        f"{secs(_dig(cold, 'render', 'median'))}; semua gerbang validasi "
+        "tahap sekaligus bila tidak saling bergantung, tanpa Quarto di `PATH` (seperti pengguna "
+        "tanpa Quarto), termasuk situs, PDF dan salinan Word. Median seluruh proses "
+        f"{secs(_dig(cold, 'wall', 'median'))}; {_render_words(cold)}; semua gerbang validasi "
         f"{secs(_dig(cold, 'gates_total', 'median'))} (termasuk impor great-expectations "
         f"{secs(_dig(cold, 'gx_import', 'median'))}); memori puncak seluruh proses "
         f"{mib(_dig(cold, 'peak_mem_tree', 'median'))}. @tbl-kinerja-dingin merinci waktu "
@@ -362,21 +454,99 @@ def _cold(bench: dict[str, Any]) -> str:
 def _edit(bench: dict[str, Any]) -> str:
     head = "## Suntingan satu tahap {.unnumbered}\n\n"
     edit = bench.get("edit") or {}
-    checks = edit.get("checks") or []
-    if not checks:
+    if not edit.get("checks"):
         return head + "Suntingan satu tahap tidak diukur pada pengukuran ini.\n"
+    return head + _edit_text(edit) + "\n"
+
+
+def _edit_text(edit: dict[str, Any]) -> str:
+    """The edit, the stages expected to rerun, and each repeat's per-stage report."""
+    checks = edit.get("checks") or []
     stage = edit.get("stage") or "?"
-    expected = ", ".join(f"`{n}`" for n in checks[0].get("expected", []))
+    expected = ", ".join(f"`{n}`" for n in checks[0].get("expected", [])) if checks else ""
     lines = [
         f"Satu sel tak berdampak ditambahkan ke salinan buku catatan tahap `{stage}`, lalu "
         f"proses dijalankan ulang. Yang seharusnya dijalankan ulang: tahap itu dan tahap "
-        f"hilirnya ({expected}); tahap lain diambil dari *cache*. Median waktu "
-        f"{secs(_dig(edit, 'wall', 'median'))}, target {secs(edit.get('target_s'))}.\n"
+        f"hilirnya ({expected}); tahap lain diambil dari *cache*, menurut laporan per tahap "
+        f"(`manifest.json`) proses itu. Median waktu {secs(_dig(edit, 'wall', 'median'))}, "
+        f"target {secs(edit.get('target_s'))} (waktu tahap dan gerbangnya pada proses dingin "
+        f"+ 2 s); {_render_words(edit)}.\n"
     ]
     for i, c in enumerate(checks, 1):
         reran = ", ".join(f"`{n}`" for n in c.get("reran", [])) or "tidak ada"
+        cached = ", ".join(f"`{n}`" for n in c.get("cached", []))
         verdict = "sesuai harapan" if c.get("ok") else "**tidak sesuai harapan**"
-        lines.append(f"- Ulangan {i}: dijalankan ulang {reran} ({verdict}).")
+        lines.append(
+            f"- Ulangan {i}: dijalankan ulang {reran}"
+            + (f"; dari *cache* {cached}" if cached else "")
+            + f" ({verdict})."
+        )
+    return "\n".join(lines)
+
+
+def _quarto(bench: dict[str, Any], v: dict[str, Any]) -> str:
+    """Cold, no-op and edit with Quarto on PATH, and the districts without and with it."""
+    head = "## Dengan Quarto di `PATH` {.unnumbered}\n\n"
+    q, d = bench.get("quarto"), bench.get("districts_quarto")
+    out = []
+    if q is None:
+        out.append("Proses dengan Quarto tidak diukur pada pengukuran ini.")
+    elif not q.get("measured"):
+        out.append(f"Proses dengan Quarto tidak diukur: {NO_QUARTO_WORDS}.")
+    else:
+        cold, noop, edit = q.get("cold") or {}, q.get("noop") or {}, q.get("edit") or {}
+        ratio = _dig(v, "quarto_edit_ratio", "value")
+        out.append(
+            "Proses yang sama dengan Quarto di `PATH` (buku dan PDF-nya dibuat Quarto): dingin "
+            f"{secs(_dig(cold, 'wall', 'median'))} ({_render_words(cold)}); tanpa perubahan "
+            f"{secs(_dig(noop, 'wall', 'median'))}; suntingan satu tahap "
+            f"{secs(_dig(edit, 'wall', 'median'))}, "
+            f"{num(ratio) + '×' if ratio is not None else MISSING} suntingan tanpa Quarto "
+            f"(target ≤ 3×, {status_word(_dig(v, 'quarto_edit_ratio', 'status'))}).\n"
+        )
+        if edit.get("checks"):
+            out.append(_edit_text(edit) + "\n")
+    if d is not None and not d.get("measured"):
+        out.append(f"Kabupaten dengan Quarto tidak diukur: {NO_QUARTO_WORDS}.")
+    elif d is not None:
+        w, wq = d.get("without") or {}, d.get("with") or {}
+        out.append(
+            f"{d.get('n')} kabupaten dingin tanpa Quarto {secs(w.get('wall'))} (situs tingkat "
+            f"atas {secs(w.get('top_render_seconds'))}), dengan Quarto {secs(wq.get('wall'))} "
+            f"(situs tingkat atas {secs(wq.get('top_render_seconds'))} dengan "
+            f"{cell(wq.get('renderer') or '?')}; situs tiap kabupaten tetap smalldocs): rasio "
+            f"{num(d.get('ratio'))}× (target ≤ 1,5×, "
+            f"{status_word(_dig(v, 'quarto_districts_ratio', 'status'))})."
+        )
+    return head + "\n".join(out) + "\n"
+
+
+def _tests(bench: dict[str, Any]) -> str:
+    head = "## Waktu uji {.unnumbered}\n\n"
+    tests = bench.get("tests") or {}
+    if not tests:
+        return head + (
+            "Waktu `make test-fast` dan `make test` tidak diukur pada pengukuran ini: keduanya "
+            f"makan waktu beberapa menit, sehingga diukur {NO_TESTS_WORDS}.\n"
+        )
+    lines = [
+        "Target `make` dijalankan dan diukur waktunya seperti pengembang menjalankannya (dua "
+        "pekerja pytest), bukan dijumlahkan dari durasi uji pytest: waktu tunggu, pengumpulan "
+        "uji dan *start-up* pekerja ikut terhitung.\n"
+    ]
+    for target, r in tests.items():
+        counts = r.get("counts") or {}
+        told = ", ".join(
+            f"{n} {PYTEST_WORDS.get(k, k)}" for k, n in counts.items() if k != "pytest_seconds"
+        )
+        load = " / ".join(num(x) for x in r.get("load_average_before") or [])
+        lines.append(
+            f"- `make {cell(target)}`: {secs(r.get('wall'))}"
+            + (f" ({cell(told)})" if told else "")
+            + ("" if r.get("exit_code") == 0 else f", **gagal** (kode keluar {r.get('exit_code')})")
+            + (f"; beban rata-rata saat mulai {load}" if load else "")
+            + "."
+        )
     return head + "\n".join(lines) + "\n"
 
 
@@ -571,8 +741,10 @@ def bench_part(
             _targets(bench, v),
             _cold(bench),
             _edit(bench),
+            _quarto(bench, v),
             _naive(bench, v),
             _scale(bench, figure),
             _districts(bench),
+            _tests(bench),
         ]
     )
