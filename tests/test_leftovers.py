@@ -82,3 +82,22 @@ def test_published_notebooks_hold_no_machine_path(tmp_path):
     assert 'codebook_path = \\"codebook.yaml\\"' in text
     assert 'published_path = \\"data/published.yaml\\"' in text
     assert "read data/design.yaml and reports/notebooks/01_sampling.ipynb" in text
+
+
+def test_staging_paths_are_found_whole_and_only_as_paths():
+    """The staging folders a notebook names, each from its token's first '/' (also after an
+    image's base64 text, which has '/' and no whitespace)."""
+    from p3md.site.render import staging_paths
+
+    image = '"image/png": "iVBOR/w0KGgo/AAAA' + "Qx/9" * 5000 + '",'
+    text = (
+        f"{image}\\n"
+        '"out_dir = \\"/tmp/r/.p3md-work/staging-scoring-12\\"\\n",'
+        " read /tmp/r/.p3md-work/staging-audit-7/notebooks/08_audit.ipynb and"
+        " x/.p3md-work/staging-wioi-3 '/a b/.p3md-work/staging-y-4'"
+    )
+    assert staging_paths(text) == [
+        "/tmp/r/.p3md-work/staging-scoring-12",
+        "/tmp/r/.p3md-work/staging-audit-7",
+    ]  # a folder name with no '/' before it in its token, or after a space, is no path
+    assert staging_paths(image) == []
