@@ -107,6 +107,16 @@ def test_example_report_speaks_of_its_own_study(tmp_path):
     # the notes say how many rows an analysis left out
     note = json.loads((out / "tables" / "tbl-spearman.json").read_text(encoding="utf-8"))["note"]
     assert re.search(r"\d+ dari 60 baris tidak diikutkan karena ada jawaban kosong", note)
+    # ... the status tests too (Kruskal-Wallis per group and pooled, Dunn): rows of the
+    # village ratings with an empty answer, counted over the rows each table analyses
+    left_out = r"\d+ dari \d+ baris tidak diikutkan karena ada jawaban kosong"
+    for label in ("tbl-kw-status-pns", "tbl-kw-status-gabungan", "tbl-dunn-status"):
+        sidecar = json.loads((out / "tables" / f"{label}.json").read_text(encoding="utf-8"))
+        ranks = label.replace("kw-status", "ranking-status")
+        assert re.search(left_out, sidecar["note"]), (label, sidecar["note"])
+        if (out / "tables" / f"{ranks}.json").is_file():  # the same rows as its mean ranks
+            same = json.loads((out / "tables" / f"{ranks}.json").read_text(encoding="utf-8"))
+            assert re.search(left_out, same["note"])[0] == re.search(left_out, sidecar["note"])[0]
 
 
 @pytest.mark.e2e
