@@ -50,10 +50,18 @@ def plant(data: Path) -> dict[str, list[str]]:
 
     add("facilitators.csv", "Nama Pendamping", lambda i: _names("", 200)[i])
     add("facilitators.csv", "no_hp", lambda i: f"0812-7733-{i:04d}")
-    add("facilitators.csv", "catatan", lambda i: f"rumah di belakang masjid Al-Ikhlas gang ZqPrivat{i}")
+    add(
+        "facilitators.csv",
+        "catatan",
+        lambda i: f"rumah di belakang masjid Al-Ikhlas gang ZqPrivat{i}",
+    )
     add("official_ratings.csv", "nama", lambda i: _names("Pak ", 200)[i])
     add("official_ratings.csv", "Telepon", lambda i: f"+62 813 5544 {i:04d}")
-    add("expert_ratings.csv", "keterangan", lambda i: f"catatan TA: sering terlambat rapat ZqPrivat{i}")
+    add(
+        "expert_ratings.csv",
+        "keterangan",
+        lambda i: f"catatan TA: sering terlambat rapat ZqPrivat{i}",
+    )
     add("pilot.csv", "NIK", lambda i: f"18090112038{i:05d}")
     add("pilot.csv", "Nama Lengkap", lambda i: _names("Bu ", 200)[i])
     add("village_frame.csv", "alamat", lambda i: f"Jl. Cempaka ZqPrivat{i} RT 03 RW 01")

@@ -167,8 +167,8 @@ def test_validation_page_summarises_per_raw_file_and_stage_and_folds_details(tmp
     summary, details = page.split('::: {.content-visible when-format="html"}')
     assert "**1 dari 10 pemeriksaan gagal.**" in summary
     assert (
-        "| `village_frame.csv` | Sampel penelitian (Slovin, alokasi), Penskoran dan sebaran modus | 5 | 4 | **1** | **gagal** |"
-        in summary
+        "| `village_frame.csv` | Sampel penelitian (Slovin, alokasi), Penskoran dan sebaran "
+        "modus | 5 | 4 | **1** | **gagal** |" in summary
     )
     assert "| `pilot.csv` | Penskoran dan sebaran modus | 1 | 1 | 0 | lulus |" in summary
     assert "| Pelatihan aparatur Desa Wioi | 1 | 4 | 4 | 0 | lulus |" in summary

@@ -44,8 +44,14 @@ def _read_xlsx(path: Path, schema: FileSchema) -> Table:
     raise RawDataError(
         path.name,
         values=found,
-        rule=f"no sheet has a header with the columns of {schema.stem} (sheets found: {', '.join(found) or 'none'})",
-        fix=f"put the data on a sheet whose first row holds the column names {', '.join(schema.names[:6])}, ...",
+        rule=(
+            f"no sheet has a header with the columns of {schema.stem} "
+            f"(sheets found: {', '.join(found) or 'none'})"
+        ),
+        fix=(
+            "put the data on a sheet whose first row holds the column names "
+            f"{', '.join(schema.names[:6])}, ..."
+        ),
     )
 
 
@@ -131,7 +137,10 @@ def _type_numeric(frame: pd.DataFrame, col: str, kind: str, table: Table) -> pd.
             column=col,
             rows=bad_rows,
             values=bad_values,
-            rule=f"the column holds {what}; a missing answer may be left empty or written as '-' or 'NA'",
+            rule=(
+                f"the column holds {what}; a missing answer may be left empty or written as "
+                "'-' or 'NA'"
+            ),
             fix="correct the cells (a decimal comma is read only in ';'-separated files)",
         )
     if kind == "integer":
@@ -154,8 +163,14 @@ def _canonicalise(
             column=col,
             rows=list(frame.index[unknown]),
             values=list(frame[col][unknown]),
-            rule=f"unrecognised label; allowed are {', '.join(allowed)} or a variant listed in data/codebook.yaml",
-            fix="correct the cells, or add the spelling to the variants in the codebook if it is a genuine variant",
+            rule=(
+                f"unrecognised label; allowed are {', '.join(allowed)} or a variant listed in "
+                "data/codebook.yaml"
+            ),
+            fix=(
+                "correct the cells, or add the spelling to the variants in the codebook if it "
+                "is a genuine variant"
+            ),
         )
     # Lenient columns keep an unknown spelling as is: the gates report it with the allowed list.
     return mapped.where(~unknown, frame[col])

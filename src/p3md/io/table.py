@@ -111,7 +111,10 @@ def table_from_rows(
                 name,
                 rows=[number],
                 values=extra,
-                rule=f"the row has more cells ({len(record)}) than the header ({len(header)} columns)",
+                rule=(
+                    f"the row has more cells ({len(record)}) than the header "
+                    f"({len(header)} columns)"
+                ),
                 fix="remove the stray cells or add the missing column header",
             )
         if len(record) < len(header) and not pad_short_rows:
@@ -213,7 +216,7 @@ def read_csv_table(path: Path) -> Table:
                 if long_cell
                 else f"the line cannot be read as CSV ({exc})"
             ),
-            fix="check the quotes on that row (a cell that starts with \" must end with \"), "
+            fix='check the quotes on that row (a cell that starts with " must end with "), '
             "or export the file again as CSV UTF-8",
         ) from None
     return table_from_rows(path.name, records, decimal_comma=delimiter == ";")
@@ -237,7 +240,9 @@ def open_workbook(path: Path) -> Any:
         raise RawDataError(
             path.name,
             rule=f"the workbook cannot be opened ({type(exc).__name__}: {exc})",
-            fix="open it in Excel/LibreOffice and save it again as .xlsx, or export it as CSV UTF-8",
+            fix=(
+                "open it in Excel/LibreOffice and save it again as .xlsx, or export it as CSV UTF-8"
+            ),
         ) from None
 
 

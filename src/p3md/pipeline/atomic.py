@@ -2,9 +2,10 @@
 
 A run builds everything in ``<out_parent>/.p3md-work/staging-<out>-<pid>`` and replaces
 ``reports/`` only at the very end, so a failed, interrupted (Ctrl-C) or killed (SIGKILL) run
-never leaves a half-written ``reports/``. The swap uses Linux ``renameat2(RENAME_EXCHANGE)``, which exchanges
-the two folders in one system call; where it is unavailable, two renames are used and an
-interrupted swap is repaired by the next run (``old-<out>-<pid>`` is put back).
+never leaves a half-written ``reports/``. The swap uses Linux
+``renameat2(RENAME_EXCHANGE)``, which exchanges the two folders in one system call; where it
+is unavailable, two renames are used and an interrupted swap is repaired by the next run
+(``old-<out>-<pid>`` is put back).
 
 Everything a run keeps beside the output folder (staging, the previous run during a swap, the
 last failed run, the lock) lives in one work folder, ``.p3md-work/``, next to it: on the same

@@ -183,8 +183,9 @@ def _add_files_the_reader_uses(
         p.is_symlink() or p.suffix.lower() == ".xlsx" or p.name == "mapping.yaml" for p in plain
     ):
         # No mapping.yaml (the only way the reader reads a sub-folder), no link, no workbook:
-        # the reader uses exactly the `<stem>.*` files found above. Asking it would import pandas (about a second) on every run,
-        # including the no-op run that must stay under one second.
+        # the reader uses exactly the `<stem>.*` files found above. Asking it would import
+        # pandas (about a second) on every run, including the no-op run that must stay under
+        # one second.
         return None
     from p3md.io.errors import RawDataError
     from p3md.io.readers import input_files

@@ -177,7 +177,8 @@ def kobo_folder(
         data.update(meta)
         truth.update(dict.fromkeys(meta))
         title = FORM_TITLES[key]
-        name = f"{title.replace(' ', '_')}_-_all_versions_-_{'xml' if xml else 'labels'}_-_2021-08-31.xlsx"
+        kind = "xml" if xml else "labels"
+        name = f"{title.replace(' ', '_')}_-_all_versions_-_{kind}_-_2021-08-31.xlsx"
         pd.DataFrame(data).to_excel(out / name, sheet_name=title[:31], index=False)
         example.exports[key] = name
         example.truth[key] = truth
