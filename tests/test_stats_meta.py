@@ -281,7 +281,7 @@ def test_rank_biserial_matches_brunner_munzel_printed_example():
     data = pd.DataFrame(
         {"role": ["PDP"] * len(PAIN_X) + ["PLD"] * len(PAIN_Y), "Y": PAIN_X + PAIN_Y}
     )
-    eff = role_difference(data, "Y")
+    eff = role_difference(data, "Y", "role", ("PLD", "PDP"))
     assert (eff["n_1"], eff["n_2"]) == (11, 14)
     assert eff["estimate"] == pytest.approx(2 * 0.788961 - 1, abs=2e-6)
     assert eff["se"] == pytest.approx(2 * (0.788961 - 0.5) / 3.1375, abs=1e-5)
@@ -322,7 +322,7 @@ def test_undefined_effects_are_excluded_with_a_reason():
     no_pdp = _district(2).assign(role="PLD")
     constant = _district(3).assign(Y=40)
     scored = {"A": _district(1), "B": no_pdp, "C": constant, "D": _district(4)}
-    effects, excluded = district_effects(scored, ["X1"], "Y")
+    effects, excluded = district_effects(scored, ["X1"], "Y", groups=("PLD", "PDP"))
     got = {(r.district, r.effect): r.reason for r in excluded.itertuples()}
     assert set(got) == {("B", ROLE_EFFECT), ("C", ROLE_EFFECT), ("C", "X1")}
     assert "0 PDP" in got[("B", ROLE_EFFECT)]
@@ -339,7 +339,7 @@ def test_a_district_with_a_missing_or_non_numeric_column_is_excluded_whole():
     scored = {"A": _district(1), "B": _district(2).drop(columns="X1"), "C": _district(3)}
     scored["C"]["Y"] = scored["C"]["Y"].astype(object)
     scored["C"].loc[0, "Y"] = "tinggi"
-    effects, excluded = district_effects(scored, ["X1"], "Y")
+    effects, excluded = district_effects(scored, ["X1"], "Y", groups=("PLD", "PDP"))
     assert excluded[["district", "effect"]].values.tolist() == [
         ["B", ALL_EFFECTS],
         ["C", ALL_EFFECTS],
@@ -351,11 +351,13 @@ def test_a_district_with_a_missing_or_non_numeric_column_is_excluded_whole():
 def test_complete_separation_is_excluded():
     data = pd.DataFrame({"role": ["PLD"] * 3 + ["PDP"] * 3, "Y": [9, 8, 7, 3, 2, 1]})
     with pytest.raises(StatsInputError, match="separation|variance"):
-        role_difference(data)
+        role_difference(data, "Y", "role", ("PLD", "PDP"))
 
 
 def test_summary_back_transforms_with_tanh():
-    effects, _ = district_effects({k: _district(k) for k in range(5)}, ["X1"], "Y")
+    effects, _ = district_effects(
+        {k: _district(k) for k in range(5)}, ["X1"], "Y", groups=("PLD", "PDP")
+    )
     summary, _ = meta_summary(effects)
     row = summary.set_index("effect").loc[ROLE_EFFECT]
     assert row["r"] == pytest.approx(np.tanh(row["estimate"]), abs=1e-12)
@@ -384,12 +386,44 @@ def test_district_effects_use_the_runs_max_missing_share():
     y = x + rng.normal(0, 4, 20)
     y[[3, 11]] = np.nan
     table = pd.DataFrame({"X1": x, "Y": y, "role": ["PLD", "PDP"] * 10})
-    effects, excluded = district_effects({"A": table}, ["X1"], "Y")
+    effects, excluded = district_effects({"A": table}, ["X1"], "Y", groups=("PLD", "PDP"))
     assert effects.empty and set(excluded["effect"]) == {"role", "X1"}
     assert excluded["reason"].str.contains("max_missing_share").all()
-    effects, excluded = district_effects({"A": table}, ["X1"], "Y", max_missing_share=0.1)
+    effects, excluded = district_effects(
+        {"A": table}, ["X1"], "Y", groups=("PLD", "PDP"), max_missing_share=0.1
+    )
     assert excluded.empty
     rs = effects.set_index("effect").loc["X1"]
     keep = ~np.isnan(y)
     assert rs["n"] == 18
     assert rs["estimate"] == pytest.approx(stats.spearmanr(x[keep], y[keep]).statistic, rel=1e-12)
+
+
+def test_three_groups_give_one_difference_per_pair_in_declared_order():
+    """A study with three groups (the codebook's roles, in declared order): one rank-biserial
+    effect per pair, first minus second, each equal to its two-group computation; with two
+    groups the one effect keeps the key ``role``."""
+    from p3md.stats.meta import is_role_effect, role_pairs
+
+    assert role_pairs(["PLD", "PDP"]) == {ROLE_EFFECT: ("PLD", "PDP")}
+    assert role_pairs(["A"]) == {}
+    pairs = role_pairs(["PNS", "PPPK", "THL"])
+    assert list(pairs.values()) == [("PNS", "PPPK"), ("PNS", "THL"), ("PPPK", "THL")]
+    assert all(is_role_effect(k) for k in pairs) and not is_role_effect("X1")
+    rng = np.random.default_rng(3)
+    table = pd.DataFrame(
+        {
+            "role": ["PNS"] * 10 + ["PPPK"] * 9 + ["THL"] * 8,
+            "X1": rng.integers(1, 9, 27).astype(float),
+            "Y": np.r_[rng.integers(6, 18, 10), rng.integers(3, 15, 9), rng.integers(0, 12, 8)],
+        }
+    )
+    effects, excluded = district_effects({"A": table}, ["X1"], "Y", groups=["PNS", "PPPK", "THL"])
+    assert excluded.empty
+    got = effects.set_index("effect")
+    for key, pair in pairs.items():
+        alone = role_difference(table, "Y", "role", pair)
+        assert got.loc[key, "estimate"] == pytest.approx(alone["estimate"], rel=1e-12)
+        assert (got.loc[key, "n_1"], got.loc[key, "n_2"]) == (alone["n_1"], alone["n_2"])
+    # PNS score highest, THL lowest: every difference first minus second is positive
+    assert (got.loc[list(pairs), "estimate"] > 0).all()

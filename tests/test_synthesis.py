@@ -62,7 +62,11 @@ def test_league_table_ranks_and_flags_districts_outside_the_limits():
     assert pos.loc["Kecil", "position_99_8"] == "within"
     assert (table["lower_95"] <= p0).all() and (table["upper_95"] >= p0).all()
     assert (table["lower_99_8"] <= table["lower_95"]).all()
-    sentence = text.league_sentence(table, p0, "Baik", "95")
+    sentence = text.league_sentence(
+        table, p0, "Baik", "95", respondents="pendamping", outcome="kinerja (Y)"
+    )
+    assert sentence.startswith("Secara keseluruhan ")
+    assert "pendamping dari 4 kabupaten berkategori Baik pada kinerja (Y)." in sentence
     assert "Di atas batas 95%: Kecil dan Tinggi." in sentence
     assert "Di bawah batas 95%: Rendah." in sentence
 
@@ -229,6 +233,113 @@ def test_synthesis_with_one_district_says_there_is_nothing_to_pool(tmp_path):
     )
 
 
+def _other_study_districts(root: Path) -> Path:
+    """A multi-district folder of the example study (``examples/penyuluh``: groups PNS, PPPK
+    and THL, characteristics X1-X4): each district seeded from the study's codebook with its
+    own group effects (``reconstruction.synthetic``) and scored, in the runner's layout."""
+    from p3md.codebook import load_codebook
+    from p3md.reconstruction.synthetic import SyntheticModel, build_study
+    from p3md.scoring import score_study
+
+    cb = load_codebook(PROJECT_ROOT / "examples" / "penyuluh" / "codebook.yaml")
+    index = []
+    for seed, (slug, name, gap) in enumerate(
+        (
+            ("utara", "Kabupaten Utara", 0.9),
+            ("tengah", "Kabupaten Tengah", 0.2),
+            ("selatan", "Kabupaten Selatan", 1.4),
+        ),
+        start=31,
+    ):
+        model = SyntheticModel(
+            role_effect={"PNS": gap, "PPPK": 0.0, "THL": -gap / 2},
+            loading={"X1": 0.6, "X2": 0.4, "X3": 0.0, "X4": 0.3},
+        )
+        scored = score_study(build_study(cb, seed, model), cb).facilitators_scored
+        (root / slug / "derived").mkdir(parents=True)
+        scored.to_csv(root / slug / "derived" / "facilitators_scored.csv", index=False)
+        index.append({"slug": slug, "name": name, "status": "ok", "message": "", "run_dir": slug})
+    (root / "districts.json").write_text(json.dumps({"districts": index}), encoding="utf-8")
+    return root
+
+
+def test_synthesis_of_another_study_speaks_of_its_own_groups_and_variables(tmp_path):
+    """Notebook 09 on a multi-district folder of a study with other groups (three of them) and
+    other characteristics: its chapter (text, captions, notes, tables) names the study's own
+    groups, variables and respondents, and none of the thesis's (PLD, PDP, X5-X7, pendamping,
+    "rekonstruksi"); each pair of groups gets its difference, first minus second as declared."""
+    import papermill as pm
+
+    from p3md.codebook import load_codebook
+
+    districts = _other_study_districts(tmp_path / "run" / "districts")
+    out = tmp_path / "run"
+    executed = out / "09_synthesis.ipynb"
+    example = PROJECT_ROOT / "examples" / "penyuluh"
+    pm.execute_notebook(
+        str(PROJECT_ROOT / "notebooks" / "09_synthesis.ipynb"),
+        str(executed),
+        parameters={
+            "out_dir": str(out),
+            "districts_dir": str(districts),
+            "codebook_path": str(example / "codebook.yaml"),
+            "data_dir": str(example),
+            "published_path": str(example / "published.yaml"),  # none: no thesis layer
+        },
+        kernel_name="p3md",
+        progress_bar=False,
+        cwd=str(PROJECT_ROOT),
+    )
+    nb = json.loads(executed.read_text(encoding="utf-8"))
+    shown = ["".join(c["source"]) if c["cell_type"] == "markdown" else "" for c in nb["cells"]] + [
+        "".join(o["data"][kind])
+        for c in nb["cells"]
+        for o in c.get("outputs", [])
+        for kind in ("text/markdown", "text/html", "text/plain")
+        if kind in o.get("data", {})
+    ]
+    tables = sorted((out / "tables").glob("tbl-sintesis-*"))
+    assert len(tables) == 2 * 6  # CSV + JSON sidecar (caption, note) of each table
+    chapter = "\n".join(shown + [t.read_text(encoding="utf-8") for t in tables])
+    for thesis_word in ("PLD", "PDP", "X5", "X6", "X7", "endamping", "rekonstruksi"):
+        assert thesis_word not in chapter, thesis_word
+    for own in ("PNS", "PPPK", "THL", "X4", "penyuluh", "status kepegawaian"):
+        assert own in chapter, own
+    assert (
+        "antara setiap pasangan status kepegawaian (PNS − PPPK, PNS − THL dan PPPK − THL)"
+        in chapter
+    )
+    role = pd.read_csv(out / "tables" / "tbl-sintesis-beda-peran.csv")
+    assert role["Perbandingan"].unique().tolist() == ["PNS − PPPK", "PNS − THL", "PPPK − THL"]
+    assert len(role) == 3 * 3
+    for _, block in role.groupby("Perbandingan"):
+        assert block["Bobot (%)"].sum() == pytest.approx(100)
+    summary = pd.read_csv(out / "tables" / "tbl-sintesis-ringkasan.csv")
+    assert summary["Efek"].tolist()[:3] == [
+        "Beda Y: PNS − PPPK (r rank-biserial)",
+        "Beda Y: PNS − THL (r rank-biserial)",
+        "Beda Y: PPPK − THL (r rank-biserial)",
+    ]
+    assert len(summary) == 3 + 4  # three group differences, X1-X4
+    # PNS are drawn highest and THL lowest in every district: the pooled PNS − THL is positive
+    assert summary.loc[1, "r gabungan"] > 0
+    spearman = pd.read_csv(out / "tables" / "tbl-sintesis-spearman.csv")
+    assert [c for c in spearman.columns if c.startswith("rs ")] == [
+        "rs X1",
+        "rs X2",
+        "rs X3",
+        "rs X4",
+    ]
+    caption = json.loads((out / "tables" / "tbl-sintesis-liga.json").read_text(encoding="utf-8"))
+    top = max(
+        load_codebook(example / "codebook.yaml").variables["Y"].categories, key=lambda c: c.max
+    )
+    top = top.label
+    assert f"penyuluh berkategori {top} pada" in json.dumps(caption, ensure_ascii=False)
+    for label in ("fig-forest-beda-peran", "fig-forest-spearman", "fig-funnel-baik"):
+        assert (out / "figures" / f"{label}.png").stat().st_size > 10_000
+
+
 # -- figures --------------------------------------------------------------------------------
 def test_forest_plot_names_districts_up_to_the_limit_only():
     from p3md.reporting import meta_figures
@@ -263,7 +374,12 @@ def test_funnel_plot_names_only_districts_outside_the_998_limits():
     table, p0 = league_table(
         {"Tinggi": _cats(200, 198), "Biasa": _cats(200, 120), "Rendah": _cats(200, 70)}
     )
-    fig = meta_figures.plot_funnel(table, funnel_curves(p0, 220), p0)
+    fig = meta_figures.plot_funnel(
+        table, funnel_curves(p0, 220), p0, top="Baik", outcome="Y", respondents="pendamping"
+    )
     names = sorted(t.get_text() for t in fig.axes[0].texts)
     assert names == sorted(table.loc[table["position_99_8"] != "within", "district"])
     assert "Biasa" not in names
+    axis = fig.axes[0]
+    assert axis.get_ylabel() == "Pendamping berkategori Baik pada Y (%)"
+    assert axis.get_xlabel() == "Jumlah pendamping (n)"

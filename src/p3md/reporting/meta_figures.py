@@ -21,6 +21,25 @@ MAX_LABELLED = 40
 POOLED_COLOR = "#d95f02"
 DISTRICT_COLOR = "#1b9e77"
 LIMIT_STYLES = {0.95: "--", 0.998: ":"}
+#: Words the figures show, by language (the study's names are arguments).
+WORDS = {
+    "id": {
+        "pooled": "Gabungan (IK; interval prediksi)",
+        "limit": "Batas {level}%",
+        "overall": "Proporsi keseluruhan ({share})",
+        "districts": "Kabupaten",
+        "n": "Jumlah {respondents} (n)",
+        "share": "{Respondents} berkategori {top} pada {outcome} (%)",
+    },
+    "en": {
+        "pooled": "Pooled (CI; prediction interval)",
+        "limit": "{level}% limits",
+        "overall": "Overall share ({share})",
+        "districts": "Districts",
+        "n": "Number of {respondents} (n)",
+        "share": "{Respondents} in category {top} of {outcome} (%)",
+    },
+}
 
 
 def _forest_panel(
@@ -30,6 +49,7 @@ def _forest_panel(
     *,
     title: str,
     xlabel: str,
+    lang: str = "id",
 ) -> None:
     """One forest plot: districts (point, CI, marker area ~ weight) and the pooled diamond."""
     d = districts.sort_values("estimate").reset_index(drop=True)
@@ -50,7 +70,7 @@ def _forest_panel(
     if pooled_row:
         ax.axvline(mu, color=POOLED_COLOR, lw=0.8, ls=":")
     labels = list(d["district"]) if k <= MAX_LABELLED else [""] * k
-    pooled_tick = ([0.5], ["Gabungan (IK; interval prediksi)"]) if pooled_row else ([], [])
+    pooled_tick = ([0.5], [WORDS[lang]["pooled"]]) if pooled_row else ([], [])
     ax.set_yticks([*y, *pooled_tick[0]], [*labels, *pooled_tick[1]], fontsize=7)
     ax.set_ylim(-0.2, k + 1.8)
     ax.set_xlim(-1, 1)
@@ -64,6 +84,7 @@ def plot_forest(
     *,
     title: str = "",
     xlabel: str = "r",
+    lang: str = "id",
 ) -> plt.Figure:
     """A forest plot of one effect.
 
@@ -73,7 +94,7 @@ def plot_forest(
     set_style()
     k = len(districts)
     fig, ax = plt.subplots(figsize=(6.5, min(1.6 + 0.22 * min(k, MAX_LABELLED * 3), 14)))
-    _forest_panel(ax, districts, pooled, title=title, xlabel=xlabel)
+    _forest_panel(ax, districts, pooled, title=title, xlabel=xlabel, lang=lang)
     fig.tight_layout()
     return fig
 
@@ -84,10 +105,12 @@ def plot_forest_grid(
     effects: Sequence[str],
     titles: Mapping[str, str],
     *,
-    xlabel: str = "rs",
+    xlabel: str | Mapping[str, str] = "rs",
     ncols: int = 2,
+    lang: str = "id",
 ) -> plt.Figure:
-    """One forest panel per effect (``districts``/``pooled`` long, keyed by ``effect``)."""
+    """One forest panel per effect (``districts``/``pooled`` long, keyed by ``effect``);
+    ``xlabel`` one axis title for all, or one per effect."""
     set_style()
     n = len(effects)
     ncols = min(ncols, n)
@@ -104,7 +127,8 @@ def plot_forest_grid(
             districts[districts["effect"] == effect],
             row,
             title=titles.get(effect, effect),
-            xlabel=xlabel,
+            xlabel=xlabel if isinstance(xlabel, str) else xlabel.get(effect, ""),
+            lang=lang,
         )
     fig.tight_layout()
     return fig
@@ -115,17 +139,21 @@ def plot_funnel(
     curves: pd.DataFrame,
     p0: float,
     *,
-    top: str = "Baik",
+    top: str,
+    outcome: str,
+    respondents: str,
     lang: str = "id",
 ) -> plt.Figure:
-    """Share in the top category (%) against the number of facilitators, with the overall share
-    and the binomial control limits (``curves`` from :func:`p3md.stats.league.funnel_curves`).
-    Districts outside the 99.8% limits are named."""
+    """Share in the top category ``top`` of ``outcome`` (%) against the number of
+    ``respondents`` (the codebook's word), with the overall share and the binomial control
+    limits (``curves`` from :func:`p3md.stats.league.funnel_curves`). Districts outside the
+    99.8% limits are named."""
     set_style()
+    w = WORDS[lang]
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
     for level, sub in curves.groupby("level"):
         style = LIMIT_STYLES.get(float(level), "-.")
-        label = f"Batas {num(float(level) * 100, 1, lang)}%"
+        label = w["limit"].format(level=num(float(level) * 100, 1, lang))
         ax.step(
             sub["n"], 100 * sub["upper"], where="mid", color="0.35", ls=style, lw=1, label=label
         )
@@ -134,10 +162,15 @@ def plot_funnel(
         100 * p0,
         color=POOLED_COLOR,
         lw=1,
-        label=f"Proporsi keseluruhan ({pct(100 * p0, 1, lang)})",
+        label=w["overall"].format(share=pct(100 * p0, 1, lang)),
     )
     ax.scatter(
-        league["n"], 100 * league["share"], color=DISTRICT_COLOR, s=22, zorder=3, label="Kabupaten"
+        league["n"],
+        100 * league["share"],
+        color=DISTRICT_COLOR,
+        s=22,
+        zorder=3,
+        label=w["districts"],
     )
     out_col = next((c for c in league.columns if c.startswith("position_99")), None)
     if out_col is not None:
@@ -151,8 +184,9 @@ def plot_funnel(
             )
     ax.set_xlim(0, max(curves["n"].max(), league["n"].max()) * 1.05)
     ax.set_ylim(0, 100)
-    ax.set_xlabel("Jumlah pendamping (n)")
-    ax.set_ylabel(f"Pendamping berkinerja {top} (%)")
+    words = {"respondents": respondents, "Respondents": respondents[:1].upper() + respondents[1:]}
+    ax.set_xlabel(w["n"].format(**words))
+    ax.set_ylabel(w["share"].format(**words, top=top, outcome=outcome))
     ax.legend(fontsize=7, frameon=False, loc="lower right")
     fig.tight_layout()
     return fig

@@ -1,6 +1,8 @@
 """Display tables of the synthesis chapter (notebook 09): Indonesian column names, one row per
 effect or district. Computes nothing statistical (that is :mod:`p3md.stats.meta` and
-:mod:`p3md.stats.league`); it renames, orders and back-transforms for display.
+:mod:`p3md.stats.league`); it renames, orders and back-transforms for display. The study's
+names (groups, outcome, characteristics) are arguments, from the run's codebook; the words
+around them are data keyed by language (:data:`WORDS`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from p3md.stats.league import ABOVE, BELOW, WITHIN, level_key
-from p3md.stats.meta import ALL_EFFECTS, FEW_NOTE, K2_NOTE, METHOD_NAMES, ROLE_EFFECT
+from p3md.stats.meta import ALL_EFFECTS, FEW_NOTE, K2_NOTE, METHOD_NAMES
 
 NOTES = {
     "id": {
@@ -26,24 +28,74 @@ NOTES = {
         "": "",
     },
 }
+WORDS = {
+    "id": {
+        "role": "Beda {y}: {a} − {b} (r rank-biserial)",
+        "rs": "rs {name} dengan {y}",
+        "all": "semua efek",
+        "axis": "r rank-biserial ({a} − {b})",
+        "pair": "Perbandingan",
+        "n_first": "n kelompok pertama",
+        "n_second": "n kelompok kedua",
+        "failed": "semua (kabupaten gagal)",
+        "cap_role": "Beda {outcome} {pairs} per kabupaten (korelasi rank-biserial) dan bobotnya "
+        "dalam meta-analisis",
+        "cap_spearman": "Korelasi Rank Spearman karakteristik {respondents} ({xs}) dengan "
+        "{outcome} per kabupaten",
+        "cap_league": "Peringkat kabupaten menurut persentase {respondents} berkategori {top} "
+        "pada {outcome}, dengan batas kendali binomial",
+        "one_pair": "{a} dan {b}",
+        "first": "kelompok pertama",
+        "second": "kelompok kedua",
+        "role_note": "r_rb = P({a} > {b}) − P({a} < {b}); galat baku Brunner-Munzel; IK pada "
+        "skala z, dikembalikan dengan tanh.",
+    },
+    "en": {
+        "role": "Difference in {y}: {a} − {b} (rank-biserial r)",
+        "rs": "rs {name} with {y}",
+        "all": "every effect",
+        "axis": "rank-biserial r ({a} − {b})",
+        "pair": "Comparison",
+        "n_first": "n first group",
+        "n_second": "n second group",
+        "failed": "all (district failed)",
+        "cap_role": "Difference in {outcome} {pairs} by district (rank-biserial correlation) "
+        "and its weight in the meta-analysis",
+        "cap_spearman": "Spearman rank correlation of the characteristics of {respondents} "
+        "({xs}) with {outcome} by district",
+        "cap_league": "Districts ranked by the share of {respondents} in category {top} of "
+        "{outcome}, with binomial control limits",
+        "one_pair": "{a} and {b}",
+        "first": "first group",
+        "second": "second group",
+        "role_note": "r_rb = P({a} > {b}) − P({a} < {b}); Brunner-Munzel standard error; CI "
+        "on the z scale, back-transformed with tanh.",
+    },
+}
 POSITIONS = {
     "id": {ABOVE: "di atas batas", BELOW: "di bawah batas", WITHIN: "dalam batas"},
     "en": {ABOVE: "above the limits", BELOW: "below the limits", WITHIN: "within the limits"},
 }
 
 
-def effect_labels(names: Mapping[str, str], lang: str = "id") -> dict[str, str]:
-    """Display name of every effect key: the role difference and ``rs(X, Y)`` per X."""
-    role = (
-        "Beda kinerja PLD − PDP (r rank-biserial)"
-        if lang == "id"
-        else "PLD − PDP difference in performance (rank-biserial r)"
-    )
-    out = {ROLE_EFFECT: role, ALL_EFFECTS: "semua efek" if lang == "id" else "every effect"}
-    out.update(
-        {k: f"rs {v} dengan Y" if lang == "id" else f"rs {v} with Y" for k, v in names.items()}
-    )
+def effect_labels(
+    names: Mapping[str, str],
+    pairs: Mapping[str, tuple[str, str]],
+    outcome: str,
+    lang: str = "id",
+) -> dict[str, str]:
+    """Display name of every effect key: each group difference (``pairs``, from
+    :func:`p3md.stats.meta.role_pairs`) and ``rs(X, outcome)`` per X (``names``: X -> name)."""
+    w = WORDS[lang]
+    out = {key: w["role"].format(y=outcome, a=a, b=b) for key, (a, b) in pairs.items()}
+    out[ALL_EFFECTS] = w["all"]
+    out.update({k: w["rs"].format(name=v, y=outcome) for k, v in names.items()})
     return out
+
+
+def role_axis(pair: tuple[str, str], lang: str = "id") -> str:
+    """The forest plot's axis of a group difference: ``r rank-biserial (a − b)``."""
+    return WORDS[lang]["axis"].format(a=pair[0], b=pair[1])
 
 
 def summary_view(
@@ -84,23 +136,59 @@ def district_ci(effects: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     return out
 
 
+def pairs_phrase(pairs: Mapping[str, tuple[str, str]], lang: str = "id") -> str:
+    """``PLD dan PDP`` for one pair of groups; ``PNS − PPPK, PNS − THL, PPPK − THL`` for more."""
+    if len(pairs) == 1:
+        a, b = next(iter(pairs.values()))
+        return WORDS[lang]["one_pair"].format(a=a, b=b)
+    return ", ".join(f"{a} − {b}" for a, b in pairs.values())
+
+
+def caption(key: str, lang: str = "id", **values: str) -> str:
+    """A synthesis table's caption (``cap_role``, ``cap_spearman``, ``cap_league``) with the
+    study's names; shown through :func:`p3md.reporting.floats.show_table`, which escapes it."""
+    return WORDS[lang][f"cap_{key}"].format(**values)
+
+
+def role_note(pairs: Mapping[str, tuple[str, str]], lang: str = "id") -> str:
+    """The group-difference table's note: what r_rb is, in the groups' names when there is one
+    pair."""
+    w = WORDS[lang]
+    a, b = next(iter(pairs.values())) if len(pairs) == 1 else (w["first"], w["second"])
+    return w["role_note"].format(a=a, b=b)
+
+
 def role_districts_view(
-    effects: pd.DataFrame, weights: pd.DataFrame, alpha: float = 0.05
+    effects: pd.DataFrame,
+    weights: pd.DataFrame,
+    pairs: Mapping[str, tuple[str, str]],
+    alpha: float = 0.05,
+    lang: str = "id",
 ) -> pd.DataFrame:
-    """Per district: n PLD/PDP, r rank-biserial with CI, and its weight (%) in the pooling."""
-    sub = district_ci(effects[effects["effect"] == ROLE_EFFECT], alpha)
-    w = weights[weights["effect"] == ROLE_EFFECT].set_index("district")["weight"]
-    return pd.DataFrame(
-        {
-            "Kabupaten": sub["district"].to_numpy(),
-            "n PLD": sub["n_1"].astype(int).to_numpy(),
-            "n PDP": sub["n_2"].astype(int).to_numpy(),
-            "r_rb": sub["estimate"].to_numpy(),
-            "IK 95%: bawah": sub["ci_low"].to_numpy(),
-            "IK 95%: atas": sub["ci_high"].to_numpy(),
-            "Bobot (%)": 100 * w.reindex(sub["district"]).to_numpy(),
-        }
-    )
+    """Per district: n of each group, r rank-biserial with CI, and its weight (%) in the
+    pooling. One pair of groups: the columns are named ``n <group>``; several pairs: one block
+    of rows per pair, named in a first column."""
+    w = WORDS[lang]
+    frames = []
+    for key, (a, b) in pairs.items():
+        sub = district_ci(effects[effects["effect"] == key], alpha)
+        weight = weights[weights["effect"] == key].set_index("district")["weight"]
+        n_a, n_b = (f"n {a}", f"n {b}") if len(pairs) == 1 else (w["n_first"], w["n_second"])
+        frame = pd.DataFrame(
+            {
+                "Kabupaten": sub["district"].to_numpy(),
+                n_a: sub["n_1"].astype(int).to_numpy(),
+                n_b: sub["n_2"].astype(int).to_numpy(),
+                "r_rb": sub["estimate"].to_numpy(),
+                "IK 95%: bawah": sub["ci_low"].to_numpy(),
+                "IK 95%: atas": sub["ci_high"].to_numpy(),
+                "Bobot (%)": 100 * weight.reindex(sub["district"]).to_numpy(),
+            }
+        )
+        if len(pairs) > 1:
+            frame.insert(0, w["pair"], f"{a} − {b}")
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def spearman_districts_view(effects: pd.DataFrame, x_vars: Sequence[str]) -> pd.DataFrame:
@@ -116,13 +204,16 @@ def spearman_districts_view(effects: pd.DataFrame, x_vars: Sequence[str]) -> pd.
     return out
 
 
-def league_view(league: pd.DataFrame, top: str = "Baik", lang: str = "id") -> pd.DataFrame:
-    """The league table with the funnel's verdict at 95% and 99.8%."""
+def league_view(
+    league: pd.DataFrame, top: str, lang: str = "id", *, respondents: str
+) -> pd.DataFrame:
+    """The league table with the funnel's verdict at 95% and 99.8% (``respondents``: the
+    codebook's word for who is counted, e.g. ``pendamping``)."""
     out = pd.DataFrame(
         {
             "Peringkat": league["rank"].to_numpy(),
             "Kabupaten": league["district"].to_numpy(),
-            "Pendamping (n)": league["n"].to_numpy(),
+            f"{respondents[:1].upper()}{respondents[1:]} (n)": league["n"].to_numpy(),
             f"{top} (n)": league["n_top"].to_numpy(),
             f"{top} (%)": 100 * league["share"].to_numpy(),
         }
@@ -139,12 +230,15 @@ def league_view(league: pd.DataFrame, top: str = "Baik", lang: str = "id") -> pd
 
 
 def excluded_view(
-    excluded: pd.DataFrame, skipped: Sequence[Mapping[str, str]], labels: Mapping[str, str]
+    excluded: pd.DataFrame,
+    skipped: Sequence[Mapping[str, str]],
+    labels: Mapping[str, str],
+    lang: str = "id",
 ) -> pd.DataFrame:
     """Districts left out: whole districts that failed their run, and single effects."""
+    failed = WORDS[lang]["failed"]
     rows = [
-        {"Kabupaten": s["name"], "Efek": "semua (kabupaten gagal)", "Alasan": s.get("message", "")}
-        for s in skipped
+        {"Kabupaten": s["name"], "Efek": failed, "Alasan": s.get("message", "")} for s in skipped
     ]
     rows += [
         {"Kabupaten": r.district, "Efek": labels.get(r.effect, r.effect), "Alasan": r.reason}

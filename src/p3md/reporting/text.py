@@ -205,8 +205,27 @@ SENTENCES: dict[str, dict[str, str]] = {
         "en": " {n} other district(s) failed and are not read.",
     },
     "league_share": {
-        "id": "Secara keseluruhan {share} pendamping dari {n} kabupaten berkinerja {top}.",
-        "en": "Overall, {share} of the facilitators of {n} districts are rated {top}.",
+        "id": "Secara keseluruhan {share} {respondents} dari {n} kabupaten berkategori {top} "
+        "pada {outcome}.",
+        "en": "Overall, {share} of the {respondents} of {n} districts are in category {top} "
+        "of {outcome}.",
+    },
+    "synthesis_intro": {
+        "id": "Dari data {respondents} terskor setiap kabupaten dihitung dua jenis efek: beda "
+        "{outcome} {pairs} sebagai korelasi rank-biserial (positif bila {group_word} yang "
+        "disebut pertama cenderung lebih tinggi), dan korelasi Rank Spearman setiap "
+        "karakteristik ({xs}) dengan {outcome}. Kabupaten diperingkat menurut persentase "
+        "{respondents} berkategori {top} pada {outcome_code}.",
+        "en": "Two kinds of effect are computed from each district's scored {respondents}: "
+        "the difference in {outcome} {pairs} as a rank-biserial correlation (positive when "
+        "the {group_word} named first tends to score higher), and the Spearman rank "
+        "correlation of each characteristic ({xs}) with {outcome}. Districts are ranked by "
+        "the share of {respondents} in category {top} of {outcome_code}.",
+    },
+    "synthesis_one_pair": {"id": "antara {a} dan {b}", "en": "between {a} and {b}"},
+    "synthesis_pairs": {
+        "id": "antara setiap pasangan {group_word} ({pairs})",
+        "en": "between each pair of {group_word}s ({pairs})",
     },
     "league_none": {
         "id": "Tidak ada kabupaten di luar batas kendali binomial {level}%.",
@@ -469,16 +488,34 @@ def meta_sentence(what: str, row, alpha: float = 0.05, lang: str = "id") -> str:
 
 
 def league_sentence(
-    league, p0: float, top: str = "Baik", level_key: str = "95", lang: str = "id"
+    league,
+    p0: float,
+    top: str,
+    level_key: str = "95",
+    lang: str = "id",
+    *,
+    respondents: str,
+    outcome: str,
 ) -> str:
-    """Overall share in the top category and the districts outside the funnel's limits."""
+    """Overall share of ``respondents`` in the top category ``top`` of ``outcome`` and the
+    districts outside the funnel's limits."""
     pos = league[f"position_{level_key}"]
     above = league.loc[pos == "above", "district"].tolist()
     below = league.loc[pos == "below", "district"].tolist()
     n = len(league)
     level = level_key.replace("_", ",") if lang == "id" else level_key.replace("_", ".")
     share = pct(100 * p0, 1, lang)
-    parts = [_say("league_share", lang, share=share, n=n, top=top)]
+    parts = [
+        _say(
+            "league_share",
+            lang,
+            share=share,
+            n=n,
+            top=top,
+            respondents=respondents,
+            outcome=outcome,
+        )
+    ]
     if not above and not below:
         parts.append(_say("league_none", lang, level=level))
     if above:
@@ -510,6 +547,37 @@ def nothing_pooled_sentence(districts: Sequence[str], n_failed: int = 0, lang: s
     if n_failed:
         text = Md(text + _say("meta_nothing_pooled_failed", lang, n=n_failed))
     return text
+
+
+def synthesis_intro(
+    pairs: Sequence[tuple[str, str]],
+    x_vars: Sequence[str],
+    outcome: str,
+    outcome_code: str,
+    top: str,
+    *,
+    respondents: str,
+    group_word: str,
+    lang: str = "id",
+) -> Md:
+    """What the synthesis computes, in the study's names (the codebook's groups, its
+    characteristics and outcome, its respondents): the opening of chapter 09."""
+    if len(pairs) == 1:
+        compared = _say("synthesis_one_pair", lang, a=pairs[0][0], b=pairs[0][1])
+    else:
+        listed = join_list([f"{a} − {b}" for a, b in pairs], lang)
+        compared = _say("synthesis_pairs", lang, group_word=group_word, pairs=Md(listed))
+    return _say(
+        "synthesis_intro",
+        lang,
+        respondents=respondents,
+        outcome=outcome,
+        outcome_code=outcome_code,
+        pairs=compared,
+        group_word=group_word,
+        xs=Md(join_list(list(x_vars), lang)),
+        top=top,
+    )
 
 
 def excluded_sentence(n_pairs: int, n_failed: int, n_districts: int, lang: str = "id") -> str:

@@ -3,20 +3,22 @@
 Per district, two kinds of effect are computed from its scored facilitators, each on a scale
 where its sampling distribution is close to normal, with a standard error:
 
-- **PLD-PDP difference in performance Y**: the rank-biserial correlation
-  ``r_rb = P(PLD > PDP) - P(PLD < PDP) = 2 A - 1`` (Cliff's delta, Somers' d), with
-  ``A = P(PLD > PDP) + P(=)/2`` and its standard error from the Brunner-Munzel (2000) variance
+- **the difference in the outcome Y between two groups a and b** (the codebook's roles, each
+  pair of them in declared order; the thesis: PLD and PDP): the rank-biserial correlation
+  ``r_rb = P(a > b) - P(a < b) = 2 A - 1`` (Cliff's delta, Somers' d), with
+  ``A = P(a > b) + P(=)/2`` and its standard error from the Brunner-Munzel (2000) variance
   estimator as statsmodels computes it (``rank_compare_2indep``; Neubert & Brunner 2007 give
-  the corrected formula). Why this and not Hedges' g: Y is a sum of 1-3 ratings, ordinal with
+  the corrected formula). Why this and not Hedges' g: Y is a sum of ratings, ordinal with
   many ties, and groups differ in spread; the rank effect makes no interval-scale or
   equal-variance assumption, the Brunner-Munzel variance is valid under ties and unequal
-  variances, and it is the effect stage 05 already reports (its Mann-Whitney ``RBC`` has PDP
-  as group 1, so it is this r_rb with the sign reversed). It is pooled on the Fisher-z scale
-  ``z = atanh(r_rb) = logit(A) / 2`` (the usual logit transform of A, halved) with the delta
-  method ``SE_z = SE_r / (1 - r_rb^2)``, so the pooled interval back-transformed with ``tanh``
-  stays inside (-1, 1).
-- **Spearman's rho of each X1-X7 with Y**: ``z = atanh(rho)`` with the Bonett & Wright (2000,
-  Psychometrika 65(1):23-28) standard error for Spearman's rho,
+  variances, and it is the effect stage 05 already reports (for the thesis its Mann-Whitney
+  ``RBC`` has PDP as group 1, so it is this r_rb with the sign reversed). It is pooled on the
+  Fisher-z scale ``z = atanh(r_rb) = logit(A) / 2`` (the usual logit transform of A,
+  halved) with the delta method ``SE_z = SE_r / (1 - r_rb^2)``, so the pooled interval
+  back-transformed with ``tanh`` stays inside (-1, 1).
+- **Spearman's rho of each characteristic X with Y** (the codebook's ``analysis:``):
+  ``z = atanh(rho)`` with the Bonett & Wright (2000, Psychometrika 65(1):23-28) standard
+  error for Spearman's rho,
   ``SE_z = sqrt((1 + rho^2 / 2) / (n - 3))`` (Fisher's ``1/sqrt(n - 3)`` is too small for rho).
 
 Pooling: :func:`random_effects` runs ``statsmodels.stats.meta_analysis.combine_effects``.
@@ -47,6 +49,7 @@ default ``test="z"``), which the reference tests compare with printed metafor ou
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -67,7 +70,7 @@ METHOD_NAMES = {"pm": "Paule-Mandel", "dl": "DerSimonian-Laird", "reml": "REML"}
 PM_ATOL = 1e-10
 PM_MAXITER = 500
 
-ROLE_EFFECT = "role"  # effect key of the PLD-PDP difference
+ROLE_EFFECT = "role"  # effect key of the difference between two groups (see role_pairs)
 ALL_EFFECTS = "all"  # effect key of an exclusion of a whole district (unreadable table)
 #: Why a prediction interval is missing (English; the report's views translate it).
 K2_NOTE = "k = 2: the prediction interval uses t with k - 2 = 0 degrees of freedom (undefined)"
@@ -85,11 +88,26 @@ def _as_numeric(data: pd.DataFrame, columns: list[str], what: str) -> pd.DataFra
     return numeric_frame(sub, what)
 
 
+def role_pairs(groups: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """The group differences a synthesis computes, by effect key: every pair of ``groups``
+    in the order given (first minus second). Two groups give one effect, keyed
+    :data:`ROLE_EFFECT`; more give ``"role:a|b"`` per pair; fewer than two give none."""
+    pairs = list(itertools.combinations(groups, 2))
+    if len(pairs) == 1:
+        return {ROLE_EFFECT: pairs[0]}
+    return {f"{ROLE_EFFECT}:{a}|{b}": (a, b) for a, b in pairs}
+
+
+def is_role_effect(key: str) -> bool:
+    """Whether an effect key is a group difference (:func:`role_pairs`), not an X's rs."""
+    return key == ROLE_EFFECT or key.startswith(f"{ROLE_EFFECT}:")
+
+
 def role_difference(
     data: pd.DataFrame,
-    outcome: str = "Y",
-    role_col: str = "role",
-    groups: Sequence[str] = ("PLD", "PDP"),
+    outcome: str,
+    role_col: str,
+    groups: Sequence[str],
     *,
     max_missing_share: float = DEFAULT_MAX_MISSING_SHARE,
 ) -> dict[str, float]:
@@ -113,11 +131,11 @@ def role_difference(
     for name, arr in ((groups[0], a), (groups[1], b)):
         if arr.size < 2:
             raise StatsInputError(
-                f"{what}: {arr.size} {name} facilitator(s); the difference needs at least 2 "
+                f"{what}: {arr.size} {name} respondent(s); the difference needs at least 2 "
                 "in each group"
             )
     if np.ptp(np.concatenate([a, b])) == 0:
-        raise StatsInputError(f"{what}: every facilitator has the same {outcome}")
+        raise StatsInputError(f"{what}: every respondent has the same {outcome}")
     # Complete separation makes statsmodels' test statistic divide by a zero variance; the
     # variance itself is checked below, the statistic is not used.
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -148,7 +166,7 @@ def role_difference(
 def spearman_effect(
     data: pd.DataFrame,
     x: str,
-    y: str = "Y",
+    y: str,
     *,
     max_missing_share: float = DEFAULT_MAX_MISSING_SHARE,
 ) -> dict[str, float]:
@@ -183,18 +201,19 @@ def spearman_effect(
 def district_effects(
     scored: Mapping[str, pd.DataFrame],
     x_vars: Sequence[str],
-    y: str = "Y",
+    y: str,
     *,
+    groups: Sequence[str],
     role_col: str = "role",
-    groups: Sequence[str] = ("PLD", "PDP"),
     max_missing_share: float = DEFAULT_MAX_MISSING_SHARE,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every district's effects, and the districts left out of an effect with the reason.
 
     ``scored`` maps a district name to its ``facilitators_scored`` table. Returns
     ``(effects, excluded)``: ``effects`` has one row per (district, effect) with columns
-    ``district``, ``effect`` (``"role"`` or an X variable), ``estimate``, ``se``, ``z``,
-    ``se_z``, ``n`` (and ``n_1``/``n_2`` for the role effect); ``excluded`` has ``district``,
+    ``district``, ``effect`` (a group difference's key, :func:`role_pairs` of ``groups``, or
+    an X variable), ``estimate``, ``se``, ``z``, ``se_z``, ``n`` (and ``n_1``/``n_2`` for a
+    group difference); ``excluded`` has ``district``,
     ``effect``, ``reason`` (the :class:`StatsInputError` message).
     """
     rows, excluded = [], []
@@ -211,11 +230,12 @@ def district_effects(
         frame = frame.assign(**{role_col: table[role_col]}) if role_col in table else frame
         jobs = [
             (
-                ROLE_EFFECT,
-                lambda f=frame: role_difference(
-                    f, y, role_col, groups, max_missing_share=max_missing_share
+                key,
+                lambda f=frame, pair=pair: role_difference(
+                    f, y, role_col, pair, max_missing_share=max_missing_share
                 ),
             )
+            for key, pair in role_pairs(groups).items()
         ]
         jobs += [
             (x, lambda f=frame, x=x: spearman_effect(f, x, y, max_missing_share=max_missing_share))
