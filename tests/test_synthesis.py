@@ -309,6 +309,7 @@ def test_synthesis_of_another_study_speaks_of_its_own_groups_and_variables(tmp_p
         "antara setiap pasangan status kepegawaian (PNS − PPPK, PNS − THL dan PPPK − THL)"
         in chapter
     )
+    assert "menurut pasangan kelompok (PNS − PPPK, PNS − THL, PPPK − THL) per kabupaten" in chapter
     role = pd.read_csv(out / "tables" / "tbl-sintesis-beda-peran.csv")
     assert role["Perbandingan"].unique().tolist() == ["PNS − PPPK", "PNS − THL", "PPPK − THL"]
     assert len(role) == 3 * 3
@@ -316,9 +317,9 @@ def test_synthesis_of_another_study_speaks_of_its_own_groups_and_variables(tmp_p
         assert block["Bobot (%)"].sum() == pytest.approx(100)
     summary = pd.read_csv(out / "tables" / "tbl-sintesis-ringkasan.csv")
     assert summary["Efek"].tolist()[:3] == [
-        "Beda Y: PNS − PPPK (r rank-biserial)",
-        "Beda Y: PNS − THL (r rank-biserial)",
-        "Beda Y: PPPK − THL (r rank-biserial)",
+        "Beda PNS − PPPK pada Y (r rank-biserial)",
+        "Beda PNS − THL pada Y (r rank-biserial)",
+        "Beda PPPK − THL pada Y (r rank-biserial)",
     ]
     assert len(summary) == 3 + 4  # three group differences, X1-X4
     # PNS are drawn highest and THL lowest in every district: the pooled PNS − THL is positive

@@ -30,7 +30,7 @@ NOTES = {
 }
 WORDS = {
     "id": {
-        "role": "Beda {y}: {a} − {b} (r rank-biserial)",
+        "role": "Beda {a} − {b} pada {y} (r rank-biserial)",
         "rs": "rs {name} dengan {y}",
         "all": "semua efek",
         "axis": "r rank-biserial ({a} − {b})",
@@ -44,14 +44,15 @@ WORDS = {
         "{outcome} per kabupaten",
         "cap_league": "Peringkat kabupaten menurut persentase {respondents} berkategori {top} "
         "pada {outcome}, dengan batas kendali binomial",
-        "one_pair": "{a} dan {b}",
+        "one_pair": "antara {a} dan {b}",
+        "pairs": "menurut pasangan kelompok ({pairs})",
         "first": "kelompok pertama",
         "second": "kelompok kedua",
         "role_note": "r_rb = P({a} > {b}) − P({a} < {b}); galat baku Brunner-Munzel; IK pada "
         "skala z, dikembalikan dengan tanh.",
     },
     "en": {
-        "role": "Difference in {y}: {a} − {b} (rank-biserial r)",
+        "role": "Difference {a} − {b} in {y} (rank-biserial r)",
         "rs": "rs {name} with {y}",
         "all": "every effect",
         "axis": "rank-biserial r ({a} − {b})",
@@ -65,7 +66,8 @@ WORDS = {
         "({xs}) with {outcome} by district",
         "cap_league": "Districts ranked by the share of {respondents} in category {top} of "
         "{outcome}, with binomial control limits",
-        "one_pair": "{a} and {b}",
+        "one_pair": "between {a} and {b}",
+        "pairs": "by pair of groups ({pairs})",
         "first": "first group",
         "second": "second group",
         "role_note": "r_rb = P({a} > {b}) − P({a} < {b}); Brunner-Munzel standard error; CI "
@@ -137,11 +139,12 @@ def district_ci(effects: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
 
 
 def pairs_phrase(pairs: Mapping[str, tuple[str, str]], lang: str = "id") -> str:
-    """``PLD dan PDP`` for one pair of groups; ``PNS − PPPK, PNS − THL, PPPK − THL`` for more."""
+    """``antara PLD dan PDP`` for one pair of groups; ``menurut pasangan kelompok (PNS − PPPK,
+    PNS − THL, PPPK − THL)`` for more."""
     if len(pairs) == 1:
         a, b = next(iter(pairs.values()))
         return WORDS[lang]["one_pair"].format(a=a, b=b)
-    return ", ".join(f"{a} − {b}" for a, b in pairs.values())
+    return WORDS[lang]["pairs"].format(pairs=", ".join(f"{a} − {b}" for a, b in pairs.values()))
 
 
 def caption(key: str, lang: str = "id", **values: str) -> str:
