@@ -11,10 +11,16 @@ Used by the PDF tests of both renderers (``tests/test_site.py``) and by hand on 
   with a tolerance (a heading box, a wide table or figure).
 - **blank pages:** no text and no image, apart from a running header or a page number in the
   top or bottom strip of the page.
+- **cross-references** (:func:`unprinted_references`): every cross-reference of the site
+  ("Tabel 3.1", with the words that follow it) is printed in the PDF as the site shows it, not
+  as a bare number ("disajikan pada 15.": pandoc read a line starting "@label." as an example
+  list, and every ``@label`` of the book printed that example's number).
 """
 
 from __future__ import annotations
 
+import html
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,6 +151,60 @@ def check_pdf(path: Path, margin_mm: float = 20.0, tolerance_mm: float = 3.0) ->
             issues.blank = not body and not page.images
             out.append(issues)
     return PdfReport(out)
+
+
+# a cross-reference of either renderer's HTML (Quarto's, or smalldocs' resolved by the site)
+_XREF = re.compile(r'<a\b[^>]*class="[^"]*\bquarto-xref\b[^"]*"[^>]*>(.*?)</a>', re.S)
+# where a reference's sentence ends in the HTML (the block that holds it)
+_BLOCK_END = re.compile(r"</?(?:p|li|td|th|div|h[1-6]|caption|figcaption|table|ul|ol)\b", re.I)
+
+
+def _plain(markup: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def _squeeze(text: str) -> str:
+    """Text as compared: no white space, hyphens (a word broken at the line's end) or
+    invisible breaks, so that the line breaks of a page do not matter."""
+    return re.sub(r"[\s\u00a0\u00ad\u200b-]+", "", text)
+
+
+def html_references(site: Path, pages: list[str]) -> list[tuple[str, str, str, str]]:
+    """(page, text before in its block, the reference, text after in its block) of every
+    cross-reference on the site's ``pages`` (paths relative to ``site``)."""
+    out = []
+    for rel in pages:
+        doc = (site / rel).read_text(encoding="utf-8")
+        for m in _XREF.finditer(doc):
+            head = doc[: m.start()]
+            starts = list(_BLOCK_END.finditer(head))
+            before = head[starts[-1].end() :] if starts else head
+            before = before.split(">", 1)[-1] if starts else before
+            tail = doc[m.end() :]
+            end = _BLOCK_END.search(tail)
+            after = tail[: end.start()] if end else tail
+            out.append((rel, _plain(before), _plain(m.group(1)), _plain(after)))
+    return out
+
+
+def unprinted_references(
+    site: Path, pages: list[str], pdf_text: str, after_chars: int = 12
+) -> list[str]:
+    """Cross-references of the site that the PDF does not print as the site does: the
+    reference and the words after it (up to ``after_chars`` letters) must be in ``pdf_text``.
+    Each problem names the page and what the PDF has after the words before the reference
+    (a bare counter: "pada 15.")."""
+    printed = _squeeze(pdf_text)
+    problems = []
+    for rel, before, ref, after in html_references(site, pages):
+        want = _squeeze(ref) + _squeeze(after)[:after_chars]
+        if not _squeeze(ref) or want in printed:
+            continue
+        lead = _squeeze(before)[-15:]
+        at = printed.find(lead) if lead else -1
+        got = printed[at : at + len(lead) + len(want) + 5] if at >= 0 else "(sentence not found)"
+        problems.append(f"{rel}: {before[-30:]!r} + {ref!r}: the PDF has {got!r}")
+    return problems
 
 
 if __name__ == "__main__":

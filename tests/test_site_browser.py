@@ -8,7 +8,8 @@ stylesheet and script answers HTTP 200, every cross-reference points at a table 
 that exists, no reference is left unresolved. Screenshots of every page of the book go into
 the run folder (``<run>/screenshots/<renderer>/<page>.png``). The book's PDF is checked too:
 A4, page count, a table of contents of chapters and sections only, a validation appendix of
-at most 3 pages, and no line of the notebooks' code.
+at most 3 pages, no line of the notebooks' code, and every cross-reference printed as the site
+shows it ("Tabel 3.1", not a bare number).
 
 Sites: ``fake`` (a small fake run rendered by the site module) and ``reports`` (a pipeline run,
 or the run in $P3MD_SITE_RUN, re-rendered in a copy), each with smalldocs and, when ``quarto``
@@ -355,11 +356,23 @@ def test_pdf_reads_as_a_thesis(built):
     assert_toc_chapters_and_sections(reader)
     # the validation appendix is a summary; its per-gate details stay on the site
     assert appendix_pages(reader, "Hasil validasi data") <= 3
-    text = re.sub(r"\s+", "", "".join(p.extract_text() for p in reader.pages))
+    printed = "".join(p.extract_text() for p in reader.pages)
+    text = re.sub(r"\s+", "", printed)
     code = _code_lines(built.run)
     assert code or built.source == "fake"
-    printed = sorted(line for line in code if line in text)
-    assert not printed, printed[:5]
+    shown = sorted(line for line in code if line in text)
+    assert not shown, shown[:5]
+    # every cross-reference reads as on the site ("Tabel 3.1"), never as a bare number
+    # ("disajikan pada 15.": a line starting "@label." read as a pandoc example list)
+    from pdf_support import unprinted_references
+
+    site = built.run / "site"
+    book = [
+        Path(src).with_suffix(".html").as_posix()
+        for src, _ in book_pages(load_config(built.run / "_quarto.yml"), built.run)
+    ]
+    wrong = unprinted_references(site, [p for p in book if (site / p).is_file()], printed)
+    assert not wrong, "\n".join(wrong[:10])
     index = (built.run / "site" / "index.html").read_text(encoding="utf-8")
     assert f'href="{pdfs[0].name}" download' in index  # "Unduh PDF"
 
