@@ -385,12 +385,15 @@ def test_pdf_pages_are_print_grade(built):
     from pdf_support import MM, check_pdf
 
     (pdf,) = sorted((built.run / "site").glob("*.pdf"))
-    # Quarto's book template (orange-book) hangs section numbers into its 32 mm margin by
-    # design; the pandoc path's margins are 25 mm
-    report = check_pdf(pdf, margin_mm=15 if built.renderer == "quarto" else 25)
+    # margins of at least 25 mm under both renderers: Quarto's book template (orange-book)
+    # hung section numbers into its 30 mm margin, typst-book.typ sets them in the text block;
+    # its cover (page 1, no margins) has a layout of its own
+    report = check_pdf(pdf, margin_mm=25)
     assert not report.overprinted, report.summary()
     assert not report.past_edge, report.summary()
-    assert not report.past_margin, report.summary()
+    cover = {1} if built.renderer == "quarto" else set()
+    past_margin = {n: b for n, b in report.past_margin.items() if n not in cover}
+    assert not past_margin, f"{report.summary()}: {past_margin}"
     assert len(report.blank) <= 2, report.summary()
     import pdfplumber
 
