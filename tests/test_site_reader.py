@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from p3md import PROJECT_ROOT
 from p3md.site import offline, render_site, smalldocs_ui
 from p3md.site import pdf as book_pdf
 from p3md.site.postprocess import add_notebook_links, add_pdf_link, publish_notebooks
+from p3md.site.render import PDF_TWIN
 
 pypdf = pytest.importorskip("pypdf")
 CFG = yaml.safe_load((PROJECT_ROOT / "_quarto.yml").read_text(encoding="utf-8"))
@@ -263,7 +265,10 @@ def test_pdf_leaves_out_site_only_blocks_and_folds():
 
 
 @pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto is not on PATH")
-def test_pdf_from_quarto(tmp_path):
+def test_pdf_from_quarto(tmp_path, monkeypatch):
+    temp = tmp_path / "temp"  # where the PDF's copy of the sources goes, and must go from
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
     run = make_fake_run(tmp_path / "run", tmp_path / "data")
     add_code_cell(run / "notebooks" / "03_instrument.ipynb")
     result = render_site(PROJECT_ROOT, run, renderer="quarto")
@@ -276,6 +281,10 @@ def test_pdf_from_quarto(tmp_path):
     assert_toc_chapters_and_sections(reader)
     site_pages = list((run / "site").rglob("*.html"))
     assert site_pages and not any("cdn.jsdelivr" in p.read_text() for p in site_pages)
+    # the PDF was rendered beside the HTML in a temporary copy of the sources, which is gone
+    # and was never published with the site
+    assert not list(temp.iterdir())
+    assert not [p for p in run.rglob("*") if p.name.startswith(PDF_TWIN)]
 
 
 def test_word_copy_has_native_tables_captions_and_thesis_page_setup(built):
