@@ -36,6 +36,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from p3md.markup import html as escape_html
+
 FLAG_MARK = "†"
 FLAG_FILL = "#fde2c8"
 #: Columns that only repeat a key shown elsewhere in the row (left out of the display).
@@ -50,6 +52,8 @@ DENSE_COLUMNS = 8
 #: the twelve columns of the Spearman table fit the text width at 0.7em).
 PDF_FONT = "0.8em"
 PDF_FONT_WIDE = "0.7em"
+#: The class of a table's note (the site's CSS and the print filter tables.lua know it).
+NOTE_CLASS = "p3md-table-note"
 _SUFFIX = re.compile(r"^(?P<group>.+?) \((?P<label>[^()]+)\)$")
 _COLON = re.compile(r"^(?P<group>[^:]+?): (?P<label>.+)$")
 
@@ -211,6 +215,7 @@ def render_html(
 ) -> str:
     """The table as HTML (great-tables, styles inlined); ``text`` holds the formatted cells."""
     from great_tables import GT, loc, style
+    from great_tables import html as gt_html
 
     # "< 0,001" must not break between its two parts.
     shown = text.apply(lambda col: col.str.replace("< ", "<\u00a0", regex=False))
@@ -259,7 +264,13 @@ def render_html(
             if rows:
                 gt = gt.tab_style(style.fill(FLAG_FILL), loc.body(columns=ids[col], rows=rows))
     if note:
-        gt = gt.tab_source_note(note)
+        # The note as an element of its own (escaped as great-tables escapes a plain note):
+        # the site's CSS keeps it in view and wraps it at the column's width while a wide
+        # table scrolls in its box (the footer cell is as wide as the table: at 390 px the
+        # note ran past the box's edge); the print filter (tables.lua) moves it under the table.
+        gt = gt.tab_source_note(
+            gt_html(f'<span class="{NOTE_CLASS}">{escape_html(note)}</span>')
+        )
     wide = len(columns) > WIDE_COLUMNS
     scope = f"#{label.replace('-', '_')}"
     gt = gt.tab_options(
