@@ -268,9 +268,7 @@ def render_html(
         # the site's CSS keeps it in view and wraps it at the column's width while a wide
         # table scrolls in its box (the footer cell is as wide as the table: at 390 px the
         # note ran past the box's edge); the print filter (tables.lua) moves it under the table.
-        gt = gt.tab_source_note(
-            gt_html(f'<span class="{NOTE_CLASS}">{escape_html(note)}</span>')
-        )
+        gt = gt.tab_source_note(gt_html(f'<span class="{NOTE_CLASS}">{escape_html(note)}</span>'))
     wide = len(columns) > WIDE_COLUMNS
     scope = f"#{label.replace('-', '_')}"
     gt = gt.tab_options(
