@@ -71,7 +71,8 @@ MAIN_WIDTH = """() => {
   return {scroll: m.scrollWidth, client: m.clientWidth, widest: Math.max(0, ...boxes)};
 }"""
 # at a phone's width: the page never scrolls sideways; a table wider than the column scrolls
-# inside a box of its own no wider than the column; captions, notes and boxes wrap within it
+# inside a box of its own no wider than the column; captions (above their tables), notes and
+# boxes wrap within it
 NARROW = """() => {
   const m = document.querySelector('#quarto-document-content') || document.querySelector('main');
   const col = m.getBoundingClientRect();
@@ -79,6 +80,11 @@ NARROW = """() => {
   const doc = document.documentElement;
   if (doc.scrollWidth > doc.clientWidth) out.push(`page ${doc.scrollWidth} px wide`);
   for (const t of m.querySelectorAll('table')) {
+    // a thesis puts a table's caption above it (Bootstrap's theme sets it under)
+    const cap = t.querySelector(':scope > caption'), head = t.tHead || t.rows[0];
+    if (cap && head && cap.getBoundingClientRect().top > head.getBoundingClientRect().top) {
+      out.push(`caption under its table: ${cap.textContent.slice(0, 40)}`);
+    }
     const w = t.getBoundingClientRect().width;
     if (w <= col.width + 1) continue;
     let box = t.parentElement, ok = false;
