@@ -443,3 +443,16 @@ def test_test_suite_times(bench):
     assert "640,00 s (gagal)" in _row(text, "`make test`")
     assert "- `make test-fast`: 170,50 s (400 lulus, 3 dilewati); beban rata-rata" in text
     assert "**gagal** (kode keluar 1)" in text
+
+
+def test_quarto_rows_say_why_they_have_no_figure(bench):
+    """A Quarto ratio without its part: 'not asked' (named as --only names it); with the part
+    measured without Quarto on PATH: 'quarto not on PATH'."""
+    from p3md.site.bench_page import NO_QUARTO_WORDS
+
+    bench.pop("quarto", None)
+    bench["districts_quarto"] = {"measured": False}
+    bench["verdicts"] = verdicts(bench)
+    text = bench_part(bench)
+    assert "bagian `quarto` tidak diminta" in _row(text, "Suntingan satu tahap dengan Quarto")
+    assert NO_QUARTO_WORDS in _row(text, "13 kabupaten dengan Quarto")

@@ -286,34 +286,39 @@ def _target_rows(bench: dict[str, Any], v: dict[str, Any]) -> list[list[str]]:
         "districts_noop",
         "≤ 2 s",
     )
-    quarto = bench.get("quarto")
-    ratio = _dig(v, "quarto_edit_ratio", "value")
-    rows.append(
-        [
-            "Suntingan satu tahap dengan Quarto di `PATH` dibagi tanpa Quarto",
-            f"{num(ratio)}×" if ratio is not None else MISSING,
-            MISSING,
-            MISSING,
-            str(_dig(quarto, "edit", "wall", "n") or 0),
-            "≤ 3×",
-            status_word(_dig(v, "quarto_edit_ratio", "status"), _not_measured(quarto, "quarto")),
-        ]
+
+    def quarto_ratio(label: str, part: str, key: str, runs: Any, limit: str) -> None:
+        """A row of a ratio with Quarto on PATH against without (its part may be absent)."""
+        ratio = _dig(v, key, "value")
+        rows.append(
+            [
+                label,
+                f"{num(ratio)}×" if ratio is not None else MISSING,
+                MISSING,
+                MISSING,
+                str(runs or 0),
+                limit,
+                status_word(
+                    _dig(v, key, "status"),
+                    _not_measured(bench.get(part), part.replace("_", "-")),  # --only's name
+                ),
+            ]
+        )
+
+    quarto_ratio(
+        "Suntingan satu tahap dengan Quarto di `PATH` dibagi tanpa Quarto",
+        "quarto",
+        "quarto_edit_ratio",
+        _dig(bench.get("quarto"), "edit", "wall", "n"),
+        "≤ 3×",
     )
     dq = bench.get("districts_quarto")
-    ratio = _dig(v, "quarto_districts_ratio", "value")
-    rows.append(
-        [
-            f"{_dig(dq, 'n') or 13} kabupaten dengan Quarto di `PATH` dibagi tanpa Quarto",
-            f"{num(ratio)}×" if ratio is not None else MISSING,
-            MISSING,
-            MISSING,
-            "1" if ratio is not None else "0",
-            "≤ 1,5×",
-            status_word(
-                _dig(v, "quarto_districts_ratio", "status"),
-                _not_measured(dq, "districts-quarto"),
-            ),
-        ]
+    quarto_ratio(
+        f"{_dig(dq, 'n') or 13} kabupaten dengan Quarto di `PATH` dibagi tanpa Quarto",
+        "districts_quarto",
+        "quarto_districts_ratio",
+        1 if _dig(v, "quarto_districts_ratio", "value") is not None else 0,
+        "≤ 1,5×",
     )
     for target, key, limit in (("test-fast", "test_fast", "≤ 180 s"), ("test", "test", "≤ 600 s")):
         run = _dig(bench, "tests", target)
