@@ -123,9 +123,7 @@ def conclusion_inputs(out_dir: str | Path) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
     ty = _try(out_dir, "tbl-kelas-y")
     if ty is not None:
-        kwargs["categories"] = {
-            ("Y", g): c for g in ("PLD", "PDP") if (c := modal_category(ty, g))
-        }
+        kwargs["categories"] = {("Y", g): c for g in ("PLD", "PDP") if (c := modal_category(ty, g))}
     sp = _try(out_dir, "tbl-spearman")
     rows = []
     if sp is not None:

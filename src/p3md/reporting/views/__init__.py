@@ -12,7 +12,6 @@ re-exports every view, so notebooks call ``views.spearman_view(...)``.
 from __future__ import annotations
 
 from p3md.reporting.views.common import (
-    ROLE_ORDER,
     empty_flags,
     flagged_rows,
     methods,
@@ -78,7 +77,6 @@ from p3md.reporting.views.wioi import (
 
 __all__ = [
     "PHASE_ID",
-    "ROLE_ORDER",
     "adjusted_view",
     "aspect_view",
     "audit_summary",

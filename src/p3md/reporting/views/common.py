@@ -1,5 +1,5 @@
-"""Shared helpers of the display views: role order, the running No column, flags,
-renaming, labels."""
+"""Shared helpers of the display views: the running No column, flags, renaming, labels. (The
+groups and their order come from the codebook, ``cb.groups``: no view has a default.)"""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from collections.abc import Sequence
 import pandas as pd
 
 from p3md.stats.pvalues import method_label
-
-ROLE_ORDER = ("PDP", "PLD")
 
 
 def methods(keys, lang: str = "id") -> list[str]:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from p3md.reporting.views.common import ROLE_ORDER, no_column
+from p3md.reporting.views.common import no_column
 
 #: Row labels and column names of the class tables (read back by
 #: :mod:`p3md.reporting.collect` and :mod:`p3md.reporting.conclusions`).
@@ -46,7 +46,7 @@ def band_classes(cb, variable: str) -> pd.DataFrame:
 def class_view(
     dists: dict[str, pd.DataFrame],
     summaries: dict[str, pd.DataFrame],
-    groups: Sequence[str] = ("Gabungan", *ROLE_ORDER),
+    groups: Sequence[str],
     comparison: dict[str, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """Tables 13-28: categories (rows) x groups (count and %) plus median and mode per group.
@@ -121,7 +121,8 @@ def median_class_label(dist: pd.DataFrame) -> str:
 def long_distribution(
     dists: dict[str, dict[str, pd.DataFrame]],
     names: dict[str, str] | None = None,
-    roles: Sequence[str] = ROLE_ORDER,
+    *,
+    roles: Sequence[str],
 ) -> pd.DataFrame:
     """``{variable: {group: class_distribution}}`` -> long rows for the category figure."""
     rows = []

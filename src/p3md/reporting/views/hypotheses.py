@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from p3md.reporting.views.common import ROLE_ORDER, methods, no_column, rename
+from p3md.reporting.views.common import methods, no_column, rename
 from p3md.stats.pvalues import method_label
 
 #: The pooled group's name in the tables (``group == "all"``).
@@ -37,9 +37,7 @@ def spearman_column(tag: str, what: str) -> str:
     return f"{tag}: {what}"
 
 
-def spearman_view(
-    res: pd.DataFrame, names: dict[str, str], groups: Sequence[str] = ("all", *ROLE_ORDER)
-) -> pd.DataFrame:
+def spearman_view(res: pd.DataFrame, names: dict[str, str], groups: Sequence[str]) -> pd.DataFrame:
     """Table 29 wide: per X variable, rs / p / decision pooled and per role."""
     xs = list(dict.fromkeys(res["x"]))
     out = pd.DataFrame({SPEARMAN_NAME: [names.get(x, x) for x in xs], "Kode": xs})
@@ -165,7 +163,7 @@ def status_category_view(
     cb,
     variable: str,
     statuses: Sequence[str],
-    roles: Sequence[str] = ROLE_ORDER,
+    roles: Sequence[str],
 ) -> pd.DataFrame:
     """Table 35: ratings per category of ``variable`` by village status and role (n and %)."""
     col = f"{variable}_cat"
@@ -233,8 +231,8 @@ def test_families(
     alpha_difference: float,
     families: tuple[str, str] = ("Korelasi", "Uji beda"),
 ) -> list[pd.DataFrame]:
-    """The families of p values adjusted together: pooled Spearman (X1-X7 ~ Y); differences
-    (role on Y1-Y4, Y; status within each role on Y1-Y4, Y)."""
+    """The families of p values adjusted together: pooled Spearman (each characteristic with
+    the outcome); differences (group on each outcome; status within each group)."""
     pooled = spearman[spearman["group"].astype(str) == "all"]
     corr = pd.DataFrame(
         {

@@ -6,8 +6,6 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from p3md.reporting.views.common import ROLE_ORDER
-
 
 def _score_columns(cb, items: list[str]) -> tuple[list[int], dict[int, str]]:
     """The scores the items can take (highest first) and each one's column name: the shared
@@ -49,7 +47,7 @@ def modes_table(modes: pd.DataFrame, cb, group: str) -> pd.DataFrame:
     return out
 
 
-def category_counts(scored: pd.DataFrame, cb, roles: Sequence[str] = ROLE_ORDER) -> pd.DataFrame:
+def category_counts(scored: pd.DataFrame, cb, roles: Sequence[str]) -> pd.DataFrame:
     """Facilitators per category of each variable's total (``<var>_cat`` columns), by role."""
     rows = []
     for var, spec in cb.variables.items():
