@@ -354,3 +354,27 @@ def test_shares_keep_their_decimals_when_every_value_is_whole():
     shown = format_frame(pd.DataFrame({"PDP (n)": [4, 8, 4], "PDP (%)": [25.0, 50.0, 25.0]}), 1)
     assert shown["PDP (%)"].tolist() == ["25,0", "50,0", "25,0"]
     assert shown["PDP (n)"].tolist() == ["4", "8", "4"]
+
+
+@pytest.mark.parametrize("kind", ["reconstruction", "synthetic", "real"])
+def test_the_thesis_book_names_the_kind_of_data_it_reads(kind):
+    """The thesis's own book (``_quarto.yml``) calls its data the reconstruction on its title
+    page and in every footer; a run on the thesis's real data (``provenance.yaml``:
+    ``data_kind: real``) must not, nor the reproduction chapter's sentences."""
+    import yaml
+
+    from p3md import PROJECT_ROOT
+    from p3md.codebook.provenance import KIND_WORDS
+    from p3md.reporting import text
+    from p3md.site.study_pages import data_identity
+
+    book = yaml.safe_load((PROJECT_ROOT / "_quarto.yml").read_text(encoding="utf-8"))["book"]
+    made = data_identity(book, kind)
+    shown = f"{made['subtitle']} {made['page-footer']['center']}"
+    if kind == "reconstruction":
+        assert made == book and "rekonstruksi" in shown
+    else:
+        assert "rekonstruksi" not in shown and KIND_WORDS[kind]["id"] in made["subtitle"]
+    status = pd.Series(["sesuai", "tidak sesuai", "tidak dapat dihitung"])
+    sentence = text.status_sentence(status, "nilai", KIND_WORDS[kind]["id"], "id")
+    assert sentence.endswith(f"1 tidak dapat dihitung dari {KIND_WORDS[kind]['id']}.")

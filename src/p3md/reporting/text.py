@@ -161,9 +161,9 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
     "status": {
         "id": "Dari {n} {what} terbitan, {ok} sesuai, {bad} tidak sesuai dan {na} tidak dapat "
-        "dihitung dari data rekonstruksi.",
+        "dihitung dari {data}.",
         "en": "Of {n} published {what}, {ok} agree, {bad} disagree and {na} cannot be computed "
-        "from the reconstructed data.",
+        "from {data}.",
     },
     "what_nilai": {"id": "nilai", "en": "values"},
     "what_kesimpulan": {"id": "kesimpulan", "en": "conclusions"},
@@ -425,8 +425,9 @@ def reliability_sentence(rel, lang: str = "id") -> str:
     return _say("reliability", lang, ok=int(ok.sum()), n=len(rel), thr=thr, tail=tail)
 
 
-def status_sentence(status, what: str = "nilai", lang: str = "id") -> str:
-    """Counts of "sesuai" / "tidak sesuai" / "tidak dapat dihitung" in one sentence."""
+def status_sentence(status, what: str, data: str, lang: str = "id") -> str:
+    """Counts of "sesuai" / "tidak sesuai" / "tidak dapat dihitung" in one sentence; ``data``:
+    the run's kind of data in words (:func:`p3md.codebook.provenance.kind_words`)."""
     counts = {
         k: int((status == k).sum()) for k in ("sesuai", "tidak sesuai", "tidak dapat dihitung")
     }
@@ -438,6 +439,7 @@ def status_sentence(status, what: str = "nilai", lang: str = "id") -> str:
         ok=counts["sesuai"],
         bad=counts["tidak sesuai"],
         na=counts["tidak dapat dihitung"],
+        data=data,
     )
 
 

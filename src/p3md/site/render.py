@@ -318,9 +318,9 @@ def fit_book(run_dir: Path, markdown_title: bool = False, own_study: bool = Fals
         chapters = book["chapters"]
         at = 1 if chapters and chapters[0] == "index.qmd" else 0
         chapters.insert(at, "pages/kabupaten.qmd")
-    if own_study:  # title, author, PDF name ... from the study's codebook (site.study_pages)
-        from p3md.codebook.provenance import data_kind
+    from p3md.codebook.provenance import data_kind
 
+    if own_study:  # title, author, PDF name ... from the study's codebook (site.study_pages)
         cb_path = readers._first(manifest, "codebook_path", "parameters.codebook_path")
         book = study_pages.book_identity(
             book,
@@ -328,6 +328,8 @@ def fit_book(run_dir: Path, markdown_title: bool = False, own_study: bool = Fals
             data_kind(data_dir),
             markdown=markdown_title,
         )
+    elif data_dir:  # the thesis's book on another kind of data than its reconstruction
+        book = study_pages.data_identity(book, data_kind(data_dir))
     cfg["book"] = book
     path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
 

@@ -35,6 +35,36 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 
+#: The thesis's book (``_quarto.yml``) says on its title page and in every page's footer that
+#: its data are the reconstruction. A run on another kind of data (the thesis's real data
+#: dropped in, ``provenance.yaml`` saying so) gets these instead.
+DATA_WORDS: dict[str, dict[str, str]] = {
+    "subtitle": {
+        "id": "Kompendium penelitian yang dapat direproduksi ({data})",
+        "en": "A reproducible research compendium ({data})",
+    },
+    "footer_synthetic": {
+        "id": "Kode: MIT. Teks: CC BY 4.0. Data adalah data sintetis, bukan data asli penelitian.",
+        "en": "Code: MIT. Text: CC BY 4.0. The data are synthetic, not the study's own data.",
+    },
+    "footer_real": {
+        "id": "Kode: MIT. Teks: CC BY 4.0. Data: data penelitian, dengan hak dan izin pemiliknya.",
+        "en": "Code: MIT. Text: CC BY 4.0. Data: the study's data, under their owner's terms.",
+    },
+}
+
+
+def data_identity(book: dict[str, Any], kind: str) -> dict[str, Any]:
+    """The thesis book's subtitle and footer for the run's kind of data: as written in
+    ``_quarto.yml`` for the reconstruction, else said of the data the run reads."""
+    if kind == "reconstruction":
+        return book
+    book = dict(book)
+    book["subtitle"] = DATA_WORDS["subtitle"]["id"].format(data=KIND_WORDS[kind]["id"])
+    book["page-footer"] = {"center": DATA_WORDS[f"footer_{kind}"]["id"]}
+    return book
+
+
 def own_study(project_dir: Path, codebook_path: str | Path | None) -> bool:
     """Whether the run's codebook is not the project's (the thesis's) ``data/codebook.yaml``."""
     if not codebook_path:
