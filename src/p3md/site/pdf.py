@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import os
 import re
 import shutil
 import subprocess
@@ -324,18 +325,17 @@ def typst_pdf(
         for m in re.finditer(r'\sid="((?:tbl|fig)-[A-Za-z0-9_-]+)"', doc)
         if not m.group(1).endswith("-caption")
     }
-    parts = [preamble(cfg, words)]
-    in_appendix = False
-    for page, number in pages:
-        if page not in docs:
-            continue
-        if number.isalpha() and not in_appendix:
-            in_appendix = True
-            parts.append("#counter(heading).update(0)\n")
-        title, body = _main_column(docs[page])
-        body = _prepare(body, page, site, labels, assets)
+    present = [(page, number) for page, number in pages if page in docs]
+    columns = [_main_column(docs[page]) for page, _ in present]
+    bodies = [
+        _prepare(body, page, site, labels, assets)
+        for (page, _), (_, body) in zip(present, columns, strict=True)
+    ]
+
+    def to_typst(page_body: tuple[Path, str]) -> str:
+        page, body = page_body
         try:
-            markup = pypandoc.convert_text(
+            return pypandoc.convert_text(
                 body,
                 "typst",
                 format="html",
@@ -344,6 +344,19 @@ def typst_pdf(
             )
         except (RuntimeError, OSError) as exc:
             raise PdfError(f"pandoc could not convert {page}: {exc}") from exc
+
+    # One pandoc process per page, each working alone: run side by side (as many as the
+    # machine has cores), in book order. One after the other they were most of the PDF's time.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
+        markups = list(pool.map(to_typst, zip([p for p, _ in present], bodies, strict=True)))
+    parts = [preamble(cfg, words)]
+    in_appendix = False
+    for (_, number), (title, _), markup in zip(present, columns, markups, strict=True):
+        if number.isalpha() and not in_appendix:
+            in_appendix = True
+            parts.append("#counter(heading).update(0)\n")
         parts.append(_heading(title, number))
         parts.append(markup + "\n")
     source = build / "book.typ"
