@@ -3,8 +3,9 @@
 Two ways, chosen by the renderer of the site:
 
 - ``quarto``: Quarto's own Typst output of the book (``format: typst`` in ``_quarto.yml``:
-  A4, ``echo: false`` so no code, ``toc-depth: 2``). :func:`quarto_pdf` runs it before the HTML,
-  because ``quarto render --to typst`` replaces the output folder's contents.
+  A4, ``echo: false`` so no code, ``toc-depth: 2``). :func:`quarto_pdf` runs it beside the
+  HTML render in a copy of the sources, because ``quarto render --to typst`` replaces the
+  output folder's contents.
 - ``smalldocs`` (no Quarto): :func:`typst_pdf` builds the PDF from the *same chapters as the
   site shows them*, i.e. the smalldocs pages after post-processing (resolved cross-references,
   numbered captions, bibliography). Each page's main column goes through pandoc (the binary of
@@ -80,25 +81,39 @@ def pdf_name(cfg: dict[str, Any]) -> str:
 
 
 # --------------------------------------------------------------------------- Quarto
-def quarto_pdf(run_dir: Path, cfg: dict[str, Any], env: dict[str, str] | None = None) -> Path:
-    """``quarto render --to typst``; returns the PDF moved out of the output folder.
-
-    Run it before the HTML render (which then writes a fresh output folder); the caller puts
-    the returned file into the site.
-    """
-    t_out = run_dir / (cfg.get("project", {}).get("output-dir") or "_book")
-    proc = subprocess.run(
-        ["quarto", "render", str(run_dir), "--to", "typst"],
+def quarto_render(
+    run_dir: Path, to: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``quarto render <run_dir> --to <to>`` in the run folder, its output captured."""
+    return subprocess.run(
+        ["quarto", "render", str(run_dir), "--to", to],
         cwd=run_dir,
         capture_output=True,
         text=True,
         check=False,
         env=env,
     )
+
+
+def quarto_pdf(
+    run_dir: Path,
+    cfg: dict[str, Any],
+    env: dict[str, str] | None = None,
+    into: Path | None = None,
+) -> Path:
+    """``quarto render --to typst``; returns the PDF moved out of the output folder into
+    ``into`` (default ``<run_dir>/_pdf``).
+
+    ``--to typst`` replaces the project's output folder: :mod:`p3md.site.render` runs it in a
+    copy of the run folder's sources, beside the HTML render, with ``into`` in the real run
+    folder; the caller puts the returned file into the site.
+    """
+    t_out = run_dir / (cfg.get("project", {}).get("output-dir") or "_book")
+    proc = quarto_render(run_dir, "typst", env)
     pdf = t_out / pdf_name(cfg)
     if proc.returncode != 0 or not pdf.is_file():
         raise PdfError(f"quarto render --to typst failed:\n{proc.stderr[-3000:]}")
-    keep = run_dir / BUILD_DIR / pdf.name
+    keep = (into or run_dir / BUILD_DIR) / pdf.name
     keep.parent.mkdir(exist_ok=True)
     shutil.move(pdf, keep)
     return keep

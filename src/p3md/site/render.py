@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import string
-import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -415,25 +414,16 @@ def _render_quarto(
 
         def timed_pdf() -> tuple[Path, float]:
             t0 = time.perf_counter()
-            return book_pdf.quarto_pdf(twin, cfg), time.perf_counter() - t0
+            pdf = book_pdf.quarto_pdf(twin, cfg, into=run_dir / book_pdf.BUILD_DIR)
+            return pdf, time.perf_counter() - t0
 
         job = pool.submit(timed_pdf)
     try:
-        proc = subprocess.run(
-            ["quarto", "render", str(run_dir), "--to", "html"],
-            cwd=run_dir,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        proc = book_pdf.quarto_render(run_dir, "html")
     finally:
         if job is not None and pool is not None:
             try:
-                path, took = job.result()
-                keep = run_dir / book_pdf.BUILD_DIR / path.name
-                keep.parent.mkdir(exist_ok=True)
-                shutil.move(path, keep)
-                made = (keep, took)
+                made = job.result()
             except book_pdf.PdfError as exc:
                 warnings.append(f"pdf: {exc}")
             finally:
