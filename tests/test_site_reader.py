@@ -17,6 +17,7 @@ from p3md import PROJECT_ROOT
 from p3md.site import offline, render_site, smalldocs_ui
 from p3md.site import pdf as book_pdf
 from p3md.site.postprocess import add_notebook_links, add_pdf_link, publish_notebooks
+from p3md.site.print_pages import PrintCache, drop_elements, read_pages
 from p3md.site.render import PDF_TWIN
 
 pypdf = pytest.importorskip("pypdf")
@@ -260,7 +261,7 @@ def test_pdf_leaves_out_site_only_blocks_and_folds():
         "<div><p>bersarang</p></div></div><details><summary>x</summary><p>lipat</p></details>"
         '<img src="a.png" alt=""><p class="p3md-downloads">Unduh</p><p>akhir</p>'
     )
-    out = book_pdf._drop_elements(body)
+    out = drop_elements(body)
     assert out == '<p>tetap</p><img src="a.png" alt=""><p>akhir</p>'
 
 
@@ -332,7 +333,8 @@ def test_word_copy_leaves_quartos_pdf_in_the_build_folder(built):
     waiting.write_bytes(b"%PDF-1.7 quarto")
     cfg = load_config(run / "_quarto.yml")
     order = [(Path(src).with_suffix(".html"), num) for src, num in book_pages(cfg, run)]
-    made = book_docx.build_docx(run / "site", run, cfg, order)
+    printed, labels = read_pages(run / "site", order)
+    made = book_docx.build_docx(run / "site", run, cfg, printed, labels, PrintCache(None))
     assert made.path.is_file() and waiting.read_bytes() == b"%PDF-1.7 quarto"
     assert not (run / book_docx.BUILD_DIR).exists()
     shutil.rmtree(waiting.parent)

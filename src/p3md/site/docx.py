@@ -27,12 +27,20 @@ import yaml
 
 from p3md.markup import md
 from p3md.site import pdf as book_pdf
+from p3md.site.print_pages import (
+    TABLES_FILTER,
+    TEMPLATES,
+    PrintCache,
+    PrintPage,
+    prepare,
+    write_data_images,
+)
 
-REFERENCE_DOCX = book_pdf.TEMPLATES / "reference.docx"
+REFERENCE_DOCX = TEMPLATES / "reference.docx"
 BUILD_DIR = "_docx"  # inside the run folder; removed after the build
-# _prepare writes the pages' embedded images to the PDF's build folder ("/_pdf/assets/"), which
-# may already hold Quarto's PDF: only the assets sub-folder is the Word copy's, and removed
-ASSETS = Path(book_pdf.BUILD_DIR) / "assets"
+#: where the pages' embedded images are written (its own folder: the PDF is made at the same
+#: time, and its build folder may hold Quarto's PDF)
+ASSETS = Path(BUILD_DIR) / "assets"
 
 
 class DocxError(RuntimeError):
@@ -81,11 +89,15 @@ def build_docx(
     site: Path,
     run_dir: Path,
     cfg: dict[str, Any],
-    pages: list[tuple[Path, str]],
+    pages: list[PrintPage],
+    labels: set[str],
+    cache: PrintCache,
     markdown_meta: bool = False,
 ) -> DocxResult:
-    """Write ``<site>/<name>.docx`` from the rendered pages ((html path, number) in book order).
-    ``markdown_meta``: the book's title and author in ``cfg`` are Markdown (Quarto's reading).
+    """Write ``<site>/<name>.docx`` from the rendered pages (in book order, read by
+    :func:`p3md.site.print_pages.read_pages`); a page's prepared HTML is read from ``cache``
+    when the page is unchanged. ``markdown_meta``: the book's title and author in ``cfg`` are
+    Markdown (Quarto's reading).
 
     Raises :class:`DocxError`.
     """
@@ -98,29 +110,24 @@ def build_docx(
     build.mkdir(parents=True, exist_ok=True)
     assets = run_dir / ASSETS
     assets.mkdir(parents=True, exist_ok=True)
-    docs = {p: (site / p).read_text(encoding="utf-8") for p, _ in pages if (site / p).is_file()}
-    labels = {
-        m.group(1)
-        for doc in docs.values()
-        for m in re.finditer(r'\sid="((?:tbl|fig)-[A-Za-z0-9_-]+)"', doc)
-        if not m.group(1).endswith("-caption")
-    }
     meta_file = build / "title.yaml"
     meta_file.write_text(
         yaml.safe_dump(_title_meta(cfg, markdown_meta), allow_unicode=True), encoding="utf-8"
     )
+
+    def prepared(page: PrintPage) -> str:
+        # section numbers ("6.1") stay in Word's headings; images get paths from the run
+        # folder's root ("/figures/x.png"), pandoc's resource path, written without the "/"
+        body = prepare(page.dropped(), page.page, site, labels, assets, section_numbers=True)
+        return re.sub(r'(<img\b[^>]*?\bsrc=")/', r"\1", body)
+
     parts = [_notice(cfg)]
-    for page, number in pages:
-        if page not in docs:
-            continue
-        title, body = book_pdf._main_column(docs[page])
-        # section numbers ("6.1") stay in Word's headings; _prepare drops the spans for Typst
-        body = re.sub(r'<span class="header-section-number"[^>]*>([^<]*)</span>', r"\1", body)
-        body = book_pdf._prepare(body, page, site, labels, assets)
-        # images: _prepare writes paths from the run folder's root ("/figures/x.png")
-        body = re.sub(r'(<img\b[^>]*?\bsrc=")/', r"\1", body)
-        heading = f"{number} {title}" if number else title
+    for page in pages:
+        write_data_images(page.column, assets)  # a page read back still needs its images
+        body = cache.get("docx", page, lambda page=page: prepared(page))
+        heading = f"{page.number} {page.title}" if page.number else page.title
         parts.append(f"<h1>{html.escape(heading)}</h1>\n{body}\n")
+    cache.prune("docx")
     out = build / docx_name(cfg)
     try:
         pypandoc.convert_text(
@@ -137,7 +144,7 @@ def build_docx(
                 f"--metadata=lang:{cfg.get('lang') or 'id'}",
                 f"--metadata=toc-title:{_toc_title(cfg)}",
             ],
-            filters=[str(book_pdf.TABLES_FILTER)],
+            filters=[str(TABLES_FILTER)],
         )
     except (RuntimeError, OSError) as exc:
         raise DocxError(f"pandoc could not write the Word copy: {exc}") from exc

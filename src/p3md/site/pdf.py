@@ -15,20 +15,14 @@ Two ways, chosen by the renderer of the site:
   the alternative and gives no table of contents with page numbers, no chapter numbering and
   a page break only where CSS asks (see ARCHITECTURE.md), hence Typst.
 
-What the PDF leaves out of the HTML: code (``<details>`` folds, code blocks), download and
-notebook links, and every element with the class :data:`SITE_ONLY` (the per-gate details of
-the validation appendix stay on the site and in the CSV/JSON downloads). In a ``.qmd`` page
-``::: {.content-visible when-format="html"}`` hides a block from Quarto's PDF; smalldocs unwraps
-that div, so put the class inside it as well: ``::: {.p3md-site-only}``.
+What the PDF leaves out of the HTML (code, download and notebook links, site-only blocks) and
+the cache of the per-page conversions: :mod:`p3md.site.print_pages`.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import html
 import os
-import re
 import shutil
 import subprocess
 import time
@@ -37,27 +31,18 @@ from pathlib import Path
 from typing import Any
 
 from p3md.markup import typst_string, typst_text
-
-#: the class of HTML blocks that stay on the site and out of the PDF
-SITE_ONLY = "p3md-site-only"
-#: classes dropped from the PDF besides SITE_ONLY (links to files, code, page furniture)
-_DROP_CLASSES = (
-    SITE_ONLY,
-    "p3md-downloads",
-    "p3md-notebook",
-    "p3md-pdf-link",
-    "code-copy-outer-scaffold",
-    "sourceCode",
-    "quarto-page-breadcrumbs",
-    "quarto-title-meta",
-    "anchorjs-link",
+from p3md.site.print_pages import (
+    TABLES_FILTER,
+    TEMPLATES,
+    PrintCache,
+    PrintPage,
+    prepare,
+    write_data_images,
 )
-_DROP_TAGS = ("details", "script", "style", "nav", "button", "noscript", "form")
+
 BUILD_DIR = "_pdf"
 #: the print rules and the tables/callouts filter shared with Quarto's PDF (see _quarto.yml)
-TEMPLATES = Path(__file__).parent / "templates"
 TYPST_HEAD = TEMPLATES / "typst-head.typ"
-TABLES_FILTER = TEMPLATES / "tables.lua"  # inside the run folder; removed after a successful build
 
 
 class PdfError(RuntimeError):
@@ -120,138 +105,6 @@ def quarto_pdf(
 
 
 # --------------------------------------------------------------------------- smalldocs
-def _main_column(doc: str) -> tuple[str, str]:
-    """(title, HTML of the main column without its title block) of a rendered page."""
-    m = re.search(r"<main\b[^>]*>(.*)</main>", doc, re.S)
-    body = m.group(1) if m else doc
-    title_m = re.search(r"<h1\b[^>]*>(.*?)</h1>", body, re.S)
-    title = ""
-    if title_m:  # without Quarto's chapter number: Typst numbers the chapter itself
-        title = re.sub(r'<span class="chapter-number">[^<]*</span>', "", title_m.group(1))
-        title = re.sub(r"<[^>]+>", "", title).replace("&nbsp;", " ").strip()
-    body = re.sub(r'<header\b[^>]*id="title-block-header".*?</header>', "", body, flags=re.S)
-    inner = re.search(r"<h1\b[^>]*>(.*?)</h1>", body, re.S)
-    if inner:  # Quarto's home page: the book's title above, the page's own heading here
-        title = re.sub(r"<[^>]+>", "", inner.group(1)).strip()
-        body = body[: inner.start()] + body[inner.end() :]
-    return html.unescape(title), body
-
-
-def _drop_elements(body: str) -> str:
-    """Remove the elements the PDF leaves out (see the module's docstring), nested or not."""
-    from html.parser import HTMLParser
-
-    void = {
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "source",
-        "wbr",
-    }
-
-    class Dropper(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__(convert_charrefs=False)
-            self.out: list[str] = []
-            self.skip = 0  # depth inside a dropped element
-
-        def _drops(self, tag: str, attrs: list[tuple[str, str | None]]) -> bool:
-            classes = " ".join(v or "" for k, v in attrs if k == "class").split()
-            return tag in _DROP_TAGS or any(c in _DROP_CLASSES for c in classes)
-
-        def handle_starttag(self, tag, attrs):
-            if self.skip:
-                if tag not in void:
-                    self.skip += 1
-                return
-            if self._drops(tag, attrs):
-                self.skip = 0 if tag in void else 1
-                return
-            self.out.append(self.get_starttag_text() or "")
-
-        def handle_startendtag(self, tag, attrs):
-            if not self.skip and not self._drops(tag, attrs):
-                self.out.append(self.get_starttag_text() or "")
-
-        def handle_endtag(self, tag):
-            if self.skip:
-                if tag not in void:
-                    self.skip -= 1
-                return
-            self.out.append(f"</{tag}>")
-
-        def handle_data(self, data):
-            if not self.skip:
-                self.out.append(data)
-
-        def handle_entityref(self, name):
-            if not self.skip:
-                self.out.append(f"&{name};")
-
-        def handle_charref(self, name):
-            if not self.skip:
-                self.out.append(f"&#{name};")
-
-    parser = Dropper()
-    parser.feed(body)
-    parser.close()
-    return "".join(parser.out)
-
-
-def _prepare(body: str, page: Path, site: Path, labels: set[str], assets: Path) -> str:
-    """Make a page's main column fit for pandoc -> Typst in one book."""
-    body = _drop_elements(body)
-    # section numbers: Typst numbers headings itself
-    body = re.sub(r'<span class="header-section-number"[^>]*>[^<]*</span>\s*', "", body)
-
-    # links: a cross-reference to a table/figure of the book stays a link (to its label);
-    # other internal links become text (no page files in a PDF); web links stay
-    def link(m: re.Match) -> str:
-        attrs, text = m.group(1), m.group(2)
-        href_m = re.search(r'href="([^"]*)"', attrs)
-        href = html.unescape(href_m.group(1)) if href_m else ""
-        if re.match(r"https?://|mailto:", href):
-            return m.group(0)
-        frag = href.partition("#")[2]
-        if frag in labels:
-            return f'<a href="#{frag}">{text}</a>'
-        return text
-
-    body = re.sub(r"<a\b([^>]*)>(.*?)</a>", link, body, flags=re.S)
-
-    # ids: only the floats' labels are kept (others repeat from page to page)
-    def ident(m: re.Match) -> str:
-        return m.group(0) if m.group(1) in labels else ""
-
-    body = re.sub(r'\sid="([^"]*)"', ident, body)
-
-    # images: data URIs and site files become files Typst can read (paths from its root)
-    def image(m: re.Match) -> str:
-        src = html.unescape(m.group(2))
-        if src.startswith("data:"):
-            head, _, data = src.partition(",")
-            ext = "svg" if "svg" in head else ("jpg" if "jpeg" in head else "png")
-            raw = base64.b64decode(data) if ";base64" in head else data.encode()
-            name = hashlib.sha1(raw).hexdigest()[:16] + "." + ext
-            (assets / name).write_bytes(raw)
-            return f'{m.group(1)}"/{BUILD_DIR}/assets/{name}"'
-        target = (site / page.parent / src).resolve()
-        try:
-            rel = target.relative_to(site.parent.resolve())
-        except ValueError:
-            return m.group(0)
-        return f'{m.group(1)}"/{rel.as_posix()}"'
-
-    return re.sub(r'(<img\b[^>]*?\bsrc=)"([^"]*)"', image, body)
-
-
 # Plain text in Typst markup (a string literal, so no character is read as markup): the
 # project's one Typst escape (p3md.markup).
 _typ_string, _typ_text = typst_string, typst_text
@@ -316,10 +169,14 @@ def typst_pdf(
     site: Path,
     run_dir: Path,
     cfg: dict[str, Any],
-    pages: list[tuple[Path, str]],
+    pages: list[PrintPage],
+    labels: set[str],
     words: dict[str, str],
+    cache: PrintCache,
 ) -> Path:
-    """Build ``<run>/_pdf/<name>.pdf`` from the rendered pages ((html path, number) in book order).
+    """Build ``<run>/_pdf/<name>.pdf`` from the rendered pages (in book order, read by
+    :func:`p3md.site.print_pages.read_pages`); a page's Typst markup is read from ``cache``
+    when the page is unchanged.
 
     Appendices are the pages numbered with a letter. Raises :class:`PdfError`.
     """
@@ -333,22 +190,9 @@ def typst_pdf(
     build = run_dir / BUILD_DIR
     assets = build / "assets"
     assets.mkdir(parents=True, exist_ok=True)
-    docs = {p: (site / p).read_text(encoding="utf-8") for p, _ in pages if (site / p).is_file()}
-    labels = {
-        m.group(1)
-        for doc in docs.values()
-        for m in re.finditer(r'\sid="((?:tbl|fig)-[A-Za-z0-9_-]+)"', doc)
-        if not m.group(1).endswith("-caption")
-    }
-    present = [(page, number) for page, number in pages if page in docs]
-    columns = [_main_column(docs[page]) for page, _ in present]
-    bodies = [
-        _prepare(body, page, site, labels, assets)
-        for (page, _), (_, body) in zip(present, columns, strict=True)
-    ]
 
-    def to_typst(page_body: tuple[Path, str]) -> str:
-        page, body = page_body
+    def convert(page: PrintPage) -> str:
+        body = prepare(page.dropped(), page.page, site, labels, assets)
         try:
             return pypandoc.convert_text(
                 body,
@@ -358,21 +202,26 @@ def typst_pdf(
                 filters=[str(TABLES_FILTER)],
             )
         except (RuntimeError, OSError) as exc:
-            raise PdfError(f"pandoc could not convert {page}: {exc}") from exc
+            raise PdfError(f"pandoc could not convert {page.page}: {exc}") from exc
+
+    def to_typst(page: PrintPage) -> str:
+        write_data_images(page.column, assets)  # a page read back still needs its images
+        return cache.get("typst", page, lambda: convert(page))
 
     # One pandoc process per page, each working alone: run side by side (as many as the
     # machine has cores), in book order. One after the other they were most of the PDF's time.
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
-        markups = list(pool.map(to_typst, zip([p for p, _ in present], bodies, strict=True)))
+        markups = list(pool.map(to_typst, pages))
+    cache.prune("typst")
     parts = [preamble(cfg, words)]
     in_appendix = False
-    for (_, number), (title, _), markup in zip(present, columns, markups, strict=True):
-        if number.isalpha() and not in_appendix:
+    for page, markup in zip(pages, markups, strict=True):
+        if page.number.isalpha() and not in_appendix:
             in_appendix = True
             parts.append("#counter(heading).update(0)\n")
-        parts.append(_heading(title, number))
+        parts.append(_heading(page.title, page.number))
         parts.append(markup + "\n")
     source = build / "book.typ"
     source.write_text("\n".join(parts), encoding="utf-8")
@@ -389,8 +238,10 @@ def build_pdf(
     site: Path,
     run_dir: Path,
     cfg: dict[str, Any],
-    pages: list[tuple[Path, str]],
+    pages: list[PrintPage],
+    labels: set[str],
     words: dict[str, str],
+    cache: PrintCache,
     quarto_file: tuple[Path, float] | None = None,
 ) -> PdfResult:
     """Put the book's PDF into the site folder and say how it was made.
@@ -403,7 +254,7 @@ def build_pdf(
         (made, took), engine = quarto_file, "quarto-typst"
         t0 -= took
     else:
-        made, engine = typst_pdf(site, run_dir, cfg, pages, words), "pandoc-typst"
+        made, engine = typst_pdf(site, run_dir, cfg, pages, labels, words, cache), "pandoc-typst"
     dest = site / pdf_name(cfg)
     shutil.move(made, dest)
     shutil.rmtree(run_dir / BUILD_DIR, ignore_errors=True)

@@ -253,7 +253,7 @@ def search_index(site: Path) -> int:
     page's Markdown source. Returns the entries rewritten."""
     import json
 
-    from p3md.site.pdf import _drop_elements
+    from p3md.site.print_pages import drop_elements
 
     index = site / "search.json"
     if not index.is_file():
@@ -262,7 +262,7 @@ def search_index(site: Path) -> int:
     texts: dict[str, dict[str, str]] = {}
 
     def plain(fragment: str) -> str:
-        fragment = _drop_elements(fragment)
+        fragment = drop_elements(fragment)
         fragment = re.sub(r"<h[1-6]\b.*?</h[1-6]>", " ", fragment, flags=re.S)
         block = (
             r"</?(?:p|div|li|ul|ol|td|th|tr|table|caption|figcaption|figure|section|br|pre)\b[^>]*>"
