@@ -41,6 +41,24 @@ def package_root() -> Path:
     return Path(p3md.__file__).resolve().parent
 
 
+#: The fields of a statement that hold statements (an import is a statement, so it sits in one).
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statements(body: list[ast.stmt]) -> Iterable[ast.AST]:
+    """Every statement in ``body``, nested ones too (functions, classes, branches, ``try``,
+    ``with``, ``match``), but not the expressions: ``ast.walk`` visits all of a module's nodes,
+    about ten times as many, and was half of a cold run's 2 s of reading the package."""
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        yield node
+        for name in _BLOCKS:
+            inner = getattr(node, name, None)
+            if isinstance(inner, list):
+                stack.extend(inner)
+
+
 class ModuleGraph:
     """The import graph of the ``p3md`` package, read lazily and once per module.
 
@@ -116,9 +134,9 @@ class ModuleGraph:
                 self._imports[module] = self._names(tree, package)
         return self._imports[module]
 
-    def _names(self, tree: ast.AST, package: str) -> set[str]:
+    def _names(self, tree: ast.Module, package: str) -> set[str]:
         found: set[str] = set()
-        for node in ast.walk(tree):
+        for node in _statements(tree.body):
             if isinstance(node, ast.Import):
                 found |= {a.name for a in node.names if a.name.split(".")[0] == PACKAGE}
             elif isinstance(node, ast.ImportFrom):

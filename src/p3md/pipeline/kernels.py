@@ -40,7 +40,7 @@ import time
 import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
@@ -157,7 +157,7 @@ def _kernel_args(argv: Sequence[str]) -> list[str]:
     return argv[1:]
 
 
-def serve(preload: Sequence[str]) -> int:
+def serve(preload: Sequence[str]) -> NoReturn:
     """The server's main loop: one JSON request per line on stdin, one reply per line out.
 
     Requests: ``{"argv": [...], "env": {...}, "cwd": "..."}``; reply ``{"pid": N}``. End of
@@ -186,7 +186,11 @@ def serve(preload: Sequence[str]) -> int:
         if pid == 0:
             _become_kernel(request, protocol_fd)
         reply.write(json.dumps({"pid": pid}) + "\n")
-    return 0
+    # End of input: leave at once. The server holds no file and its kernels are gone; the
+    # interpreter's own teardown of the preloaded libraries (pandas, scipy, matplotlib) kept
+    # the pipeline waiting for up to 3 s after its last stage (ForkServer.close).
+    reply.flush()
+    os._exit(0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -388,4 +392,4 @@ def kernel_manager_class(server: ForkServer) -> type[ForkingKernelManager]:
 
 
 if __name__ == "__main__":
-    raise SystemExit(serve(sys.argv[1:]))
+    serve(sys.argv[1:])

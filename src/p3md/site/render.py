@@ -610,12 +610,14 @@ def render_site(
     for name in OUTPUT_DIRS:
         if (run_dir / name).is_dir():
             shutil.copytree(run_dir / name, site / name, dirs_exist_ok=True)
-    # every table in one workbook, with the data notice where the data are not real
-    notice = data_notice(_data_dir(project_dir, manifest), "id").replace("*", "")
-    site_downloads.write_workbook(run_dir, site / site_downloads.WORKBOOK, notice)
     # the copies readers download: no cell a spreadsheet would run (the run folder keeps the
     # exact values the stages read)
     site_downloads.neutralise_site(site)
+    # every table in one workbook, with the data notice where the data are not real; written
+    # after the others are neutralised: write_workbook neutralises as it writes (reading the
+    # workbook back with openpyxl cost 0.5-1 s of each render)
+    notice = data_notice(_data_dir(project_dir, manifest), "id").replace("*", "")
+    site_downloads.write_workbook(run_dir, site / site_downloads.WORKBOOK, notice)
     publish_notebooks(site, run_dir, _public_paths(project_dir, run_dir))
     order = [(Path(src).with_suffix(".html"), num) for src, num in book_pages(cfg, run_dir)]
     if chosen == "smalldocs":
