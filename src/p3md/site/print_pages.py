@@ -13,7 +13,8 @@ reads (its column, the book's float labels) and of the code that converts it.
 
 A one-stage edit changes two or three of the book's twenty-odd pages, so a page's results are
 kept in a :class:`PrintCache` beside the run folders (``.p3md-work/print-cache``, never
-committed, like the staging folders): an unchanged page is read back, not converted again.
+committed, like the staging folders; the least recently used entries go beyond
+:data:`CACHE_LIMIT`): an unchanged page is read back, not converted again.
 
 Why own code and not ``joblib.Memory``: joblib keys a result on the Python function's own
 source, while a page's conversion also depends on ``templates/tables.lua``, on the pandoc
@@ -59,6 +60,9 @@ CONVERTERS = ("print_pages.py", "pdf.py", "docx.py")
 
 #: The cache's folder inside the run's work folder.
 CACHE_DIR = "print-cache"
+#: The bytes each kind of entry may take (the thesis's book: about 0.3 MB of Typst markup and
+#: 1 MB of prepared HTML, so some dozens of books).
+CACHE_LIMIT = 64 * 1024**2
 
 
 def main_column(doc: str) -> tuple[str, str]:
@@ -308,6 +312,10 @@ class PrintCache:
         if text is not None:
             with self._lock:
                 self.hits += 1
+            try:
+                os.utime(path)  # recently used: pruned last
+            except OSError:
+                pass
             return text
         text = make()
         try:
@@ -321,13 +329,26 @@ class PrintCache:
             self.made += 1
         return text
 
-    def prune(self, kind: str) -> None:
-        """Remove the entries of ``kind`` this build did not use (the cache holds one book)."""
+    def prune(self, kind: str, limit: int = CACHE_LIMIT) -> None:
+        """Keep the entries of ``kind`` under ``limit`` bytes: the least recently used go first
+        (a hit touches its entry), never one this build used. Several report folders beside
+        each other share the cache, so it keeps more than one book."""
         if self.folder is None or not (self.folder / kind).is_dir():
             return
-        for path in (self.folder / kind).iterdir():
-            if path not in self.used and path.suffix == ".txt":
+        entries = []
+        for path in (self.folder / kind).glob("*.txt"):
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            entries.append((st.st_mtime, st.st_size, path))
+        total = sum(size for _, size, _ in entries)
+        for _, size, path in sorted(entries, key=lambda e: e[0]):
+            if total <= limit:
+                break
+            if path not in self.used:
                 path.unlink(missing_ok=True)
+                total -= size
 
 
 def cache_folder(run_dir: Path) -> Path:

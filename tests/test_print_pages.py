@@ -1,0 +1,91 @@
+"""The print copies' per-page cache (p3md.site.print_pages): an unchanged page is read back, a
+changed one made again, and the PDF is the same with and without the cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fixtures.fake_run import make_fake_run
+from p3md import PROJECT_ROOT
+from p3md.site import pdf as book_pdf
+from p3md.site import print_pages, render_site, smalldocs_ui
+from p3md.site.render import book_pages, load_config
+
+
+def test_cache_makes_once_and_reads_back(tmp_path):
+    cache = print_pages.PrintCache(tmp_path / "cache")
+    page = print_pages.PrintPage(Path("a.html"), "1", "A", "<p>a</p>", "k1")
+    made = []
+
+    def make(text: str) -> str:
+        made.append(text)
+        return text
+
+    assert cache.get("typst", page, lambda: make("one")) == "one"
+    assert cache.get("typst", page, lambda: make("two")) == "one"  # read back, not made
+    assert made == ["one"] and (cache.hits, cache.made) == (1, 1)
+    # another kind of result of the same page is its own entry
+    assert cache.get("docx", page, lambda: make("three")) == "three"
+    # no folder: nothing kept
+    off = print_pages.PrintCache(None)
+    assert off.get("typst", page, lambda: make("four")) == "four"
+    assert off.get("typst", page, lambda: make("five")) == "five"
+
+
+def test_prune_drops_the_least_recently_used_but_never_this_builds(tmp_path):
+    folder = tmp_path / "cache"
+    old = print_pages.PrintCache(folder)
+    for n in range(3):
+        page = print_pages.PrintPage(Path(f"p{n}.html"), "", "", "", f"old{n}")
+        old.get("typst", page, lambda: "x" * 1000)
+    now = print_pages.PrintCache(folder)
+    page = print_pages.PrintPage(Path("new.html"), "", "", "", "new")
+    now.get("typst", page, lambda: "y" * 1000)
+    now.prune("typst", limit=2500)  # room for two of the four entries
+    left = sorted(p.stem for p in (folder / "typst").glob("*.txt"))
+    assert "new" in left and len(left) == 2
+    now.prune("typst", limit=0)  # an entry this build used stays whatever the limit
+    assert [p.stem for p in (folder / "typst").glob("*.txt")] == ["new"]
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("print")
+    made = make_fake_run(root / "run", root / "data")
+    render_site(PROJECT_ROOT, made, renderer="smalldocs")  # fills the run's print cache
+    return made
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_unchanged_pages_are_read_back_and_a_changed_page_is_made_again(run):
+    cfg = load_config(run / "_quarto.yml")
+    order = [(Path(src).with_suffix(".html"), num) for src, num in book_pages(cfg, run)]
+    site = run / "site"
+    words = smalldocs_ui.translations(cfg, "id")
+    folder = print_pages.cache_folder(run)
+    assert folder == run.parent / ".p3md-work" / print_pages.CACHE_DIR
+
+    def build(cache: print_pages.PrintCache) -> str:
+        pages, labels = print_pages.read_pages(site, order)
+        made = book_pdf.typst_pdf(site, run, cfg, pages, labels, words, cache)
+        return _pdf_text(made)
+
+    warm = print_pages.PrintCache(folder)
+    with_cache = build(warm)
+    assert warm.made == 0 and warm.hits == len(order)
+    assert build(print_pages.PrintCache(None)) == with_cache  # the same book without it
+    # a changed page (here: its text) is converted again, and only that one
+    page = next(p for p, _ in order if p.stem.startswith("03_"))
+    html = (site / page).read_text(encoding="utf-8")
+    (site / page).write_text(html.replace("</main>", "<p>Kalimat baru.</p></main>"), "utf-8")
+    edited = print_pages.PrintCache(folder)
+    text = build(edited)
+    assert (edited.made, edited.hits) == (1, len(order) - 1)
+    assert "Kalimat baru." in text
