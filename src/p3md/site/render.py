@@ -9,6 +9,7 @@ import re
 import shutil
 import string
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -512,48 +513,58 @@ def _inside(path: Path, folder: Path) -> bool:
     return True
 
 
-def _print_copies(
+def _start_print_copies(
     chosen: str,
     site: Path,
     run_dir: Path,
     cfg: dict[str, Any],
     order: list[tuple[Path, str]],
-    words: dict[str, str],
     quarto_file: tuple[Path, float] | None,
     warnings: list[str],
-) -> tuple[book_pdf.PdfResult | None, book_docx.DocxResult | None]:
-    """The book's PDF and its Word copy, made at the same time from the same pages (read once,
-    :mod:`p3md.site.print_pages`), before the sidebar gets the links to them; a copy that
-    fails is a warning. Why at once: the Word copy is one pandoc process and the PDF mostly
-    pandoc and Typst, so on 2 cores they overlap (one after the other they were 5.7 s of a
-    7.6 s render, ``make bench``)."""
+) -> Callable[[], tuple[book_pdf.PdfResult | None, book_docx.DocxResult | None]]:
+    """Start the book's PDF and its Word copy from the pages as they are now (read at once,
+    :mod:`p3md.site.print_pages`); returns the call that waits for both. A copy that fails is
+    a warning in ``warnings``.
+
+    Why in the background: the Word copy is mostly one pandoc process and the PDF pandoc and
+    Typst (which leaves Python's lock to the others), so on 2 cores they overlap each other
+    and the site's last steps (its search index, the download links, which the print copies
+    leave out); one after the other they were 5.7 s of a 7.6 s render (``make bench``)."""
     from concurrent.futures import ThreadPoolExecutor
 
     printed, labels = print_pages.read_pages(site, order)
     cache = print_pages.PrintCache(print_pages.cache_folder(run_dir))
-    made = word = None
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        word_job = pool.submit(
-            book_docx.build_docx,
-            site,
-            run_dir,
-            cfg,
-            printed,
-            labels,
-            cache,
-            markdown_meta=chosen == "quarto",
-        )
+    words = smalldocs_ui.translations(cfg, str(cfg.get("lang") or "en"))
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="p3md-print")
+    pdf_job = pool.submit(
+        book_pdf.build_pdf, chosen, site, run_dir, cfg, printed, labels, words, cache, quarto_file
+    )
+    word_job = pool.submit(
+        book_docx.build_docx,
+        site,
+        run_dir,
+        cfg,
+        printed,
+        labels,
+        cache,
+        markdown_meta=chosen == "quarto",
+    )
+
+    def finish() -> tuple[book_pdf.PdfResult | None, book_docx.DocxResult | None]:
+        made = word = None
         try:
-            made = book_pdf.build_pdf(
-                chosen, site, run_dir, cfg, printed, labels, words, cache, quarto_file
-            )
+            made = pdf_job.result()
         except book_pdf.PdfError as exc:
             warnings.append(f"pdf: {exc}")
         try:
             word = word_job.result()
         except book_docx.DocxError as exc:
             warnings.append(f"docx: {exc}")
-    return made, word
+        finally:
+            pool.shutdown()
+        return made, word
+
+    return finish
 
 
 def render_site(
@@ -626,17 +637,26 @@ def render_site(
         warnings += resolve_references(site, order, bib, refs)
         smalldocs_ui.apply(site, cfg)
         smalldocs_ui.navigation(site, order)
-        smalldocs_ui.search_index(site)
     else:
         warnings += offline.make_offline(site, run_dir)
-    add_download_links(site)
-    add_notebook_links(site)
+    # the print copies read the pages as the reader sees them, bar what they leave out (the
+    # search index, the links to downloads, notebooks and the copies themselves)
+    printing = (
+        _start_print_copies(chosen, site, run_dir, cfg, order, quarto_file, warnings)
+        if pdf
+        else None
+    )
     made = word = None
-    if pdf:
-        words = smalldocs_ui.translations(cfg, str(cfg.get("lang") or "en"))
-        made, word = _print_copies(chosen, site, run_dir, cfg, order, words, quarto_file, warnings)
-        if made is not None or word is not None:
-            add_pdf_link(site, made.path if made else None, word.path if word else None)
+    try:
+        if chosen == "smalldocs":
+            smalldocs_ui.search_index(site)
+        add_download_links(site)
+        add_notebook_links(site)
+    finally:
+        if printing is not None:
+            made, word = printing()
+    if made is not None or word is not None:
+        add_pdf_link(site, made.path if made else None, word.path if word else None)
     if wanted_site is not None and wanted_site != site.resolve():
         shutil.copytree(site, wanted_site, dirs_exist_ok=True)
         site = wanted_site
