@@ -54,7 +54,7 @@ def test_prune_drops_the_least_recently_used_but_never_this_builds(tmp_path):
 def run(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("print")
     made = make_fake_run(root / "run", root / "data")
-    render_site(PROJECT_ROOT, made, renderer="smalldocs")  # fills the run's print cache
+    render_site(PROJECT_ROOT, made, renderer="smalldocs")
     return made
 
 
@@ -62,6 +62,17 @@ def _pdf_text(path: Path) -> str:
     from pypdf import PdfReader
 
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_a_second_render_of_the_same_run_converts_no_page(run):
+    """The pages' keys hold nothing that changes from render to render (times, folders)."""
+    folder = print_pages.cache_folder(run)
+    before = {p.relative_to(folder): p.stat().st_mtime_ns for p in folder.rglob("*.txt")}
+    assert {p.parts[0] for p in before} == {"typst", "docx"}
+    render_site(PROJECT_ROOT, run, renderer="smalldocs")
+    after = {p.relative_to(folder): p.stat().st_mtime_ns for p in folder.rglob("*.txt")}
+    assert after.keys() == before.keys()  # no entry made, none lost
+    assert all(after[k] >= before[k] for k in before)  # each read back (touched)
 
 
 def test_unchanged_pages_are_read_back_and_a_changed_page_is_made_again(run):
@@ -77,6 +88,7 @@ def test_unchanged_pages_are_read_back_and_a_changed_page_is_made_again(run):
         made = book_pdf.typst_pdf(site, run, cfg, pages, labels, words, cache)
         return _pdf_text(made)
 
+    build(print_pages.PrintCache(folder))  # the pages as they are now (with their links)
     warm = print_pages.PrintCache(folder)
     with_cache = build(warm)
     assert warm.made == 0 and warm.hits == len(order)
