@@ -10,9 +10,10 @@ import shutil
 import string
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -42,6 +43,8 @@ from p3md.site.postprocess import (
     publish_notebooks,
     resolve_references,
 )
+
+T = TypeVar("T")
 
 #: files copied from the project into the render folder (besides pages/)
 PROJECT_FILES = ("_quarto.yml", "references.bib", "apa.csl")
@@ -392,6 +395,18 @@ def _pdf_twin(run_dir: Path, cfg: dict[str, Any]) -> Path:
     return twin
 
 
+def _result_or_warning(
+    job: Future[T], errors: type[Exception], what: str, warnings: list[str]
+) -> T | None:
+    """A background copy's result, or ``None`` with its failure in ``warnings`` (``"pdf: ..."``):
+    the site is fine without it."""
+    try:
+        return job.result()
+    except errors as exc:
+        warnings.append(f"{what}: {exc}")
+        return None
+
+
 def _render_quarto(
     run_dir: Path, cfg: dict[str, Any], pdf: bool
 ) -> tuple[list[str], tuple[Path, float] | None]:
@@ -425,9 +440,7 @@ def _render_quarto(
     finally:
         if job is not None and pool is not None:
             try:
-                made = job.result()
-            except book_pdf.PdfError as exc:
-                warnings.append(f"pdf: {exc}")
+                made = _result_or_warning(job, book_pdf.PdfError, "pdf", warnings)
             finally:
                 pool.shutdown()
                 if twin is not None:
@@ -551,15 +564,9 @@ def _start_print_copies(
     )
 
     def finish() -> tuple[book_pdf.PdfResult | None, book_docx.DocxResult | None]:
-        made = word = None
         try:
-            made = pdf_job.result()
-        except book_pdf.PdfError as exc:
-            warnings.append(f"pdf: {exc}")
-        try:
-            word = word_job.result()
-        except book_docx.DocxError as exc:
-            warnings.append(f"docx: {exc}")
+            made = _result_or_warning(pdf_job, book_pdf.PdfError, "pdf", warnings)
+            word = _result_or_warning(word_job, book_docx.DocxError, "docx", warnings)
         finally:
             pool.shutdown()
         return made, word
