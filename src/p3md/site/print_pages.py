@@ -351,9 +351,13 @@ class PrintCache:
                 total -= size
 
 
-def cache_folder(run_dir: Path) -> Path:
+def cache_folder(run_dir: Path) -> Path | None:
     """The print cache of a run folder: in the work folder beside the report folder, which also
-    holds the runner's staging folders (a staging folder's parent is that work folder)."""
+    holds the runner's staging folders (a staging folder's parent is that work folder);
+    ``None`` (nothing cached) when that folder cannot be made."""
     run_dir = Path(run_dir).resolve()
-    work = run_dir.parent if run_dir.parent.name == WORK_DIR else work_dir(run_dir)
+    try:
+        work = run_dir.parent if run_dir.parent.name == WORK_DIR else work_dir(run_dir)
+    except OSError:
+        return None
     return work / CACHE_DIR
