@@ -17,9 +17,12 @@ ARGS        ?=
 TEMPLATE    ?= isian-p3md.xlsx
 N           ?=
 # Test workers (pytest-xdist): one per core of the 2-core machine the times are measured on.
-# Groups keep a module's tests on one worker and the one shared pipeline run on one worker.
+# Groups keep a module's tests on one worker and the one shared pipeline run on one worker;
+# --no-loadscope-reorder keeps the order tests/conftest.py gives the groups (the shared run's
+# first, then those that run a pipeline or a browser, the short ones last to fill the gaps)
+# instead of xdist's "most tests first", which left the few long groups to the end.
 JOBS        ?= 2
-PYTEST_JOBS := $(if $(filter-out 0 1,$(JOBS)),-n $(JOBS) --dist loadgroup)
+PYTEST_JOBS := $(if $(filter-out 0 1,$(JOBS)),-n $(JOBS) --dist loadgroup --no-loadscope-reorder)
 
 .PHONY: help setup git-filter report status test test-fast bench lab data data-districts template lock browser-deps clean
 .DEFAULT_GOAL := help

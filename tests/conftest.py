@@ -21,18 +21,82 @@ def pytest_collection_modifyitems(config, items):
     another fixture (its marker then cannot be forgotten).
 
     For ``make test``'s two workers (pytest-xdist, ``--dist loadgroup``) every test gets an
-    ``xdist_group``: the tests of the one pipeline run (and the browser's, which ask for it at
-    run time) share one worker, so the run is built once; every other test goes with its
-    module, so a module's fixtures are built once.
+    ``xdist_group``: the tests of the one pipeline run (and the browser's checks of its site,
+    which ask for it at run time) share one worker, so the run is built once; every other test
+    goes with its module (or its module's site, see ``_group``), so a module's fixtures are
+    built once, and the other worker takes those while the run is being built.
     """
     for item in items:
-        shares_run = "pipeline_run" in getattr(item, "fixturenames", ())
+        shares_run = "pipeline_run" in getattr(item, "fixturenames", ()) or _asks_for_the_run(item)
         if shares_run:
             item.add_marker(pytest.mark.e2e)
-        if shares_run or item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("pipeline-run"))
         else:
-            item.add_marker(pytest.mark.xdist_group(item.path.stem))
+            item.add_marker(pytest.mark.xdist_group(_group(item)))
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(_GroupOrder(), "p3md-group-order")
+
+
+def pytest_collection_finish(session):
+    """On an xdist worker with ``--dist loadgroup``, xdist has written each test's group into
+    its node id (``...@pipeline-run``) by now; if it has not (pytest 9.2 with pytest-xdist 3.8,
+    pytest-dev/pytest-xdist#1386), the groups are silently ignored and the shared run is built
+    on every worker: stop instead of running the suite at twice its cost."""
+    if not getattr(session.config.option, "loadgroup", False) or not session.items:
+        return
+    if not any("@" in item.nodeid for item in session.items):
+        raise pytest.UsageError(
+            "pytest-xdist ignored the tests' xdist_group marks (pytest-dev/pytest-xdist#1386): "
+            "install the pinned test tools (make setup) or run with JOBS=1"
+        )
+
+
+class _GroupOrder:
+    """Runs after every other collection hook (the markers above are set first, so ``-m``
+    deselects by them; pytest's own reordering by fixture parameters is kept within a group)."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items):
+        items[:] = _heavy_groups_first(items)
+
+
+def _heavy_groups_first(items):
+    """The items reordered so that xdist hands out the long groups first (the Makefile passes
+    ``--no-loadscope-reorder``, which keeps this order): the shared run's group, then every
+    group holding a test that runs a whole pipeline or a browser (minutes each, in collection
+    order), then the rest, most tests first. A worker takes the next group when it is nearly
+    done, so short groups at the end fill the gaps and neither worker idles while the other
+    finishes a long one. Within a group the collection order is kept."""
+    groups: dict[str, list] = {}
+    for item in items:
+        groups.setdefault(item.get_closest_marker("xdist_group").args[0], []).append(item)
+
+    def weight(entry):
+        name, members = entry
+        heavy = any(m.get_closest_marker("e2e") or m.get_closest_marker("browser") for m in members)
+        return (name != "pipeline-run", not heavy, 0 if heavy else -len(members))
+
+    ordered = sorted(groups.items(), key=weight)  # stable: ties keep collection order
+    return [item for _, members in ordered for item in members]
+
+
+def _asks_for_the_run(item) -> bool:
+    """A browser test of the real run's site asks for ``pipeline_run`` at run time (its
+    ``built`` fixture's ``reports`` parameter); the ``fake`` sites need no run."""
+    built = getattr(getattr(item, "callspec", None), "params", {}).get("built")
+    return isinstance(built, tuple) and built[0] == "reports"
+
+
+def _group(item) -> str:
+    """A module's tests share a worker (its module fixtures are built once there); a site
+    built per module-scoped parameter (a fake run per renderer) makes a group of its own, so
+    the other worker can take it."""
+    built = getattr(getattr(item, "callspec", None), "params", {}).get("built")
+    if isinstance(built, tuple):
+        return f"{item.path.stem}-{'-'.join(built)}"
+    return item.path.stem
 
 
 @pytest.fixture(scope="session")
