@@ -135,12 +135,20 @@ def built(request, tmp_path_factory) -> Built:
         # A real run of the whole study (P3MD_SITE_RUN picks an existing one), rendered again in
         # a copy with each renderer; its screenshots go into the original run folder.
         if os.environ.get("P3MD_SITE_RUN"):
-            original = Path(os.environ["P3MD_SITE_RUN"])
+            original, made_by = Path(os.environ["P3MD_SITE_RUN"]), None
         else:
-            original = request.getfixturevalue("pipeline_run").out_dir
+            shared = request.getfixturevalue("pipeline_run")
+            original, made_by = shared.out_dir, shared.renderer
         run = root / "run"
-        shutil.copytree(original, run, ignore=shutil.ignore_patterns("site", "screenshots"))
         shots = original / "screenshots" / renderer
+        if made_by == renderer:
+            # The session's run already rendered its site (and PDF) with this renderer, as
+            # `make report` does: check that site itself (in a copy) instead of paying the same
+            # render (with Quarto, the most expensive step of the suite) a second time.
+            shutil.copytree(original, run, ignore=shutil.ignore_patterns("screenshots"))
+            assert (run / "site" / "index.html").is_file(), "the shared run has no site"
+            return Built(run, source, renderer, shots)
+        shutil.copytree(original, run, ignore=shutil.ignore_patterns("site", "screenshots"))
     else:
         run = make_fake_run(root / "run", root / "data")
         shots = run / "screenshots" / renderer
