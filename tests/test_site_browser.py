@@ -11,8 +11,9 @@ A4, page count, a table of contents of chapters and sections only, a validation 
 at most 3 pages, no line of the notebooks' code, and every cross-reference printed as the site
 shows it ("Tabel 3.1", not a bare number).
 
-Sites: ``fake`` (a small fake run rendered by the site module) and ``reports`` (a pipeline run,
-or the run in $P3MD_SITE_RUN, re-rendered in a copy), each with smalldocs and, when ``quarto``
+Sites: ``fake`` (a small fake run rendered by the site module) and ``reports`` (the session's
+pipeline run, or the run in $P3MD_SITE_RUN, in a copy: with the renderer the session's run used,
+its own site and PDF; with the other, rendered again), each with smalldocs and, when ``quarto``
 is on PATH, with Quarto.
 """
 
