@@ -6,10 +6,12 @@ with the class :data:`SITE_ONLY` (:func:`drop_elements`, Python's HTML parser: a
 the thesis's 2.4 MB of pages; the per-gate details of the validation appendix stay on the site
 and in the CSV/JSON downloads). In a ``.qmd`` page ``::: {.content-visible when-format="html"}``
 hides a block from Quarto's PDF; smalldocs unwraps that div, so put the class inside it as
-well: ``::: {.p3md-site-only}``. The site's search index reads the pages the same way.
-and the PDF converts every page with its own pandoc call. :func:`read_pages` reads the pages
+well: ``::: {.p3md-site-only}``. The site's search index leaves the same elements out.
+
+The PDF then converts every page with its own pandoc call. :func:`read_pages` reads the pages
 once for both copies; each page's :attr:`PrintPage.key` is the hash of what its conversion
-reads (its column, the book's float labels) and of the code that converts it.
+reads (its column, the book's float labels, the site folder's name) and of the code that
+converts it.
 
 A one-stage edit changes two or three of the book's twenty-odd pages, so a page's results are
 kept in a :class:`PrintCache` beside the run folders (``.p3md-work/print-cache``, never
