@@ -412,8 +412,7 @@ def test_pdf_pages_are_print_grade(built):
     assert len(report.blank) <= 2, report.summary()
     import pdfplumber
 
-    with pdfplumber.open(pdf) as doc:
-        pages = [p.extract_text() or "" for p in doc.pages]
+    pages = [p.text for p in report.pages]
     # one bibliography, with the Indonesian terms of apa.csl's id locale (Quarto's Typst
     # printed "et al.", "n.d." and "& others", and an empty "Daftar Pustaka" before the list)
     summary = max(i for i, t in enumerate(pages) if "Summary in English" in t[:300])
@@ -422,8 +421,10 @@ def test_pdf_pages_are_print_grade(built):
     headings = [i for i, t in enumerate(pages) if re.match(r"\s*Daftar Pustaka\s*$", t, re.M)]
     assert len(headings) == 1, headings
 
-    with pdfplumber.open(pdf) as doc:  # the notice's box holds its title (not the title page)
-        page = next(p for p in doc.pages[1:] if "kompendium ini adalah" in (p.extract_text() or ""))
+    # the notice's box holds its title (not the title page)
+    notice = next(i for i, t in enumerate(pages) if i > 0 and "kompendium ini adalah" in t)
+    with pdfplumber.open(pdf) as doc:
+        page = doc.pages[notice]
         words = [w for w in page.extract_words() if w["text"].startswith("rekonstruksi")]
         boxed = [
             (w, r)
