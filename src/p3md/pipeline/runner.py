@@ -471,23 +471,10 @@ class _Run:
         running: set[str] = set()
         gate_lock, claim_lock = threading.Lock(), threading.Lock()
 
-        def input_gates(stage: Stage) -> Exception | None:
-            with gate_lock:
-                return self.gates.input_gates(stage, self.records[stage.name])
-
-        # The input gates read only raw files: they all start at once, in study order, on one
-        # thread of their own, not each when its stage's upstream stages are done. The scoring
-        # stage's (great-expectations' import included) then run beside the sampling stage
-        # instead of after it: 2-4 s off the cold run's longest chain. A stage still starts
-        # only after its own input gates have passed.
-        from concurrent.futures import Future, ThreadPoolExecutor
-
-        gate_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="p3md-input-gates")
-        inputs_checked: dict[str, Future[Exception | None]] = {}
-
         def work(stage: Stage) -> Exception | None:
             rec = self.records[stage.name]
-            failure: Exception | None = inputs_checked[stage.name].result()
+            with gate_lock:
+                failure: Exception | None = self.gates.input_gates(stage, rec)
             if failure is None:
                 t0 = time.perf_counter()
                 with claim_lock:
@@ -532,12 +519,10 @@ class _Run:
         if own_server and fork_supported():
             self.kernel_server = ForkServer(notebook_imports(s.notebook for s in to_run))
         try:
-            inputs_checked.update({s.name: gate_pool.submit(input_gates, s) for s in to_run})
             failures = run_stage_graph(
                 self.order, [s.name for s in to_run], work, max_workers=self.max_workers
             )
         finally:
-            gate_pool.shutdown(wait=True, cancel_futures=True)
             if own_server and self.kernel_server is not None:
                 self.kernel_server.close()
         # A data gate's failure explains the run better than a notebook that failed beside it.
