@@ -117,7 +117,7 @@ def test_personal_fields_never_reach_any_output(tmp_path):
         make_params(data_dir=data, out_dir=out),
         # the site without its PDF and Word copy: both are compressed files (deflated
         # streams, a zip) whose bytes the search below cannot read, and their text comes from
-        # the same pages, searched here as HTML (Quarto's PDF was a minute of this test)
+        # the same pages, searched here as HTML
         renderer=SiteStep(pdf=False),
         derived_dir=derived,
         echo=log.append,

@@ -390,7 +390,7 @@ def test_quarto_part_ratio_render_and_the_edits_stages(bench):
         "pdf_seconds": summarize([3.5]),
         "docx_seconds": summarize([1.25]),
     }
-    q_edit = dict(bench["edit"], wall=summarize([28.0]), renderer="quarto", pdf="quarto-typst")
+    q_edit = dict(bench["edit"], wall=summarize([28.0]), renderer="quarto", pdf="pandoc-typst")
     q_edit["checks"] = [
         {
             "reran": ["instrument", "reproduction"],

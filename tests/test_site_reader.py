@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,11 +13,10 @@ import yaml
 
 from fixtures.fake_run import make_fake_run
 from p3md import PROJECT_ROOT
-from p3md.site import offline, render_site, smalldocs_ui
+from p3md.site import offline, print_pages, quarto_book, render_site, smalldocs_ui
 from p3md.site import pdf as book_pdf
 from p3md.site.postprocess import add_notebook_links, add_pdf_link, publish_notebooks
 from p3md.site.print_pages import PrintCache, drop_elements, read_pages
-from p3md.site.render import PDF_TWIN
 
 pypdf = pytest.importorskip("pypdf")
 CFG = yaml.safe_load((PROJECT_ROOT / "_quarto.yml").read_text(encoding="utf-8"))
@@ -265,27 +263,44 @@ def test_pdf_leaves_out_site_only_blocks_and_folds():
     assert out == '<p>tetap</p><img src="a.png" alt=""><p>akhir</p>'
 
 
+def _page_content(site: Path) -> dict[str, tuple[list[str], str]]:
+    """Each HTML page's ids and text (Quarto writes a cell's attributes in no fixed order)."""
+    out = {}
+    for page in sorted(site.rglob("*.html")):
+        doc = page.read_text(encoding="utf-8")
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", doc))
+        out[str(page.relative_to(site))] = (sorted(re.findall(r'\bid="([^"]+)"', doc)), text)
+    return out
+
+
 @pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto is not on PATH")
-def test_pdf_from_quarto(tmp_path, monkeypatch):
-    temp = tmp_path / "temp"  # where the PDF's copy of the sources goes, and must go from
-    temp.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+def test_quarto_renders_only_the_edited_chapter_and_the_pdf_from_its_pages(tmp_path):
+    """Under Quarto the next run folder renders only the chapters whose sources changed, from
+    the render kept in the work folder (p3md.site.quarto_book), and its pages are those a whole
+    render makes; the PDF is made from Quarto's pages (pandoc + Typst)."""
     run = make_fake_run(tmp_path / "run", tmp_path / "data")
-    add_code_cell(run / "notebooks" / "03_instrument.ipynb")
-    result = render_site(PROJECT_ROOT, run, renderer="quarto")
-    assert result.pdf is not None and result.pdf_engine == "quarto-typst"
+    first = render_site(PROJECT_ROOT, run, renderer="quarto")
+    assert first.chapters_rendered is None  # nothing kept yet: the whole book
+    # the runner's next staging folder: the same sources, one notebook edited
+    again = tmp_path / "run2"
+    shutil.copytree(run, again, ignore=shutil.ignore_patterns("site", ".quarto"))
+    add_code_cell(again / "notebooks" / "03_instrument.ipynb")
+    result = render_site(PROJECT_ROOT, again, renderer="quarto")
+    assert result.chapters_rendered == ["notebooks/03_instrument.ipynb"], result.chapters_why
+    kept = print_pages.work_folder(again) / quarto_book.STATE_DIR / "site"
+    whole = tmp_path / "run3"
+    shutil.copytree(again, whole, ignore=shutil.ignore_patterns("site", ".quarto"))
+    assert quarto_book.quarto_render(whole).returncode == 0
+    assert _page_content(kept) == _page_content(whole / "site")
+    assert result.pdf is not None and result.pdf_engine == "pandoc-typst"
     reader = pypdf.PdfReader(str(result.pdf))
     text = "\n".join(p.extract_text() for p in reader.pages)
     assert "keluaran teks" in text
     for code in ("kode_penanda_p3md", "hitung(42)"):
         assert code not in text, code
     assert_toc_chapters_and_sections(reader)
-    site_pages = list((run / "site").rglob("*.html"))
+    site_pages = list((again / "site").rglob("*.html"))
     assert site_pages and not any("cdn.jsdelivr" in p.read_text() for p in site_pages)
-    # the PDF was rendered beside the HTML in a temporary copy of the sources, which is gone
-    # and was never published with the site
-    assert not list(temp.iterdir())
-    assert not [p for p in run.rglob("*") if p.name.startswith(PDF_TWIN)]
 
 
 def test_word_copy_has_native_tables_captions_and_thesis_page_setup(built):
@@ -322,20 +337,21 @@ def test_word_copy_has_native_tables_captions_and_thesis_page_setup(built):
     assert f'href="{result.docx.name}" download' in index and "Unduh DOCX" in index
 
 
-def test_word_copy_leaves_quartos_pdf_in_the_build_folder(built):
-    """Quarto's PDF waits in ``<run>/_pdf/`` while the Word copy is made (regression)."""
+def test_word_copy_leaves_the_pdfs_build_folder_alone(built):
+    """The PDF is built in ``<run>/_pdf/`` while the Word copy is made beside it (regression:
+    the Word copy once removed that folder)."""
     from p3md.site import docx as book_docx
     from p3md.site.render import book_pages, load_config
 
     run, _ = built
     waiting = run / book_pdf.BUILD_DIR / "book.pdf"
     waiting.parent.mkdir(exist_ok=True)
-    waiting.write_bytes(b"%PDF-1.7 quarto")
+    waiting.write_bytes(b"%PDF-1.7 typst")
     cfg = load_config(run / "_quarto.yml")
     order = [(Path(src).with_suffix(".html"), num) for src, num in book_pages(cfg, run)]
     printed, labels = read_pages(run / "site", order)
     made = book_docx.build_docx(run / "site", run, cfg, printed, labels, PrintCache(None))
-    assert made.path.is_file() and waiting.read_bytes() == b"%PDF-1.7 quarto"
+    assert made.path.is_file() and waiting.read_bytes() == b"%PDF-1.7 typst"
     assert not (run / book_docx.BUILD_DIR).exists()
     shutil.rmtree(waiting.parent)
 

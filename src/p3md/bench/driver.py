@@ -197,6 +197,7 @@ def timed_site(step: Any, timing: dict[str, Any]) -> Any:
             timing["render_pdf_engine"] = getattr(done, "pdf_engine", None)
             timing["render_pdf_seconds"] = getattr(done, "pdf_seconds", None)
             timing["render_docx_seconds"] = getattr(done, "docx_seconds", None)
+            timing["render_chapters"] = getattr(done, "chapters_why", None)
             return done
 
     return TimedSite()

@@ -27,8 +27,9 @@ the same site. Generated parts are never written into the source ``pages/``.
 
 Renderers
 ---------
-- ``quarto`` (when on PATH, or ``P3MD_RENDERER=quarto``): ``quarto render --to typst`` (the
-  PDF, first: it replaces the output folder), then ``--to html``. Quarto resolves
+- ``quarto`` (when on PATH, or ``P3MD_RENDERER=quarto``): ``quarto render --to html``, of the
+  chapters whose sources changed since the last render (:mod:`p3md.site.quarto_book`); the
+  PDF is made from its pages like smalldocs' (:mod:`p3md.site.pdf`). Quarto resolves
   cross-references and citations itself; :mod:`p3md.site.offline` then removes the CDN widget
   loader Quarto adds to notebook pages with HTML outputs.
 - ``smalldocs`` (fallback, pure Python): the same ``_quarto.yml``, with the appendices added to

@@ -39,7 +39,7 @@ from p3md.site.print_pages import (
 REFERENCE_DOCX = TEMPLATES / "reference.docx"
 BUILD_DIR = "_docx"  # inside the run folder; removed after the build
 #: where the pages' embedded images are written (its own folder: the PDF is made at the same
-#: time, and its build folder may hold Quarto's PDF)
+#: time in its own build folder)
 ASSETS = Path(BUILD_DIR) / "assets"
 
 

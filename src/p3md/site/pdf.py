@@ -1,22 +1,23 @@
 """The thesis as one A4 PDF, beside the website: ``<site>/<book.output-file>.pdf``.
 
-Two ways, chosen by the renderer of the site:
+:func:`typst_pdf` builds the PDF from the *same chapters as the site shows them*, under either
+renderer: the smalldocs pages after post-processing (resolved cross-references, numbered
+captions, bibliography) or Quarto's pages. Each page's main column goes through pandoc (the
+binary of ``pypandoc-binary``) from HTML to Typst markup; this module adds the title page, the
+table of contents and the appendix numbering, and the ``typst`` package compiles it. Both come
+from PyPI with ``make setup``.
 
-- ``quarto``: Quarto's own Typst output of the book (``format: typst`` in ``_quarto.yml``:
-  A4, ``echo: false`` so no code, ``toc-depth: 2``). :func:`quarto_pdf` runs it beside the
-  HTML render in a copy of the sources, because ``quarto render --to typst`` replaces the
-  output folder's contents.
-- ``smalldocs`` (no Quarto): :func:`typst_pdf` builds the PDF from the *same chapters as the
-  site shows them*, i.e. the smalldocs pages after post-processing (resolved cross-references,
-  numbered captions, bibliography). Each page's main column goes through pandoc (the binary of
-  ``pypandoc-binary``) from HTML to Typst markup; this module adds the title page, the table of
-  contents and the appendix numbering, and the ``typst`` package compiles it. Both come from
-  PyPI with ``make setup``. Headless Chromium's print-to-PDF of the same pages was measured as
-  the alternative and gives no table of contents with page numbers, no chapter numbering and
-  a page break only where CSS asks (see ARCHITECTURE.md), hence Typst.
+Why not Quarto's own ``--to typst`` under Quarto: Quarto 1.10 renders a book's PDF only whole,
+one pandoc per chapter and then Typst, about 57 s on 2 cores for every run however small the
+edit (``make bench --only quarto``), while the pages here are converted once and cached
+(:class:`p3md.site.print_pages.PrintCache`). ``_quarto.yml`` keeps its ``format: typst`` with
+the same print rules for ``quarto render reports/ --to typst`` by hand. Headless Chromium's
+print-to-PDF of the pages was measured as another alternative and gives no table of contents
+with page numbers, no chapter numbering and a page break only where CSS asks (see
+ARCHITECTURE.md), hence Typst.
 
-What the PDF leaves out of the HTML (code, download and notebook links, site-only blocks) and
-the cache of the per-page conversions: :mod:`p3md.site.print_pages`.
+What the PDF leaves out of the HTML (code, download and notebook links, site-only and hidden
+blocks) and the cache of the per-page conversions: :mod:`p3md.site.print_pages`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +41,7 @@ from p3md.site.print_pages import (
 )
 
 BUILD_DIR = "_pdf"
-#: the print rules and the tables/callouts filter shared with Quarto's PDF (see _quarto.yml)
+#: the print rules and the tables/callouts filter, shared with _quarto.yml's ``format: typst``
 TYPST_HEAD = TEMPLATES / "typst-head.typ"
 
 
@@ -52,7 +52,7 @@ class PdfError(RuntimeError):
 @dataclass
 class PdfResult:
     path: Path
-    engine: str  # "quarto-typst" or "pandoc-typst"
+    engine: str  # "pandoc-typst"
     seconds: float
 
     def sha256(self) -> str:
@@ -65,46 +65,7 @@ def pdf_name(cfg: dict[str, Any]) -> str:
     return stem if stem.endswith(".pdf") else stem + ".pdf"
 
 
-# --------------------------------------------------------------------------- Quarto
-def quarto_render(
-    run_dir: Path, to: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """``quarto render <run_dir> --to <to>`` in the run folder, its output captured."""
-    return subprocess.run(
-        ["quarto", "render", str(run_dir), "--to", to],
-        cwd=run_dir,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-    )
-
-
-def quarto_pdf(
-    run_dir: Path,
-    cfg: dict[str, Any],
-    env: dict[str, str] | None = None,
-    into: Path | None = None,
-) -> Path:
-    """``quarto render --to typst``; returns the PDF moved out of the output folder into
-    ``into`` (default ``<run_dir>/_pdf``).
-
-    ``--to typst`` replaces the project's output folder: :mod:`p3md.site.render` runs it in a
-    copy of the run folder's sources, beside the HTML render, with ``into`` in the real run
-    folder; the caller puts the returned file into the site.
-    """
-    t_out = run_dir / (cfg.get("project", {}).get("output-dir") or "_book")
-    proc = quarto_render(run_dir, "typst", env)
-    pdf = t_out / pdf_name(cfg)
-    if proc.returncode != 0 or not pdf.is_file():
-        raise PdfError(f"quarto render --to typst failed:\n{proc.stderr[-3000:]}")
-    keep = (into or run_dir / BUILD_DIR) / pdf.name
-    keep.parent.mkdir(exist_ok=True)
-    shutil.move(pdf, keep)
-    return keep
-
-
-# --------------------------------------------------------------------------- smalldocs
+# --------------------------------------------------------------------------- Typst
 # Plain text in Typst markup (a string literal, so no character is read as markup): the
 # project's one Typst escape (p3md.markup).
 _typ_string, _typ_text = typst_string, typst_text
@@ -234,7 +195,6 @@ def typst_pdf(
 
 
 def build_pdf(
-    renderer: str,
     site: Path,
     run_dir: Path,
     cfg: dict[str, Any],
@@ -242,20 +202,12 @@ def build_pdf(
     labels: set[str],
     words: dict[str, str],
     cache: PrintCache,
-    quarto_file: tuple[Path, float] | None = None,
 ) -> PdfResult:
-    """Put the book's PDF into the site folder and say how it was made.
-
-    ``renderer`` ``quarto``: ``quarto_file`` is what :func:`quarto_pdf` made and how long it
-    took. Otherwise the PDF is built by :func:`typst_pdf` from the rendered pages.
-    """
+    """Build the book's PDF from the rendered pages (:func:`typst_pdf`), put it into the site
+    folder and say how long it took."""
     t0 = time.perf_counter()
-    if renderer == "quarto" and quarto_file is not None:
-        (made, took), engine = quarto_file, "quarto-typst"
-        t0 -= took
-    else:
-        made, engine = typst_pdf(site, run_dir, cfg, pages, labels, words, cache), "pandoc-typst"
+    made = typst_pdf(site, run_dir, cfg, pages, labels, words, cache)
     dest = site / pdf_name(cfg)
     shutil.move(made, dest)
     shutil.rmtree(run_dir / BUILD_DIR, ignore_errors=True)
-    return PdfResult(dest, engine, time.perf_counter() - t0)
+    return PdfResult(dest, "pandoc-typst", time.perf_counter() - t0)

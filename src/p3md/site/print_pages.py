@@ -1,12 +1,13 @@
 """The book's pages as its print copies read them, and a cache of the work done per page.
 
-The PDF without Quarto (:mod:`p3md.site.pdf`) and the Word copy (:mod:`p3md.site.docx`) both
-start from each rendered page's main column without its code, links to files and every element
-with the class :data:`SITE_ONLY` (:func:`drop_elements`, Python's HTML parser: about 0.7 s over
-the thesis's 2.4 MB of pages; the per-gate details of the validation appendix stay on the site
-and in the CSV/JSON downloads). In a ``.qmd`` page ``::: {.content-visible when-format="html"}``
-hides a block from Quarto's PDF; smalldocs unwraps that div, so put the class inside it as
-well: ``::: {.p3md-site-only}``. The site's search index leaves the same elements out.
+The PDF (:mod:`p3md.site.pdf`) and the Word copy (:mod:`p3md.site.docx`) both start from each
+rendered page's main column (smalldocs' or Quarto's) without its code, links to files, hidden
+elements and every element with the class :data:`SITE_ONLY` (:func:`drop_elements`, Python's
+HTML parser: about 0.7 s over the thesis's 2.4 MB of pages; the per-gate details of the
+validation appendix stay on the site and in the CSV/JSON downloads). In a ``.qmd`` page
+``::: {.content-visible when-format="html"}`` hides a block from Quarto's own PDF; put the
+class inside it as well, ``::: {.p3md-site-only}``, for these copies (smalldocs unwraps the
+outer div). The site's search index leaves the same elements out.
 
 The PDF then converts every page with its own pandoc call. :func:`read_pages` reads the pages
 once for both copies; each page's :attr:`PrintPage.key` is the hash of what its conversion
@@ -54,7 +55,11 @@ _DROP_CLASSES = (
     "anchorjs-link",
 )
 _DROP_TAGS = ("details", "script", "style", "nav", "button", "noscript", "form")
-#: the print rules and the tables/callouts filter shared with Quarto's PDF and the Word copy
+#: an element the reader never sees on the page (Quarto keeps each chapter's cited entries in a
+#: hidden ``<div id="refs" style="display: none">`` for its hover pop-ups)
+_HIDDEN = re.compile(r"display\s*:\s*none")
+#: the print rules and the tables/callouts filter shared with _quarto.yml's typst format and the
+#: Word copy
 TEMPLATES = Path(__file__).parent / "templates"
 TABLES_FILTER = TEMPLATES / "tables.lua"
 #: The modules whose code converts a page (a change makes every page again).
@@ -111,7 +116,13 @@ def drop_elements(body: str) -> str:
 
         def _drops(self, tag: str, attrs: list[tuple[str, str | None]]) -> bool:
             classes = " ".join(v or "" for k, v in attrs if k == "class").split()
-            return tag in _DROP_TAGS or any(c in _DROP_CLASSES for c in classes)
+            return (
+                tag in _DROP_TAGS
+                or any(c in _DROP_CLASSES for c in classes)
+                or any(
+                    k == "hidden" or (k == "style" and _HIDDEN.search(v or "")) for k, v in attrs
+                )
+            )
 
         def handle_starttag(self, tag, attrs):
             if self.skip:
@@ -353,13 +364,18 @@ class PrintCache:
                 total -= size
 
 
-def cache_folder(run_dir: Path) -> Path | None:
-    """The print cache of a run folder: in the work folder beside the report folder, which also
-    holds the runner's staging folders (a staging folder's parent is that work folder);
-    ``None`` (nothing cached) when that folder cannot be made."""
+def work_folder(run_dir: Path) -> Path | None:
+    """The work folder beside a run's report folder, which also holds the runner's staging
+    folders (a staging folder's parent is that work folder); ``None`` when it cannot be made
+    (then nothing is kept from render to render)."""
     run_dir = Path(run_dir).resolve()
     try:
-        work = run_dir.parent if run_dir.parent.name == WORK_DIR else work_dir(run_dir)
+        return run_dir.parent if run_dir.parent.name == WORK_DIR else work_dir(run_dir)
     except OSError:
         return None
-    return work / CACHE_DIR
+
+
+def cache_folder(run_dir: Path) -> Path | None:
+    """The print cache of a run folder, in its :func:`work_folder` (``None``: nothing cached)."""
+    work = work_folder(run_dir)
+    return work / CACHE_DIR if work is not None else None

@@ -27,6 +27,7 @@ from p3md.site import (
     offline,
     pages,
     print_pages,
+    quarto_book,
     readers,
     smalldocs_ui,
     study_pages,
@@ -63,8 +64,11 @@ class RenderResult:
     seconds: float
     warnings: list[str] = field(default_factory=list)
     pdf: Path | None = None  # the book as one PDF, inside site_dir
-    pdf_engine: str | None = None  # "quarto-typst" or "pandoc-typst"
+    pdf_engine: str | None = None  # "pandoc-typst"
     pdf_seconds: float = 0.0
+    # Quarto's chapters rendered (None: the whole book, [] none) and why (p3md.site.quarto_book)
+    chapters_rendered: list[str] | None = None
+    chapters_why: str = ""
     docx: Path | None = None  # the book as a Word document, inside site_dir
     docx_seconds: float = 0.0
 
@@ -375,26 +379,6 @@ def _render_smalldocs(run_dir: Path) -> list[str]:
     return [f"smalldocs: {w}" for w in site.warnings]
 
 
-#: The prefix of the temporary copy of a run folder's sources the PDF is rendered in.
-PDF_TWIN = "p3md-pdf-"
-
-
-def _pdf_twin(run_dir: Path, cfg: dict[str, Any]) -> Path:
-    """A copy of the run folder's sources for Quarto's PDF render, in the system's temporary
-    folder (inside the run folder Quarto's HTML render would publish it with the site),
-    without the site, the PDF's build folder, Quarto's own folder and the run's data (derived
-    files, gates, downloads)."""
-    import tempfile
-
-    out = cfg.get("project", {}).get("output-dir") or "_book"
-    skip = {out, book_pdf.BUILD_DIR, ".quarto", "derived", "gates", "downloads"}
-    twin = Path(tempfile.mkdtemp(prefix=PDF_TWIN)) / run_dir.name
-    shutil.copytree(
-        run_dir, twin, ignore=lambda d, names: skip & set(names) if Path(d) == run_dir else set()
-    )
-    return twin
-
-
 def _result_or_warning(
     job: Future[T], errors: type[Exception], what: str, warnings: list[str]
 ) -> T | None:
@@ -408,51 +392,24 @@ def _result_or_warning(
 
 
 def _render_quarto(
-    run_dir: Path, cfg: dict[str, Any], pdf: bool
-) -> tuple[list[str], tuple[Path, float] | None]:
-    """Quarto's PDF (``--to typst``) and HTML, rendered at the same time.
-
-    Why at once: each render is one process working at a time (Quarto's Deno, then a pandoc
-    per chapter, then Typst), and one after the other they took 190 s of a one-stage edit's
-    214 s on 2 cores (``make bench --only quarto``). ``--to typst`` replaces the project's
-    output folder, so the PDF is rendered in a copy of the sources (:func:`_pdf_twin`) and
-    moved into ``<run>/_pdf`` as before; the copy is removed. Quarto's PDF is the same book:
-    the copy holds every file the render reads (the staged project is self-contained)."""
-    warnings: list[str] = []
-    made = None
-    job = None
-    pool = None
-    twin = None
-    if pdf:
-        from concurrent.futures import ThreadPoolExecutor
-
-        twin = _pdf_twin(run_dir, cfg)
-        pool = ThreadPoolExecutor(max_workers=1)
-
-        def timed_pdf() -> tuple[Path, float]:
-            t0 = time.perf_counter()
-            pdf = book_pdf.quarto_pdf(twin, cfg, into=run_dir / book_pdf.BUILD_DIR)
-            return pdf, time.perf_counter() - t0
-
-        job = pool.submit(timed_pdf)
-    try:
-        proc = book_pdf.quarto_render(run_dir, "html")
-    finally:
-        if job is not None and pool is not None:
-            try:
-                made = _result_or_warning(job, book_pdf.PdfError, "pdf", warnings)
-            finally:
-                pool.shutdown()
-                if twin is not None:
-                    shutil.rmtree(twin.parent, ignore_errors=True)
+    run_dir: Path, cfg: dict[str, Any], warnings: list[str]
+) -> quarto_book.BookRender:
+    """Quarto's HTML of the book, rendered again only where its sources changed since the
+    last render (:mod:`p3md.site.quarto_book`); Quarto's warnings go into ``warnings``."""
+    out = cfg.get("project", {}).get("output-dir") or "_book"
+    chapters = [src for src, _ in book_pages(cfg, run_dir)]
+    work = print_pages.work_folder(run_dir)
+    state = work / quarto_book.STATE_DIR if work is not None else None
+    done = quarto_book.render_book(run_dir, chapters, out, state)
+    proc = done.proc
+    if proc is not None and proc.returncode != 0:
+        raise RuntimeError(f"quarto render failed:\n{proc.stderr[-4000:]}")
     warnings += [
         f"quarto: {line.strip()}"
-        for line in proc.stderr.splitlines()
+        for line in (proc.stderr if proc is not None else "").splitlines()
         if line.strip().startswith("WARN")
     ]
-    if proc.returncode != 0:
-        raise RuntimeError(f"quarto render failed:\n{proc.stderr[-4000:]}")
-    return warnings, made
+    return done
 
 
 #: The end of a staging folder's path in a notebook (``.../.p3md-work/staging-<stage>-<pid>``).
@@ -532,7 +489,6 @@ def _start_print_copies(
     run_dir: Path,
     cfg: dict[str, Any],
     order: list[tuple[Path, str]],
-    quarto_file: tuple[Path, float] | None,
     warnings: list[str],
 ) -> Callable[[], tuple[book_pdf.PdfResult | None, book_docx.DocxResult | None]]:
     """Start the book's PDF and its Word copy from the pages as they are now (read at once,
@@ -549,9 +505,7 @@ def _start_print_copies(
     cache = print_pages.PrintCache(print_pages.cache_folder(run_dir))
     words = smalldocs_ui.translations(cfg, str(cfg.get("lang") or "en"))
     pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="p3md-print")
-    pdf_job = pool.submit(
-        book_pdf.build_pdf, chosen, site, run_dir, cfg, printed, labels, words, cache, quarto_file
-    )
+    pdf_job = pool.submit(book_pdf.build_pdf, site, run_dir, cfg, printed, labels, words, cache)
     word_job = pool.submit(
         book_docx.build_docx,
         site,
@@ -588,8 +542,8 @@ def render_site(
     calls ``render_site(project_dir, site_dir, run_dir=run_dir)``; then ``target`` is the site
     folder it wants, and the site is copied there if it is not ``<run_dir>/site``.
     ``renderer`` forces ``quarto`` or ``smalldocs`` (default: Quarto when on PATH). ``pdf``
-    (default) also makes the book's PDF (:mod:`p3md.site.pdf`: Quarto's Typst output, or
-    pandoc + Typst from the smalldocs pages); a PDF that fails is a warning, not an error.
+    (default) also makes the book's PDF and Word copy from the rendered pages
+    (:mod:`p3md.site.pdf`, :mod:`p3md.site.docx`); a copy that fails is a warning, not an error.
     """
     wanted_site = Path(target).resolve() if run_dir is not None else None
     run_dir = Path(run_dir if run_dir is not None else target)
@@ -618,10 +572,9 @@ def render_site(
             "the book's chapters are missing from the run folder: " + ", ".join(missing)
         )
     cfg = load_config(run_dir / "_quarto.yml")
-    quarto_file = None
+    book = None
     if chosen == "quarto":
-        more, quarto_file = _render_quarto(run_dir, cfg, pdf)
-        warnings += more
+        book = _render_quarto(run_dir, cfg, warnings)
     else:
         warnings += _render_smalldocs(run_dir)
     site = run_dir / (cfg.get("project", {}).get("output-dir") or "_site")
@@ -648,11 +601,7 @@ def render_site(
         warnings += offline.make_offline(site, run_dir)
     # the print copies read the pages as the reader sees them, bar what they leave out (the
     # search index, the links to downloads, notebooks and the copies themselves)
-    printing = (
-        _start_print_copies(chosen, site, run_dir, cfg, order, quarto_file, warnings)
-        if pdf
-        else None
-    )
+    printing = _start_print_copies(chosen, site, run_dir, cfg, order, warnings) if pdf else None
     made = word = None
     try:
         if chosen == "smalldocs":
@@ -668,6 +617,8 @@ def render_site(
         shutil.copytree(site, wanted_site, dirs_exist_ok=True)
         site = wanted_site
     result = RenderResult(chosen, site, time.perf_counter() - t0, warnings)
+    if book is not None:
+        result.chapters_rendered, result.chapters_why = book.rendered, book.why
     if word is not None:
         result.docx, result.docx_seconds = site / word.path.name, word.seconds
     if made is not None:
