@@ -149,3 +149,42 @@ def test_forked_process_handle_sees_exit_and_kills(tmp_path):
         assert os.getpgid(kernel.pid) == kernel.pid  # its own process group, as jupyter expects
         kernel.kill()
         assert kernel.wait(timeout=30) == 0
+
+
+def test_ready_client_leaves_nothing_of_the_handshake_on_iopub():
+    """The kernel is ready once it has answered kernel_info and published its idle status for
+    that request, the last message it sends for it: nothing is left on IOPub for the first
+    cell, and that cell's outputs arrive whole (kernels.ReadyClient)."""
+    import asyncio
+
+    from p3md.pipeline.kernels import ReadyClient, kernel_manager_class
+
+    async def start_and_run() -> tuple[bool, list[str]]:
+        with ForkServer([]) as server:
+            km = kernel_manager_class(server)(kernel_name="python3")
+            await km.start_kernel()
+            kc = km.client()
+            assert isinstance(kc, ReadyClient)
+            kc.start_channels()
+            try:
+                await kc.wait_for_ready(timeout=60)
+                leftover = await kc.iopub_channel.msg_ready()
+                msg_id = kc.execute("print('satu'); print('dua')")
+                texts: list[str] = []
+                while True:
+                    msg = await kc.iopub_channel.get_msg(timeout=30)
+                    if msg["parent_header"].get("msg_id") != msg_id:
+                        continue
+                    if msg["msg_type"] == "stream":
+                        texts.append(msg["content"]["text"])
+                    if msg["content"].get("execution_state") == "idle":
+                        break
+            finally:
+                kc.stop_channels()
+                await km.shutdown_kernel()
+            assert not await km.is_alive()
+            return leftover, texts
+
+    leftover, texts = asyncio.run(start_and_run())
+    assert not leftover
+    assert "".join(texts) == "satu\ndua\n"

@@ -268,8 +268,9 @@ def render_facts(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def measure_quarto_edit(data: Path, repeats: int, tmp: Path) -> dict[str, Any]:
     """The cold, no-op and one-stage edit runs again with Quarto on PATH (the book's HTML by
-    Quarto, only its changed chapters after the first run), for the target "a one-stage edit with Quarto costs at most 3x the same
-    edit without" (the ratio is taken against the ``cold`` part's edit, made without Quarto).
+    Quarto, only its changed chapters after the first run), for the target "a one-stage edit
+    with Quarto costs at most 3x the same edit without" (the ratio is taken against the
+    ``cold`` part's edit, made without Quarto).
     Without Quarto on PATH: ``{"measured": False, "reason": NO_QUARTO}``, no run."""
     quarto = shutil.which("quarto")
     if quarto is None:

@@ -40,8 +40,10 @@ import time
 import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from queue import Empty
 from typing import Any, NoReturn
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import default
@@ -331,6 +333,59 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
         return self.connection_info
 
 
+#: Seconds between checks that a kernel asked to shut down has exited.
+SHUTDOWN_POLL = 0.01
+#: Seconds to wait for the kernel's idle status on IOPub before asking again (a SUB socket that
+#: has just connected misses what was published before its subscription reached the kernel).
+IOPUB_WAIT = 0.1
+
+
+class ReadyClient(AsyncKernelClient):  # type: ignore[misc]
+    """jupyter_client's async client, ready as soon as the kernel has answered.
+
+    Why own code: jupyter_client's ``wait_for_ready`` (8.x) ends by reading IOPub until 0.2 s
+    pass with no message, a fixed 0.2 s of every stage's start (about 40% of it with a forked
+    kernel; ``make bench``). Here the handshake is the same (``kernel_info`` on the shell
+    channel, which proves the kernel answers, and a message on IOPub, which proves it is
+    connected), and IOPub is read until the kernel's ``idle`` status for that request: the
+    last message the kernel sends for it, so nothing of the handshake is left for the
+    notebook's first cell (nbclient also ignores any message whose parent is not its own).
+    """
+
+    async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+        while True:
+            request = self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                reply = None
+            if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                if await self._idle_after(request, IOPUB_WAIT):
+                    self._handle_kernel_info_reply(reply)
+                    return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+    async def _idle_after(self, request: str, wait: float) -> bool:
+        """Read IOPub until the kernel's ``idle`` status for ``request`` (True), or until
+        ``wait`` seconds pass without it (False: IOPub is not connected yet; ask again)."""
+        end = time.monotonic() + wait
+        while (left := end - time.monotonic()) > 0:
+            try:
+                msg = await self.iopub_channel.get_msg(timeout=left)
+            except Empty:
+                return False
+            parent = msg.get("parent_header", {}).get("msg_id")
+            if parent == request and msg["content"].get("execution_state") == "idle":
+                return True
+        return False
+
+    wait_for_ready = _async_wait_for_ready
+
+
 class QuietKernelManager(AsyncKernelManager):  # type: ignore[misc]
     """jupyter_client's async kernel manager talking to its kernel over IPC sockets on POSIX.
 
@@ -341,9 +396,19 @@ class QuietKernelManager(AsyncKernelManager):  # type: ignore[misc]
     than silenced. Windows has no IPC transport in ZeroMQ: TCP stays there.
     """
 
+    @default("client_factory")
+    def _client_factory_default(self) -> type[ReadyClient]:
+        return ReadyClient
+
     @default("transport")
     def _transport_default(self) -> str:
         return "ipc" if os.name == "posix" else "tcp"
+
+    async def _async_wait(self, pollinterval: float = 0.1) -> None:
+        # jupyter_client polls a kernel that was asked to shut down every 0.1 s; a stage's
+        # kernel is gone a few ms after its reply, so the first sleep was most of the 0.11 s
+        # each stage's shutdown took (``make bench``)
+        await super()._async_wait(pollinterval=min(pollinterval, SHUTDOWN_POLL))
 
     async def _async_interrupt_kernel(self) -> None:
         # jupyter_client interrupts every kernel before shutting it down. A stage's kernel is
