@@ -69,6 +69,11 @@ def test_a_shared_file_a_new_chapter_or_no_state_renders_the_whole_book(tmp_path
     assert quarto_book.changed_chapters(None, before) == (None, "no earlier render kept")
     old_layout = {**before, "format": quarto_book.FORMAT + 1}
     assert quarto_book.changed_chapters(old_layout, before)[0] is None
+    other_quarto = {**before, "quarto": ["/opt/other/quarto", 1, 2]}
+    assert quarto_book.changed_chapters(other_quarto, before) == (
+        None,
+        "another Quarto made the earlier render",
+    )
     (root / "pages" / "b.qmd").write_text("# B\n", encoding="utf-8")
     now = quarto_book.read_sources(root, [*CHAPTERS, "pages/b.qmd"], "site")
     assert quarto_book.changed_chapters(before, now) == (None, "the chapter list changed")

@@ -138,7 +138,23 @@ def read_sources(run_dir: Path, chapters: list[str], output_dir: str) -> dict[st
             path = here / name
             if path not in owned:
                 shared.append((str(path.relative_to(run_dir)), _sha(path)))
-    return {"format": FORMAT, "chapters": per_chapter, "shared": dict(shared)}
+    return {
+        "format": FORMAT,
+        "quarto": quarto_identity(),
+        "chapters": per_chapter,
+        "shared": dict(shared),
+    }
+
+
+def quarto_identity() -> list[Any] | None:
+    """The ``quarto`` on PATH as a file (its resolved path, size and modification time): a
+    render kept from another Quarto is not reused (its index in ``.quarto/`` may differ)."""
+    found = shutil.which("quarto")
+    if found is None:
+        return None
+    path = Path(found).resolve()
+    st = path.stat()
+    return [str(path), st.st_size, st.st_mtime_ns]
 
 
 def changed_chapters(
@@ -147,6 +163,8 @@ def changed_chapters(
     """The chapters to render again (``None``: the whole book) and why."""
     if not before or before.get("format") != FORMAT:
         return None, "no earlier render kept"
+    if before.get("quarto") != now["quarto"]:
+        return None, "another Quarto made the earlier render"
     if before.get("shared") != now["shared"]:
         old = before.get("shared") or {}
         diff = sorted(set(old.items()) ^ set(now["shared"].items()))
