@@ -378,3 +378,25 @@ def test_the_thesis_book_names_the_kind_of_data_it_reads(kind):
     status = pd.Series(["sesuai", "tidak sesuai", "tidak dapat dihitung"])
     sentence = text.status_sentence(status, "nilai", KIND_WORDS[kind]["id"], "id")
     assert sentence.endswith(f"1 tidak dapat dihitung dari {KIND_WORDS[kind]['id']}.")
+
+
+@pytest.mark.parametrize("kind", ["reconstruction", "synthetic", "real"])
+def test_the_title_pages_data_notice_follows_the_kind_of_data(kind):
+    """The thesis's title page (``pages/index.qmd``) takes its notice about the data from the
+    run (``_generated/pemberitahuan-data.qmd``): the reconstruction's or the synthetic
+    example's, naming the study area from the codebook, and none on real data."""
+    from p3md import PROJECT_ROOT
+
+    index = (PROJECT_ROOT / "pages" / "index.qmd").read_text(encoding="utf-8")
+    assert "{{< include /_generated/pemberitahuan-data.qmd >}}" in index
+    assert "callout" not in index and "adalah rekonstruksi" not in index  # no notice of its own
+    for lang in ("id", "en"):
+        made = thesis.data_callout("Kabupaten Contoh", lang, kind)
+        if kind == "real":
+            assert made == ""
+            continue
+        assert made.startswith("::: {.callout-important}\n## ") and made.endswith(":::\n")
+        assert "Kabupaten Contoh" in made
+        word = {"reconstruction": "rekonstruksi", "synthetic": "sintetis"}[kind]
+        if lang == "id":
+            assert word in made and ("rekonstruksi" in made) == (kind == "reconstruction")

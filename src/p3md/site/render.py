@@ -284,7 +284,7 @@ def _thesis_parts(
         kind = data_kind(_data_dir(project_dir, manifest))
     except (ProvenanceError, OSError):
         kind = "real"
-    return thesis.generated_parts(run_dir, meta, published, params, kind)
+    return thesis.generated_parts(run_dir, meta, published, params, kind, cb.district)
 
 
 def fit_book(run_dir: Path, markdown_title: bool = False, own_study: bool = False) -> None:

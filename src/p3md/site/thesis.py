@@ -39,6 +39,45 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "seeded reconstruction (not the study's original data)",
     },
     "codebook": {"id": "Versi kodebuku", "en": "Codebook version"},
+    # the title page's notice about the data, by its kind (none for real data)
+    "callout_title": {
+        "id": "Data dalam kompendium ini adalah rekonstruksi",
+        "en": "The data in this compendium are a reconstruction",
+    },
+    "callout_title_synthetic": {
+        "id": "Data dalam kompendium ini adalah data sintetis",
+        "en": "The data in this compendium are synthetic",
+    },
+    "callout_title_real": {"id": "", "en": ""},
+    "callout_body": {
+        "id": (
+            "Data mentah asli penelitian tidak dipublikasikan. Semua angka di situs ini dihitung "
+            "ulang dari **data rekonstruksi**: data sintetis yang dibangkitkan dengan benih acak "
+            "tetap (*seed*) agar sesuai dengan rancangan, instrumen dan ringkasan yang dicetak "
+            "dalam tesis. Angka hitung ulang karena itu **bukan** temuan baru tentang "
+            "{district}. Bagian *Reproduksi dan Audit* membandingkan angka hitung ulang dengan "
+            "angka terbitan dan memeriksa konsistensi angka terbitan itu sendiri."
+        ),
+        "en": (
+            "The study's raw data are not public. Every number on this site is recomputed from "
+            "**reconstructed data**: synthetic data drawn with a fixed seed to match the design, "
+            "the instrument and the summaries printed in the thesis. The recomputed numbers are "
+            "therefore **not** new findings about {district}. The *Reproduction and Audit* part "
+            "compares them with the published numbers and checks those for consistency."
+        ),
+    },
+    "callout_body_synthetic": {
+        "id": (
+            "Semua angka di situs ini dihitung dari **data sintetis** contoh: jawaban berbenih "
+            "yang dibangkitkan dari kodebuku, bukan jawaban responden nyata. Angka-angkanya "
+            "menunjukkan cara analisis bekerja, bukan temuan tentang {district}."
+        ),
+        "en": (
+            "Every number on this site is computed from example **synthetic data**: seeded "
+            "answers drawn from the codebook, not real respondents' answers. The numbers show "
+            "how the analysis works, not findings about {district}."
+        ),
+    },
     # abstract
     "abstract_intro": {
         "id": (
@@ -347,6 +386,16 @@ def title_block(meta: Mapping[str, Any], lang: str = "id", kind: str = RECONSTRU
     return "\n".join(out) + "\n"
 
 
+def data_callout(district: str, lang: str = "id", kind: str = RECONSTRUCTION) -> str:
+    """The title page's notice about the data, by the kind ``provenance.yaml`` declares: the
+    reconstruction's or the synthetic example's; nothing for real data."""
+    title = _wk("callout_title", kind, lang)
+    if not title:
+        return ""
+    body = _wk("callout_body", kind, lang, district=_md(district))
+    return f"::: {{.callout-important}}\n## {title}\n\n{body}\n:::\n"
+
+
 def _md(value: Any) -> str:
     """Plain text for a Markdown line: the project's one Markdown escape (shortcodes, raw
     HTML, entities, citations, maths; :func:`p3md.markup.md`)."""
@@ -616,10 +665,12 @@ def generated_parts(
     published: Mapping[str, Any],
     parameters: Mapping[str, Any],
     kind: str = RECONSTRUCTION,
+    district: str = "",
 ) -> dict[str, str]:
     """The ``_generated/*.qmd`` files of the thesis parts, from the run folder's tables.
 
-    ``parameters`` are the run's (manifest); ``kind`` the data's (``provenance.yaml``:
+    ``parameters`` are the run's (manifest); ``district`` the study area's name (the
+    codebook's design); ``kind`` the data's (``provenance.yaml``:
     reconstruction, synthetic or real), which decides what the agreement with the published
     conclusions may be said to show. The lists of tables and figures come after
     every part is written (:func:`write_lists`).
@@ -634,6 +685,7 @@ def generated_parts(
     decided = decide(run_dir, published, alphas)
     numbers = study_numbers(run_dir)
     return {
+        "pemberitahuan-data.qmd": data_callout(district, "id", kind),
         "halaman-judul.qmd": title_block(meta, "id", kind),
         "abstrak.qmd": abstract(meta, numbers, decided, alphas, "id", kind),
         "abstract-en.qmd": abstract(meta, numbers, decided, alphas, "en", kind),
