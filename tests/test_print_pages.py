@@ -101,3 +101,31 @@ def test_unchanged_pages_are_read_back_and_a_changed_page_is_made_again(run):
     text = build(edited)
     assert (edited.made, edited.hits) == (1, len(order) - 1)
     assert "Kalimat baru." in text
+
+
+def test_pages_converted_in_one_call_come_back_each_as_its_own_page_alone(run, monkeypatch):
+    """The PDF converts its pages in one pandoc call per core, split at a mark between
+    pages (p3md.site.pdf.PAGE_MARK): the book's Typst source is the one converting each page
+    alone gives, and a page whose own text holds the mark is still printed whole (its batch is
+    converted page by page)."""
+    cfg = load_config(run / "_quarto.yml")
+    order = [(Path(src).with_suffix(".html"), num) for src, num in book_pages(cfg, run)]
+    site = run / "site"
+    words = smalldocs_ui.translations(cfg, "id")
+
+    def source(cores: int) -> str:
+        monkeypatch.setattr(book_pdf.os, "cpu_count", lambda: cores)
+        pages, labels = print_pages.read_pages(site, order)
+        made = book_pdf.typst_pdf(
+            site, run, cfg, pages, labels, words, print_pages.PrintCache(None)
+        )
+        return (made.parent / "book.typ").read_text(encoding="utf-8")
+
+    assert source(2) == source(len(order))  # two calls; one call per page
+    page = next(p for p, _ in order if p.stem.startswith("03_"))
+    html = (site / page).read_text(encoding="utf-8")
+    mark = f"<p>{book_pdf.PAGE_MARK}00001</p><p>Setelah tanda.</p></main>"
+    (site / page).write_text(html.replace("</main>", mark), "utf-8")
+    text = source(1)  # the whole book in one call, which does not split: page by page
+    assert f"{book_pdf.PAGE_MARK}00001" in text and "Setelah tanda." in text
+    assert text.count(book_pdf.PAGE_MARK) == 1

@@ -313,34 +313,60 @@ class PrintCache:
 
     def get(self, kind: str, page: PrintPage, make: Callable[[], str]) -> str:
         """The page's ``kind`` result: read from the cache, or made and stored."""
-        if self.folder is None:
-            return make()
-        path = self.folder / kind / f"{page.key}.txt"
+        return self.get_many(kind, [page], lambda missing: [make()])[0]
+
+    def get_many(
+        self,
+        kind: str,
+        pages: list[PrintPage],
+        make: Callable[[list[PrintPage]], list[str]],
+    ) -> list[str]:
+        """The pages' ``kind`` results in their order: those in the cache read back, the others
+        made by one call of ``make`` (which returns them in the order given) and stored."""
+        found = [self._lookup(kind, page) for page in pages]
+        missing = [page for page, text in zip(pages, found, strict=True) if text is None]
+        made = iter(make(missing) if missing else [])
+        out = []
+        for page, text in zip(pages, found, strict=True):
+            if text is None:
+                text = next(made)
+                self._store(kind, page, text)
+            out.append(text)
+        return out
+
+    def _path(self, kind: str, page: PrintPage) -> Path | None:
+        return None if self.folder is None else self.folder / kind / f"{page.key}.txt"
+
+    def _lookup(self, kind: str, page: PrintPage) -> str | None:
+        path = self._path(kind, page)
+        if path is None:
+            return None
         with self._lock:
             self.used.add(path)
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
-            text = None
-        if text is not None:
-            with self._lock:
-                self.hits += 1
-            try:
-                os.utime(path)  # recently used: pruned last
-            except OSError:
-                pass
-            return text
-        text = make()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+            return None
         with self._lock:
-            self.made += 1
+            self.hits += 1
+        try:
+            os.utime(path)  # recently used: pruned last
+        except OSError:
+            pass
         return text
+
+    def _store(self, kind: str, page: PrintPage, text: str) -> None:
+        path = self._path(kind, page)
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+                tmp.write_text(text, encoding="utf-8")
+                os.replace(tmp, path)
+            except OSError:
+                pass  # a cache that cannot be written only costs time
+            with self._lock:
+                self.made += 1
 
     def prune(self, kind: str, limit: int = CACHE_LIMIT) -> None:
         """Keep the entries of ``kind`` under ``limit`` bytes: the least recently used go first

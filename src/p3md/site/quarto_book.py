@@ -26,7 +26,6 @@ state from another book differs in its shared files and renders the whole book.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from p3md.pipeline.atomic import OWNER_FILE
+from p3md.pipeline.hashing import sha256_file, sha256_json
 from p3md.pipeline.manifest import MANIFEST_NAME
 from p3md.site.pdf import BUILD_DIR
 
@@ -86,13 +86,10 @@ def quarto_render(
     )
 
 
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _named_files(run_dir: Path, path: Path, seen: set[Path]) -> None:
-    """Add ``path`` and the run's files it includes or names (recursively for includes)."""
-    if path in seen or not path.is_file():
+    """Add ``path`` and the run's files it includes or names (recursively for includes); a
+    file outside the run folder is not read."""
+    if path in seen or not path.is_file() or not path.is_relative_to(run_dir):
         return
     seen.add(path)
     text = path.read_text(encoding="utf-8", errors="replace")
@@ -124,8 +121,8 @@ def read_sources(run_dir: Path, chapters: list[str], output_dir: str) -> dict[st
         files: set[Path] = set()
         _named_files(run_dir, (run_dir / src).resolve(), files)
         owned |= files
-        parts = sorted((str(p.relative_to(run_dir)), _sha(p)) for p in files)
-        per_chapter[src] = hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+        parts = sorted((str(p.relative_to(run_dir)), sha256_file(p)) for p in files)
+        per_chapter[src] = sha256_json(parts)
     skip = {output_dir, QUARTO_DIR, GENERATED_DIR, *DATA_DIRS, *NOT_READ}
     shared = []
     for dirpath, dirnames, filenames in os.walk(run_dir):
@@ -137,7 +134,7 @@ def read_sources(run_dir: Path, chapters: list[str], output_dir: str) -> dict[st
         for name in sorted(filenames):
             path = here / name
             if path not in owned:
-                shared.append((str(path.relative_to(run_dir)), _sha(path)))
+                shared.append((str(path.relative_to(run_dir)), sha256_file(path)))
     return {
         "format": FORMAT,
         "quarto": quarto_identity(),
