@@ -261,6 +261,32 @@ def test_pdf_leaves_out_site_only_blocks_and_folds():
     )
     out = drop_elements(body)
     assert out == '<p>tetap</p><img src="a.png" alt=""><p>akhir</p>'
+    # what the reader does not see: hidden elements, text only for screen readers (Quarto's
+    # callout type before its title, its per-chapter bibliography for pop-ups)
+    quarto = (
+        '<div class="callout-title-container"><span class="screen-reader-only">Penting</span>'
+        'Judul</div><div id="refs" style="display: none"><p>Dunn (1964)</p></div><p>akhir</p>'
+    )
+    assert drop_elements(quarto) == '<div class="callout-title-container">Judul</div><p>akhir</p>'
+
+
+def test_print_copies_letter_quartos_appendices_once(tmp_path):
+    """Quarto titles an appendix "Lampiran A — Kamus data"; the print copies put the letter
+    before the title themselves ("A Kamus data"), so it is taken out of the title."""
+    pages = {
+        "a.html": '<main><h1 class="title">Lampiran A — Kamus data</h1><p>isi</p></main>',
+        "b.html": '<main><h1 class="title">Appendix F — Summary in English</h1></main>',
+        "c.html": '<main><h1 class="title">Bab A — bukan lampiran</h1></main>',
+    }
+    for name, doc in pages.items():
+        (tmp_path / name).write_text(doc, encoding="utf-8")
+    order = [(Path("a.html"), "A"), (Path("b.html"), "F"), (Path("c.html"), "3")]
+    printed, _ = read_pages(tmp_path, order)
+    assert [p.title for p in printed] == [
+        "Kamus data",
+        "Summary in English",
+        "Bab A — bukan lampiran",
+    ]
 
 
 def _page_content(site: Path) -> dict[str, tuple[list[str], str]]:

@@ -53,6 +53,10 @@ _DROP_CLASSES = (
     "quarto-page-breadcrumbs",
     "quarto-title-meta",
     "anchorjs-link",
+    # text only a screen reader speaks (Quarto's callouts name their type, "Penting", before
+    # the title): printed, it ran into the title ("PentingData dalam ...")
+    "screen-reader-only",
+    "visually-hidden",
 )
 _DROP_TAGS = ("details", "script", "style", "nav", "button", "noscript", "form")
 #: an element the reader never sees on the page (Quarto keeps each chapter's cited entries in a
@@ -282,6 +286,16 @@ def _code_version() -> str:
     return h.hexdigest()
 
 
+def _appendix_title(title: str, number: str) -> str:
+    """An appendix's own title: Quarto writes its letter into it ("Lampiran A — Kamus data",
+    with the book's ``appendix-delim``), and the print copies letter the appendix themselves."""
+    if number.isalpha():
+        m = re.match(rf"\S+\s+{re.escape(number)}\s*[—–:.-]\s*", title)
+        if m and title[m.end() :]:
+            return title[m.end() :]
+    return title
+
+
 def read_pages(site: Path, pages: Iterable[tuple[Path, str]]) -> tuple[list[PrintPage], set[str]]:
     """The book's rendered pages ((html path, number) in book order; missing files left out) and
     the labels of its tables and figures (the cross-references the print copies keep)."""
@@ -294,6 +308,7 @@ def read_pages(site: Path, pages: Iterable[tuple[Path, str]]) -> tuple[list[Prin
         if page not in docs:
             continue
         title, column = main_column(docs[page])
+        title = _appendix_title(title, number)
         key = hashlib.sha256(
             "\n".join((version, page.as_posix(), column)).encode("utf-8", "surrogatepass")
         ).hexdigest()
