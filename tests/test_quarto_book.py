@@ -157,6 +157,72 @@ def test_an_incomplete_kept_render_renders_the_whole_book(tmp_path, monkeypatch)
     assert (state / quarto_book.QUARTO_DIR).is_dir()  # kept again
 
 
+def _book(root: Path) -> Path:
+    """A small Quarto book: a chapter with a table and an included part, another chapter that
+    refers to that table (its number comes from the first chapter's place in the book)."""
+    (root / "pages").mkdir(parents=True)
+    (root / "_generated").mkdir()
+    (root / "_quarto.yml").write_text(
+        "project:\n  type: book\n  output-dir: site\nbook:\n  title: T\n"
+        "  chapters:\n  - index.qmd\n  - pages/a.qmd\n  - pages/b.qmd\n",
+        encoding="utf-8",
+    )
+    (root / "index.qmd").write_text("# Awal\n\nBuku kecil.\n", encoding="utf-8")
+    (root / "pages" / "a.qmd").write_text(
+        "# Bab A\n\n{{< include /_generated/a-part.qmd >}}\n\n"
+        "| x |\n|---|\n| 1 |\n\n: Tabel satu {#tbl-a}\n",
+        encoding="utf-8",
+    )
+    (root / "_generated" / "a-part.qmd").write_text("Bagian lama.\n", encoding="utf-8")
+    (root / "pages" / "b.qmd").write_text("# Bab B\n\nLihat @tbl-a.\n", encoding="utf-8")
+    return root
+
+
+def _page_content(site: Path) -> dict[str, tuple[list[str], str]]:
+    """Each HTML page's ids and text (Quarto writes a cell's attributes in no fixed order)."""
+    import re
+
+    out = {}
+    for page in sorted(site.rglob("*.html")):
+        doc = page.read_text(encoding="utf-8")
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", doc))
+        out[str(page.relative_to(site))] = (sorted(re.findall(r'\bid="([^"]+)"', doc)), text)
+    return out
+
+
+def _next_run(before: Path, after: Path) -> Path:
+    """The runner's next staging folder: the sources again, without Quarto's output."""
+    shutil.copytree(before, after, ignore=shutil.ignore_patterns("site", ".quarto"))
+    return after
+
+
+@pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto is not on PATH")
+def test_with_quarto_a_partial_render_gives_the_pages_of_a_whole_render(tmp_path):
+    """With real Quarto: an edited include renders only its chapter again, in a new run
+    folder, and every page (the others from the kept render) equals a whole render's; a chapter
+    whose cross-reference targets change renders the whole book."""
+    state = tmp_path / "work" / quarto_book.STATE_DIR
+    chapters = ["index.qmd", "pages/a.qmd", "pages/b.qmd"]
+    first = _book(tmp_path / "run1")
+    done = quarto_book.render_book(first, chapters, "site", state)
+    assert done.rendered is None and done.proc is not None and done.proc.returncode == 0
+    second = _next_run(first, tmp_path / "run2")
+    (second / "_generated" / "a-part.qmd").write_text("Bagian baru.\n", encoding="utf-8")
+    done = quarto_book.render_book(second, chapters, "site", state)
+    assert done.rendered == ["pages/a.qmd"], done.why
+    assert "Bagian baru." in (second / "site" / "pages" / "a.html").read_text(encoding="utf-8")
+    whole = _next_run(second, tmp_path / "run3")
+    assert quarto_book.quarto_render(whole).returncode == 0
+    assert _page_content(second / "site") == _page_content(whole / "site")
+    # a second table in chapter A: its targets change (chapter B's reference must be checked)
+    third = _next_run(second, tmp_path / "run4")
+    extra = "\n| y |\n|---|\n| 2 |\n\n: Tabel dua {#tbl-a2}\n"
+    with (third / "pages" / "a.qmd").open("a", encoding="utf-8") as fh:
+        fh.write(extra)
+    done = quarto_book.render_book(third, chapters, "site", state)
+    assert done.rendered is None and "numbers" in done.why
+
+
 @pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto is not on PATH")
 def test_index_of_real_quarto_names_titles_and_cross_references(tmp_path):
     """What :func:`quarto_book.interface` reads is where Quarto 1.x keeps it."""

@@ -13,7 +13,7 @@ import yaml
 
 from fixtures.fake_run import make_fake_run
 from p3md import PROJECT_ROOT
-from p3md.site import offline, print_pages, quarto_book, render_site, smalldocs_ui
+from p3md.site import offline, render_site, smalldocs_ui
 from p3md.site import pdf as book_pdf
 from p3md.site.postprocess import add_notebook_links, add_pdf_link, publish_notebooks
 from p3md.site.print_pages import PrintCache, drop_elements, read_pages
@@ -287,46 +287,6 @@ def test_print_copies_letter_quartos_appendices_once(tmp_path):
         "Summary in English",
         "Bab A — bukan lampiran",
     ]
-
-
-def _page_content(site: Path) -> dict[str, tuple[list[str], str]]:
-    """Each HTML page's ids and text (Quarto writes a cell's attributes in no fixed order)."""
-    out = {}
-    for page in sorted(site.rglob("*.html")):
-        doc = page.read_text(encoding="utf-8")
-        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", doc))
-        out[str(page.relative_to(site))] = (sorted(re.findall(r'\bid="([^"]+)"', doc)), text)
-    return out
-
-
-@pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto is not on PATH")
-def test_quarto_renders_only_the_edited_chapter_and_the_pdf_from_its_pages(tmp_path):
-    """Under Quarto the next run folder renders only the chapters whose sources changed, from
-    the render kept in the work folder (p3md.site.quarto_book), and its pages are those a whole
-    render makes; the PDF is made from Quarto's pages (pandoc + Typst)."""
-    run = make_fake_run(tmp_path / "run", tmp_path / "data")
-    first = render_site(PROJECT_ROOT, run, renderer="quarto")
-    assert first.chapters_rendered is None  # nothing kept yet: the whole book
-    # the runner's next staging folder: the same sources, one notebook edited
-    again = tmp_path / "run2"
-    shutil.copytree(run, again, ignore=shutil.ignore_patterns("site", ".quarto"))
-    add_code_cell(again / "notebooks" / "03_instrument.ipynb")
-    result = render_site(PROJECT_ROOT, again, renderer="quarto")
-    assert result.chapters_rendered == ["notebooks/03_instrument.ipynb"], result.chapters_why
-    kept = print_pages.work_folder(again) / quarto_book.STATE_DIR / "site"
-    whole = tmp_path / "run3"
-    shutil.copytree(again, whole, ignore=shutil.ignore_patterns("site", ".quarto"))
-    assert quarto_book.quarto_render(whole).returncode == 0
-    assert _page_content(kept) == _page_content(whole / "site")
-    assert result.pdf is not None and result.pdf_engine == "pandoc-typst"
-    reader = pypdf.PdfReader(str(result.pdf))
-    text = "\n".join(p.extract_text() for p in reader.pages)
-    assert "keluaran teks" in text
-    for code in ("kode_penanda_p3md", "hitung(42)"):
-        assert code not in text, code
-    assert_toc_chapters_and_sections(reader)
-    site_pages = list((again / "site").rglob("*.html"))
-    assert site_pages and not any("cdn.jsdelivr" in p.read_text() for p in site_pages)
 
 
 def test_word_copy_has_native_tables_captions_and_thesis_page_setup(built):
