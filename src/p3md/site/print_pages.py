@@ -9,8 +9,9 @@ validation appendix stay on the site and in the CSV/JSON downloads). In a ``.qmd
 class inside it as well, ``::: {.p3md-site-only}``, for these copies (smalldocs unwraps the
 outer div). The site's search index leaves the same elements out.
 
-The PDF then converts every page with its own pandoc call. :func:`read_pages` reads the pages
-once for both copies; each page's :attr:`PrintPage.key` is the hash of what its conversion
+The PDF then converts the pages to Typst with pandoc (one call per core for the pages not
+in the cache, :func:`p3md.site.pdf.typst_pdf`). :func:`read_pages` reads the pages once for
+both copies; each page's :attr:`PrintPage.key` is the hash of what its conversion
 reads (its column, the book's float labels, the site folder's name) and of the code that
 converts it.
 
