@@ -226,17 +226,7 @@ def test_with_quarto_a_partial_render_gives_the_pages_of_a_whole_render(tmp_path
 @pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto is not on PATH")
 def test_index_of_real_quarto_names_titles_and_cross_references(tmp_path):
     """What :func:`quarto_book.interface` reads is where Quarto 1.x keeps it."""
-    root = tmp_path / "book"
-    (root / "pages").mkdir(parents=True)
-    (root / "_quarto.yml").write_text(
-        "project:\n  type: book\n  output-dir: site\nbook:\n  title: T\n"
-        "  chapters:\n  - index.qmd\n  - pages/a.qmd\n",
-        encoding="utf-8",
-    )
-    (root / "index.qmd").write_text("# Awal\n\nLihat @tbl-a.\n", encoding="utf-8")
-    (root / "pages" / "a.qmd").write_text(
-        "# Bab A\n\n| x |\n|---|\n| 1 |\n\n: Tabel satu {#tbl-a}\n", encoding="utf-8"
-    )
+    root = _book(tmp_path / "book")
     proc = quarto_book.quarto_render(root)
     assert proc.returncode == 0, proc.stderr
     seen = quarto_book.interface(root, ["pages/a.qmd"])["pages/a.qmd"]
